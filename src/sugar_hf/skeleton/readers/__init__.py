@@ -1,0 +1,47 @@
+"""Readers, one module a format. Each returns :class:`SkeletonSequence` objects (arrays + metadata) and
+raises only :class:`SkeletonFormatError` (a ``ValueError`` naming file and line) on malformed input."""
+
+from .base import SkeletonSequence
+from .errors import SkeletonFormatError
+from .generic import read_array, read_array_folder, read_label_csv
+from .ntu import list_ntu_files, parse_ntu_name, read_name_list, read_ntu_skeleton
+from .nw_ucla import parse_nw_ucla_name, read_nw_ucla
+from .pku_mmd import ActionSegment, cut_clips, read_pku_labels, read_pku_skeleton, read_pku_split
+from .toyota import (
+    parse_toyota_name,
+    read_toyota_json,
+    read_tsu_action_list,
+    read_tsu_annotations,
+    read_tsu_npz,
+)
+from .utd_mhad import parse_utd_name, read_utd_mhad
+from .utkinect import cut_utkinect_clips, read_utkinect_joints, read_utkinect_labels
+
+__all__ = [
+    "ActionSegment",
+    "SkeletonFormatError",
+    "SkeletonSequence",
+    "cut_clips",
+    "cut_utkinect_clips",
+    "list_ntu_files",
+    "parse_ntu_name",
+    "parse_nw_ucla_name",
+    "parse_toyota_name",
+    "parse_utd_name",
+    "read_array",
+    "read_array_folder",
+    "read_label_csv",
+    "read_name_list",
+    "read_ntu_skeleton",
+    "read_nw_ucla",
+    "read_pku_labels",
+    "read_pku_skeleton",
+    "read_pku_split",
+    "read_toyota_json",
+    "read_tsu_action_list",
+    "read_tsu_annotations",
+    "read_tsu_npz",
+    "read_utd_mhad",
+    "read_utkinect_joints",
+    "read_utkinect_labels",
+]
