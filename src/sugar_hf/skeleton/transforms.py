@@ -110,3 +110,158 @@ def pad_or_trim_persons(skeleton: np.ndarray, num_persons: int) -> np.ndarray:
         return x[:num_persons].copy()
     pad = np.zeros((num_persons - x.shape[0], *x.shape[1:]), dtype=np.float32)
     return np.concatenate([x, pad], axis=0)
+
+
+# --- Cleaning (SGN / CTR-GCN NTU preprocessing) -------------------------------------------------------
+
+
+def _body_motion(body: np.ndarray, frames: np.ndarray) -> float:
+    """Summed per-coordinate variance over the given frames and all joints (SGN's ``motion``)."""
+    if frames.size == 0:
+        return 0.0
+    points = body[frames, :, :3].reshape(-1, min(body.shape[-1], 3))
+    return float(np.var(points, axis=0).sum())
+
+
+def denoise_bodies(
+    bodies: np.ndarray,
+    *,
+    min_length: int = 11,
+    spread_threshold: float = 0.8,
+    noise_ratio_threshold: float = 0.69754,
+    max_bodies: int = 2,
+    drop_empty_frames: bool = True,
+) -> np.ndarray:
+    """SGN / CTR-GCN body denoising and two-actor selection for multi-body Kinect data.
+
+    Needs ``(bodies, frames, joints, channels)`` with one slot per tracked body id (all zeros where the body
+    is absent, as :func:`sugar_hf.skeleton.readers.read_ntu_skeleton` returns). With more than one body:
+
+    1. drop bodies present in ``<= min_length`` frames;
+    2. per body, a frame is noisy when its x-spread exceeds ``spread_threshold`` x its y-spread; drop bodies
+       whose noisy-frame ratio exceeds ``noise_ratio_threshold`` (SGN's 0.69754);
+    3. rank the rest by motion (summed variance of the coordinates, over non-noisy frames) and fill
+       ``max_bodies`` actor slots greedily: a body joins the first actor whose frames it does not overlap.
+
+    If the filters would remove every body, the unfiltered bodies are ranked instead. Frames in which no
+    actor is present are dropped when ``drop_empty_frames``.
+
+    Returns:
+        float32 ``(max_bodies, frames', joints, channels)``.
+    """
+    x = as_persons_first(bodies)
+    present = np.abs(x).sum(axis=(2, 3)) > 0  # (B, T)
+    candidates = list(range(x.shape[0]))
+    motion = {b: _body_motion(x[b], np.flatnonzero(present[b])) for b in candidates}
+    if len(candidates) > 1:
+        kept = [b for b in candidates if present[b].sum() > min_length]
+        spread_kept = []
+        for b in kept:
+            frames = np.flatnonzero(present[b])
+            xy = x[b, frames, :, :2]
+            spread = xy.max(axis=1) - xy.min(axis=1)  # (frames, 2)
+            valid = spread[:, 0] <= spread_threshold * spread[:, 1]
+            if frames.size and 1.0 - valid.mean() > noise_ratio_threshold:
+                continue
+            motion[b] = min(motion[b], _body_motion(x[b], frames[valid]))
+            spread_kept.append(b)
+        candidates = spread_kept or candidates
+    order = sorted(candidates, key=lambda b: -motion[b])
+    out = np.zeros((max_bodies, *x.shape[1:]), dtype=np.float32)
+    occupied = np.zeros((max_bodies, x.shape[1]), dtype=bool)
+    for b in order:
+        for slot in range(max_bodies):
+            if not (occupied[slot] & present[b]).any():
+                out[slot, present[b]] = x[b, present[b]]
+                occupied[slot] |= present[b]
+                break
+    if drop_empty_frames and occupied.any():
+        out = out[:, occupied.any(axis=0)]
+    return out
+
+
+# --- Temporal crop / resize, rotation, streams ----------------------------------------------------------
+
+
+def valid_crop_resize(
+    skeleton: np.ndarray,
+    num_frames: int = 64,
+    ratio: float | tuple[float, float] = (0.5, 1.0),
+    rng: np.random.Generator | None = None,
+    min_length: int = 64,
+) -> np.ndarray:
+    """CTR-GCN's ``valid_crop_resize``: crop the valid (non-empty) frames, then resize to ``num_frames``.
+
+    Args:
+        skeleton: ``(M, T, V, C)`` or ``(T, V, C)``.
+        num_frames: Output length (64 in CTR-GCN / SUGAR).
+        ratio: A float (test time, e.g. 0.95): a centred crop of that fraction; or ``(low, high)`` (train,
+            e.g. ``(0.5, 1.0)``): a random fraction in that range at a random valid offset. The crop keeps at
+            least ``min(min_length, valid)`` frames.
+        rng: NumPy generator for the random crop.
+
+    Returns:
+        float32 ``(M, num_frames, V, C)``.
+    """
+    x = as_persons_first(skeleton)
+    present = (np.abs(x).sum(axis=(0, 2, 3)) > 0).nonzero()[0]
+    begin, end = (int(present[0]), int(present[-1]) + 1) if present.size else (0, x.shape[1])
+    valid = end - begin
+    if isinstance(ratio, (int, float)):
+        bias = int((1 - ratio) * valid / 2)
+        cropped = x[:, begin + bias : end - bias] if valid - 2 * bias > 0 else x[:, begin:end]
+    else:
+        rng = rng if rng is not None else np.random.default_rng()
+        p = rng.uniform(ratio[0], ratio[1])
+        length = int(min(max(int(np.floor(valid * p)), min_length), valid))
+        offset = int(rng.integers(0, valid - length + 1))
+        cropped = x[:, begin + offset : begin + offset + length]
+    return resample_frames(cropped, num_frames)
+
+
+def rotation_matrix(angles: np.ndarray) -> np.ndarray:
+    """``R = Rz @ Ry @ Rx`` for angles ``(ax, ay, az)`` in radians (CTR-GCN's ``_rot`` order)."""
+    ax, ay, az = (float(a) for a in angles)
+    cx, sx, cy, sy, cz, sz = np.cos(ax), np.sin(ax), np.cos(ay), np.sin(ay), np.cos(az), np.sin(az)
+    rx = np.array([[1, 0, 0], [0, cx, sx], [0, -sx, cx]])
+    ry = np.array([[cy, 0, -sy], [0, 1, 0], [sy, 0, cy]])
+    rz = np.array([[cz, sz, 0], [-sz, cz, 0], [0, 0, 1]])
+    return (rz @ ry @ rx).astype(np.float32)
+
+
+def random_rotation(
+    skeleton: np.ndarray, max_angle: float = 0.3, rng: np.random.Generator | None = None
+) -> np.ndarray:
+    """Rotate the xyz channels of the whole sequence by one random rotation, each axis angle uniform in
+    ``[-max_angle, max_angle]`` radians (CTR-GCN's ``random_rot``, theta 0.3). Absent bodies stay zero;
+    2-D data rotates in-plane only."""
+    x = as_persons_first(skeleton)
+    rng = rng if rng is not None else np.random.default_rng()
+    angles = rng.uniform(-max_angle, max_angle, size=3)
+    present = np.abs(x).sum(axis=(2, 3)) > 0
+    out = x.copy()
+    if x.shape[-1] >= 3:
+        rot = rotation_matrix(angles)
+        out[..., :3] = x[..., :3] @ rot.T
+    elif x.shape[-1] == 2:
+        c, s = np.cos(angles[2]), np.sin(angles[2])
+        out[..., :2] = x[..., :2] @ np.array([[c, s], [-s, c]], dtype=np.float32).T
+    return np.where(present[..., None, None], out, 0.0).astype(np.float32)
+
+
+def bone_stream(skeleton: np.ndarray, layout: SkeletonLayout) -> np.ndarray:
+    """Bones: each joint minus its parent along the layout's inward edges; the root joint is zero."""
+    x = as_persons_first(skeleton)
+    out = np.zeros_like(x)
+    child = np.array([c for c, _ in layout.inward_edges], dtype=np.int64)
+    parent = np.array([p for _, p in layout.inward_edges], dtype=np.int64)
+    out[:, :, child] = x[:, :, child] - x[:, :, parent]
+    return out
+
+
+def motion_stream(skeleton: np.ndarray) -> np.ndarray:
+    """Frame differences ``x[t + 1] - x[t]``; the last frame is zero (CTR-GCN's motion modality)."""
+    x = as_persons_first(skeleton)
+    out = np.zeros_like(x)
+    out[:, :-1] = x[:, 1:] - x[:, :-1]
+    return out
