@@ -1,3 +1,66 @@
-"""sugar-hf: SUGAR skeleton action recognition with an LLM classifier, on the Hugging Face stack."""
+"""sugar-hf: SUGAR skeleton action recognition with an LLM classifier, on the Hugging Face stack.
+
+Importing the package registers ``"sugar"`` with ``AutoConfig``, ``AutoModel`` and ``AutoProcessor``, and marks
+the classes for ``register_for_auto_class`` so saved folders also load with ``trust_remote_code=True``.
+"""
+
+from transformers import AutoConfig, AutoModel, AutoProcessor
+
+from .configuration_sugar import (
+    ACTION_PLACEHOLDER,
+    DEFAULT_INSTRUCTION,
+    SugarConfig,
+    SugarEncoderConfig,
+    SugarProjectorConfig,
+)
+from .modeling_sugar import (
+    SugarAnswer,
+    SugarForActionRecognition,
+    SugarPreTrainedModel,
+    SugarSkeletonEncoder,
+    SugarSkeletonTextModel,
+    mil_nce_loss,
+)
+from .modeling_tqp import (
+    SugarCrossAttentionProjection,
+    SugarLinearProjection,
+    SugarQFormerProjection,
+    SugarTemporalQueryProjection,
+)
+from .processing_sugar import SugarProcessor, format_answer
+from .skeleton_layouts import BODY_PARTS, LAYOUTS, SkeletonLayout, custom_layout, get_layout
 
 __version__ = "0.1.0"
+
+AutoConfig.register("sugar", SugarConfig, exist_ok=True)
+AutoConfig.register("sugar_encoder", SugarEncoderConfig, exist_ok=True)
+AutoConfig.register("sugar_projector", SugarProjectorConfig, exist_ok=True)
+AutoModel.register(SugarConfig, SugarForActionRecognition, exist_ok=True)
+AutoProcessor.register(SugarConfig, SugarProcessor, exist_ok=True)
+SugarConfig.register_for_auto_class()
+SugarForActionRecognition.register_for_auto_class("AutoModel")
+
+__all__ = [
+    "ACTION_PLACEHOLDER",
+    "BODY_PARTS",
+    "DEFAULT_INSTRUCTION",
+    "LAYOUTS",
+    "SkeletonLayout",
+    "SugarAnswer",
+    "SugarConfig",
+    "SugarCrossAttentionProjection",
+    "SugarEncoderConfig",
+    "SugarForActionRecognition",
+    "SugarLinearProjection",
+    "SugarPreTrainedModel",
+    "SugarProcessor",
+    "SugarProjectorConfig",
+    "SugarQFormerProjection",
+    "SugarSkeletonEncoder",
+    "SugarSkeletonTextModel",
+    "SugarTemporalQueryProjection",
+    "custom_layout",
+    "format_answer",
+    "get_layout",
+    "mil_nce_loss",
+]

@@ -1,0 +1,268 @@
+"""Configuration of SUGAR: skeleton encoder, temporal query projection, LLM, LoRA and prompt.
+
+The defaults reproduce the paper (arXiv 2511.10091): a CTR-GCN joint-stream encoder as published, a TQP of
+4 segments x 32 queries = 128 LLM tokens, LLaMA-2-7B tuned with LoRA r=64, alpha=16, and the paper's
+instruction. Nothing here downloads anything: names of pretrained models are only stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from transformers import AutoConfig, Blip2QFormerConfig, CLIPTextConfig, LlamaConfig, PretrainedConfig
+
+from .skeleton_layouts import get_layout
+
+ACTION_PLACEHOLDER = "<action>"
+"""Marks where the skeleton tokens go in the instruction (as ``<image>`` does for LLaVA)."""
+
+DEFAULT_INSTRUCTION = (
+    "Given a sequence of action tokens <action>, please choose the most compatible action from: "
+    "[{candidates}], and describe the action."
+)
+"""The paper's instruction. ``{candidates}`` is filled with the comma-separated candidate names."""
+
+PROJECTOR_TYPES = ("tqp", "qformer", "linear", "cross_attention")
+TOKEN_LAYOUTS = ("frame", "frame_joint")
+
+
+def _as_config(value: Any, default: PretrainedConfig | None = None) -> PretrainedConfig | None:
+    """Accept a config object, a dict with a ``model_type`` (any architecture), or None."""
+    if value is None:
+        return default
+    if isinstance(value, PretrainedConfig):
+        return value
+    if isinstance(value, Mapping):
+        data = dict(value)
+        model_type = data.pop("model_type", None)
+        if model_type is None:
+            raise ValueError("a nested config dict needs a 'model_type' key, e.g. {'model_type': 'llama', ...}")
+        return AutoConfig.for_model(model_type, **data)
+    raise TypeError(f"expected a PretrainedConfig, a dict or None, got {type(value).__name__}")
+
+
+class SugarEncoderConfig(PretrainedConfig):
+    """CTR-GCN skeleton encoder.
+
+    Args:
+        layout: A preset layout name (``"ntu25"``, ``"kinect_v1_20"``, ``"utd_mhad20"``, ``"toyota13"``,
+            ``"coco17"``) or a layout dict (``SkeletonLayout.to_dict()``) for any user-defined edge list.
+        in_channels: Coordinates per joint (3 for xyz, 2 for image keypoints).
+        num_persons: Bodies per sample (M); the encoder averages over them.
+        num_frames: Frames the processor resamples every clip to (T).
+        base_channels: Width of the first unit; units are ``base x (1,1,1,1,2,2,2,4,4,4)``.
+        channel_multipliers / temporal_strides: Per-unit width factor and temporal stride (10 units in CTR-GCN,
+            stride 2 at units 5 and 8).
+        token_layout: ``"frame"`` gives one token per output frame (joints averaged); ``"frame_joint"`` one per
+            output frame and joint, the full spatio-temporal map the paper keeps.
+        adaptive: Learn the shared topology A (CTR-GCN's ``adaptive=True``).
+        drop_out: Dropout before the pooled output.
+    """
+
+    model_type = "sugar_encoder"
+    base_config_key = "encoder_config"
+
+    def __init__(
+        self,
+        layout: str | Mapping = "ntu25",
+        in_channels: int = 3,
+        num_persons: int = 2,
+        num_frames: int = 64,
+        base_channels: int = 64,
+        channel_multipliers: Sequence[int] = (1, 1, 1, 1, 2, 2, 2, 4, 4, 4),
+        temporal_strides: Sequence[int] = (1, 1, 1, 1, 2, 1, 1, 2, 1, 1),
+        token_layout: str = "frame_joint",
+        adaptive: bool = True,
+        drop_out: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        if token_layout not in TOKEN_LAYOUTS:
+            raise ValueError(f"token_layout must be one of {TOKEN_LAYOUTS}, got {token_layout!r}")
+        if len(channel_multipliers) != len(temporal_strides):
+            raise ValueError("channel_multipliers and temporal_strides must have one entry per unit")
+        get_layout(layout)  # validate early: a bad layout name fails here, not deep in the model
+        self.layout = dict(layout) if isinstance(layout, Mapping) else layout
+        self.in_channels = in_channels
+        self.num_persons = num_persons
+        self.num_frames = num_frames
+        self.base_channels = base_channels
+        self.channel_multipliers = list(channel_multipliers)
+        self.temporal_strides = list(temporal_strides)
+        self.token_layout = token_layout
+        self.adaptive = adaptive
+        self.drop_out = drop_out
+        super().__init__(**kwargs)
+
+    @property
+    def num_joints(self) -> int:
+        return get_layout(self.layout).num_joints
+
+    @property
+    def hidden_size(self) -> int:
+        """Channels of the last unit: the width of every encoder token."""
+        return self.base_channels * self.channel_multipliers[-1]
+
+    @property
+    def temporal_downsampling(self) -> int:
+        factor = 1
+        for stride in self.temporal_strides:
+            factor *= stride
+        return factor
+
+    @property
+    def num_output_frames(self) -> int:
+        frames = self.num_frames
+        for stride in self.temporal_strides:
+            frames = (frames - 1) // stride + 1
+        return frames
+
+    @property
+    def num_tokens(self) -> int:
+        """Length of the unpooled token sequence the encoder returns."""
+        per_frame = self.num_joints if self.token_layout == "frame_joint" else 1
+        return self.num_output_frames * per_frame
+
+
+class SugarProjectorConfig(PretrainedConfig):
+    """The bridge from encoder tokens to LLM tokens.
+
+    Args:
+        projector_type: ``"tqp"`` (the paper: one shared Q-Former chained over ``num_segments`` temporal
+            segments, each segment's output the next one's queries), ``"qformer"`` (one Q-Former, independent
+            queries over the whole sequence), ``"linear"`` (temporal pooling to the token count, then a linear
+            map) or ``"cross_attention"`` (learnable queries, one cross-attention layer).
+        num_segments: TQP segments (k in the paper).
+        num_queries: Queries per TQP segment; other projectors emit ``num_segments x num_queries`` tokens
+            so every ablation feeds the LLM the same number of tokens.
+        qformer_config: Size of the Q-Former (``Blip2QFormerConfig``); its ``encoder_hidden_size`` is set to
+            the encoder width by :class:`SugarConfig`.
+    """
+
+    model_type = "sugar_projector"
+    base_config_key = "projector_config"
+    sub_configs = {"qformer_config": Blip2QFormerConfig}
+
+    def __init__(
+        self,
+        projector_type: str = "tqp",
+        num_segments: int = 4,
+        num_queries: int = 32,
+        qformer_config: Blip2QFormerConfig | Mapping | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if projector_type not in PROJECTOR_TYPES:
+            raise ValueError(f"projector_type must be one of {PROJECTOR_TYPES}, got {projector_type!r}")
+        if num_segments < 1 or num_queries < 1:
+            raise ValueError("num_segments and num_queries must be positive")
+        self.projector_type = projector_type
+        self.num_segments = num_segments
+        self.num_queries = num_queries
+        if isinstance(qformer_config, Mapping):
+            qformer_config = Blip2QFormerConfig(**{k: v for k, v in qformer_config.items() if k != "model_type"})
+        # A compact BLIP-2-width Q-Former: the paper does not give its depth; 2 layers with cross-attention in
+        # each keep the projector small next to the 7B LLM.
+        self.qformer_config = qformer_config or Blip2QFormerConfig(
+            hidden_size=768,
+            num_hidden_layers=2,
+            num_attention_heads=12,
+            intermediate_size=3072,
+            cross_attention_frequency=1,
+            encoder_hidden_size=256,
+        )
+        super().__init__(**kwargs)
+
+    @property
+    def num_output_tokens(self) -> int:
+        return self.num_segments * self.num_queries
+
+
+DEFAULT_LORA = {
+    "r": 64,
+    "lora_alpha": 16,
+    "lora_dropout": 0.05,
+    "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+}
+
+
+class SugarConfig(PretrainedConfig):
+    """Configuration of :class:`SugarForActionRecognition` and :class:`SugarSkeletonTextModel`.
+
+    Args:
+        encoder_config: :class:`SugarEncoderConfig` or its dict.
+        projector_config: :class:`SugarProjectorConfig` or its dict.
+        llm_config: Any causal-LM config (or a dict with ``model_type``). Defaults to LLaMA-2-7B's shape.
+        llm_name_or_path: Hub id or local folder of the base LLM's pretrained weights. When set, the LLM
+            weights come from there (the checkpoint stores only LoRA, as a PEFT adapter repo does); when None
+            the LLM is built from ``llm_config`` (random, for tests) or read from the checkpoint.
+        lora_config: ``r``, ``lora_alpha``, ``lora_dropout``, ``target_modules`` (a list or ``"all-linear"``);
+            None trains no LoRA (the LLM stays frozen).
+        text_config / text_name_or_path: Stage-1 text encoder (CLIP text tower in the paper; any
+            ``AutoModel`` text model with masked mean pooling works).
+        contrastive_dim: Width of the shared skeleton-text space in stage 1 (defaults to the text width).
+        instruction_template: Prompt with one ``<action>`` placeholder and a ``{candidates}`` field.
+        class_names: The action classes the model was trained on (the default candidate list).
+        action_token_id: Id marking skeleton-token positions in ``input_ids``; negative so it never collides
+            with a real vocabulary entry and the LLM's embedding matrix needs no resize.
+        use_chat_template: Wrap the instruction in the tokenizer's chat template when it has one.
+        save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
+        freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
+    """
+
+    model_type = "sugar"
+    sub_configs = {
+        "encoder_config": SugarEncoderConfig,
+        "projector_config": SugarProjectorConfig,
+        "llm_config": AutoConfig,
+        "text_config": AutoConfig,
+    }
+
+    def __init__(
+        self,
+        encoder_config: SugarEncoderConfig | Mapping | None = None,
+        projector_config: SugarProjectorConfig | Mapping | None = None,
+        llm_config: PretrainedConfig | Mapping | None = None,
+        llm_name_or_path: str | None = "meta-llama/Llama-2-7b-hf",
+        lora_config: Mapping | None = None,
+        text_config: PretrainedConfig | Mapping | None = None,
+        text_name_or_path: str | None = "openai/clip-vit-base-patch32",
+        contrastive_dim: int | None = None,
+        instruction_template: str = DEFAULT_INSTRUCTION,
+        class_names: Sequence[str] | None = None,
+        action_token_id: int = -200,
+        use_chat_template: bool = True,
+        save_full_llm: bool = False,
+        freeze_encoder: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        if isinstance(encoder_config, Mapping):
+            encoder_config = SugarEncoderConfig(**{k: v for k, v in encoder_config.items() if k != "model_type"})
+        if isinstance(projector_config, Mapping):
+            projector_config = SugarProjectorConfig(
+                **{k: v for k, v in projector_config.items() if k != "model_type"}
+            )
+        self.encoder_config = encoder_config or SugarEncoderConfig()
+        self.projector_config = projector_config or SugarProjectorConfig()
+        self.projector_config.qformer_config.encoder_hidden_size = self.encoder_config.hidden_size
+        self.llm_config = _as_config(llm_config, LlamaConfig())  # LlamaConfig() is LLaMA-2-7B's shape
+        self.llm_name_or_path = llm_name_or_path
+        # None means the paper's LoRA; an empty dict means no LoRA at all (the LLM stays untouched).
+        self.lora_config = dict(DEFAULT_LORA) if lora_config is None else dict(lora_config)
+        self.text_config = _as_config(text_config, CLIPTextConfig())
+        self.text_name_or_path = text_name_or_path
+        self.contrastive_dim = contrastive_dim
+        if instruction_template.count(ACTION_PLACEHOLDER) != 1:
+            raise ValueError(f"instruction_template must contain exactly one {ACTION_PLACEHOLDER} placeholder")
+        self.instruction_template = instruction_template
+        self.class_names = list(class_names) if class_names is not None else []
+        if action_token_id >= 0:
+            raise ValueError("action_token_id must be negative (it is never looked up in the vocabulary)")
+        self.action_token_id = action_token_id
+        self.use_chat_template = use_chat_template
+        self.save_full_llm = save_full_llm
+        self.freeze_encoder = freeze_encoder
+        super().__init__(**kwargs)
+
+    @property
+    def num_action_tokens(self) -> int:
+        return self.projector_config.num_output_tokens

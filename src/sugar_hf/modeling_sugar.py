@@ -1,0 +1,648 @@
+"""SUGAR models: the stage-1 skeleton-text model and the stage-2 LLM action recogniser.
+
+``SugarSkeletonTextModel`` (stage 1) aligns CTR-GCN features with text embeddings of the class descriptions
+through MIL-NCE. ``SugarForActionRecognition`` (stage 2) feeds the frozen encoder's tokens, compressed by the
+Temporal Query Projection, into a causal LLM tuned with LoRA; it generates "<action>. <description>" and ranks
+any list of candidate names by the LLM's likelihood, which is also how it recognises unseen classes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from peft import LoraConfig, inject_adapter_in_model
+from torch import nn
+from transformers import (
+    AutoModel,
+    AutoModelForCausalLM,
+    CLIPTextModelWithProjection,
+    PreTrainedModel,
+)
+from transformers.utils import ModelOutput
+
+from .configuration_sugar import SugarConfig, SugarEncoderConfig
+from .modeling_ctrgcn import CTRGCN, init_ctrgcn_weights
+from .modeling_tqp import build_projector
+from .skeleton_layouts import get_layout
+
+def resolve_pretrained_name(name_or_path: str) -> str:
+    """Map the embedded default's symbolic names (``sugar-hf/embedded-*``) to their local folders.
+
+    Checkpoints name their frozen base models by Hub id or by these aliases, never by a machine's local
+    path, so a folder saved on one machine loads on another.
+    """
+    if name_or_path.startswith("sugar-hf/embedded-"):
+        # Imported by name: the embedded default is part of the package, not of a remote-code checkpoint.
+        try:
+            embedded = importlib.import_module("sugar_hf.embedded")
+        except ImportError as error:
+            raise ImportError(f"{name_or_path!r} is sugar-hf's embedded default: `pip install sugar-hf`") from error
+        return embedded.resolve_embedded_name(name_or_path)
+    return name_or_path
+
+
+# --------------------------------------------------------------------------------------------------- outputs
+@dataclass
+class SugarEncoderOutput(ModelOutput):
+    """
+    Args:
+        last_hidden_state (`torch.FloatTensor` of shape `(batch, tokens, hidden)`):
+            The unpooled token sequence, frame-major (`tokens = frames_out` or `frames_out x joints`).
+        pooler_output (`torch.FloatTensor` of shape `(batch, hidden)`):
+            Mean over persons, frames and joints: the vector CTR-GCN's classifier would see.
+    """
+
+    last_hidden_state: torch.FloatTensor | None = None
+    pooler_output: torch.FloatTensor | None = None
+
+
+@dataclass
+class SugarSkeletonTextOutput(ModelOutput):
+    """
+    Args:
+        loss (`torch.FloatTensor` of shape `()`): MIL-NCE loss, when `labels` and `text_labels` are given.
+        logits_per_skeleton (`torch.FloatTensor` of shape `(batch, num_texts)`): scaled cosine similarities.
+        skeleton_embeds (`torch.FloatTensor` of shape `(batch, dim)`): L2-normalised skeleton embeddings.
+        text_embeds (`torch.FloatTensor` of shape `(num_texts, dim)`): L2-normalised text embeddings.
+    """
+
+    loss: torch.FloatTensor | None = None
+    logits_per_skeleton: torch.FloatTensor | None = None
+    skeleton_embeds: torch.FloatTensor | None = None
+    text_embeds: torch.FloatTensor | None = None
+
+
+@dataclass
+class SugarCausalLMOutput(ModelOutput):
+    """
+    Args:
+        loss (`torch.FloatTensor` of shape `()`): next-token loss on the answer tokens (labels != -100).
+        logits (`torch.FloatTensor` of shape `(batch, sequence, vocab)`).
+        cache: the LLM's KV cache, when `use_cache=True`.
+        skeleton_tokens (`torch.FloatTensor` of shape `(batch, num_action_tokens, llm_hidden)`):
+            the projector output spliced in at the `<action>` positions.
+    """
+
+    loss: torch.FloatTensor | None = None
+    logits: torch.FloatTensor | None = None
+    cache: Any = None
+    skeleton_tokens: torch.FloatTensor | None = None
+
+
+# --------------------------------------------------------------------------------------------------- encoder
+class SugarSkeletonEncoder(nn.Module):
+    """CTR-GCN returning the token sequence ``(batch, tokens, hidden)`` and a pooled vector ``(batch, hidden)``."""
+
+    def __init__(self, config: SugarEncoderConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.backbone = CTRGCN(config)
+        self.dropout = nn.Dropout(config.drop_out)
+
+    @property
+    def tokens_per_frame(self) -> int:
+        return get_layout(self.config.layout).num_joints if self.config.token_layout == "frame_joint" else 1
+
+    def forward(self, skeleton_values: torch.Tensor) -> SugarEncoderOutput:
+        if skeleton_values.dim() != 5:
+            raise ValueError(
+                "skeleton_values must have shape (batch, persons, frames, joints, channels), "
+                f"got {tuple(skeleton_values.shape)}"
+            )
+        expected = (self.config.num_persons, get_layout(self.config.layout).num_joints, self.config.in_channels)
+        got = (skeleton_values.shape[1], skeleton_values.shape[3], skeleton_values.shape[4])
+        if got != expected:
+            raise ValueError(f"skeleton_values has (persons, joints, channels) = {got}, the encoder expects {expected}")
+        features = self.backbone(skeleton_values).mean(1)  # (N, C, T', V), persons averaged as in CTR-GCN
+        pooled = self.dropout(features.mean(dim=(2, 3)))
+        if self.config.token_layout == "frame_joint":
+            tokens = features.permute(0, 2, 3, 1).flatten(1, 2)  # (N, T' * V, C)
+        else:
+            tokens = features.mean(-1).transpose(1, 2)  # (N, T', C)
+        return SugarEncoderOutput(last_hidden_state=tokens, pooler_output=pooled)
+
+
+# ------------------------------------------------------------------------------------------------ base class
+class SugarPreTrainedModel(PreTrainedModel):
+    """Weight init, frozen-base handling and adapter-style checkpoints shared by both SUGAR models.
+
+    ``frozen_pretrained`` names each sub-module whose weights come from a pretrained model named in the config
+    (attribute -> config field). Those weights are not written into checkpoints unless ``save_full_llm`` is
+    set, and ``from_pretrained`` reloads them from the named model, as a PEFT adapter repo does.
+    """
+
+    config_class = SugarConfig
+    base_model_prefix = "sugar"
+    main_input_name = "skeleton_values"
+    supports_gradient_checkpointing = True
+    _supports_sdpa = True
+    _supports_flash_attn = True
+    _no_split_modules = ["CTRGCNUnit", "Blip2QFormerLayer", "LlamaDecoderLayer", "BertLayer", "CLIPEncoderLayer"]
+    _keep_in_fp32_modules = ["query_tokens", "qformer"]
+    frozen_pretrained: dict[str, str] = {}
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if isinstance(module, (nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d)) or type(module).__name__ == "GraphConv":
+            init_ctrgcn_weights(module)
+        elif isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, std=0.02)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.LayerNorm):
+            nn.init.ones_(module.weight)
+            nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.MultiheadAttention):
+            module._reset_parameters()
+        for name in ("query_tokens",):
+            param = getattr(module, name, None)
+            if isinstance(param, nn.Parameter):
+                nn.init.normal_(param, std=0.02)  # BLIP-2's query init
+        if isinstance(module, SugarSkeletonTextModel):
+            module.logit_scale.data.fill_(math.log(1 / 0.07))
+
+    def _frozen_base_keys(self) -> set[str]:
+        """State-dict keys that belong to a frozen pretrained base (LoRA weights excluded)."""
+        keys = set()
+        for attr in self.frozen_pretrained:
+            for key in self.state_dict():
+                if key.startswith(f"{attr}.") and "lora_" not in key:
+                    keys.add(key)
+        return keys
+
+    def save_pretrained(self, save_directory: str | os.PathLike, *args: Any, save_full_llm: bool | None = None,
+                        **kwargs: Any) -> None:  # fmt: skip
+        """Save the checkpoint; frozen bases are named, not copied, unless ``save_full_llm`` is True."""
+        full = self.config.save_full_llm if save_full_llm is None else save_full_llm
+        if not full:
+            unnamed = [attr for attr, field in self.frozen_pretrained.items() if not getattr(self.config, field)]
+            if unnamed:
+                raise ValueError(
+                    f"cannot save without the weights of {unnamed}: the config names no pretrained model for them "
+                    f"({[self.frozen_pretrained[a] for a in unnamed]}); pass save_full_llm=True"
+                )
+            if "state_dict" not in kwargs:
+                frozen = self._frozen_base_keys()
+                kwargs["state_dict"] = {k: v for k, v in self.state_dict().items() if k not in frozen}
+        previous = self.config.save_full_llm
+        self.config.save_full_llm = full
+        try:
+            super().save_pretrained(save_directory, *args, **kwargs)
+        finally:
+            self.config.save_full_llm = previous
+
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, *args: Any, **kwargs: Any):
+        """Load a checkpoint, then the frozen bases it names (unless it holds them itself)."""
+        model = super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
+        if not model.config.save_full_llm:
+            model.load_frozen_pretrained()
+        return model
+
+    @classmethod
+    def from_config_with_pretrained_bases(cls, config: SugarConfig, **kwargs: Any):
+        """A new model: random encoder/projector/LoRA, frozen bases (LLM, text encoder) loaded from their names."""
+        model = cls(config, **kwargs)
+        model.load_frozen_pretrained()
+        return model
+
+    def load_frozen_pretrained(self) -> None:
+        """Copy the weights of each named pretrained base into its sub-module (keys gain LoRA's ``base_layer``)."""
+        for attr, field in self.frozen_pretrained.items():
+            name = getattr(self.config, field)
+            if not name:
+                continue
+            module: nn.Module = getattr(self, attr)
+            source_cls = type(module) if isinstance(module, PreTrainedModel) else AutoModel
+            base = source_cls.from_pretrained(resolve_pretrained_name(name), dtype=next(module.parameters()).dtype)
+            own_keys = set(module.state_dict())
+            remapped = {}
+            for key, value in base.state_dict().items():
+                target = key if key in own_keys else re.sub(r"\.(weight|bias)$", r".base_layer.\1", key)
+                if target in own_keys:
+                    remapped[target] = value
+            missing = [k for k in own_keys - set(remapped) if "lora_" not in k]
+            if missing:
+                raise ValueError(f"pretrained {name!r} does not match the configured {attr}: missing {missing[:5]}")
+            module.load_state_dict(remapped, strict=False)
+            if hasattr(module, "tie_weights"):
+                module.tie_weights()
+            del base
+
+
+# ---------------------------------------------------------------------------------------------- MIL-NCE loss
+def mil_nce_loss(
+    skeleton_embeds: torch.Tensor, text_embeds: torch.Tensor, positive_mask: torch.Tensor, logit_scale: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """MIL-NCE (Miech et al., 2020) with a bag of positive texts per skeleton.
+
+    ``loss_i = -log( sum_{t in P(i)} exp(s_i . t * scale) / sum_{t} exp(s_i . t * scale) )``: every text of the
+    sample's class is a positive, the texts of the other classes in the batch are the negatives.
+
+    Args:
+        skeleton_embeds: ``(batch, dim)``, L2-normalised.
+        text_embeds: ``(num_texts, dim)``, L2-normalised.
+        positive_mask: ``(batch, num_texts)`` bool, True where the text describes the sample's class.
+        logit_scale: log of the inverse temperature (learnable).
+    Returns:
+        The mean loss and the logits ``(batch, num_texts)``.
+    """
+    if not positive_mask.any(dim=1).all():
+        raise ValueError("every skeleton needs at least one positive text in the batch")
+    logits = logit_scale.exp() * skeleton_embeds @ text_embeds.t()
+    positives = logits.masked_fill(~positive_mask, float("-inf")).logsumexp(dim=1)
+    return (logits.logsumexp(dim=1) - positives).mean(), logits
+
+
+def masked_mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Mean over real tokens: the sentence-transformers pooling of MiniLM-style text encoders."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+
+class SugarSkeletonTextModel(SugarPreTrainedModel):
+    """Stage 1: CTR-GCN encoder + projection into a frozen text encoder's space, trained with MIL-NCE."""
+
+    frozen_pretrained = {"text_model": "text_name_or_path"}
+
+    def __init__(self, config: SugarConfig) -> None:
+        super().__init__(config)
+        self.encoder = SugarSkeletonEncoder(config.encoder_config)
+        if config.text_config.model_type == "clip_text_model":
+            self.text_model = CLIPTextModelWithProjection(config.text_config)
+            text_dim = config.text_config.projection_dim
+        else:
+            self.text_model = AutoModel.from_config(config.text_config)
+            text_dim = config.text_config.hidden_size
+        self.text_model.requires_grad_(False)
+        dim = config.contrastive_dim or text_dim
+        self.skeleton_projection = nn.Linear(config.encoder_config.hidden_size, dim)
+        self.text_projection = nn.Linear(text_dim, dim) if dim != text_dim else nn.Identity()
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+        self.post_init()
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        self.text_model.eval()  # frozen: no dropout in the text features
+        return self
+
+    def get_skeleton_features(self, skeleton_values: torch.Tensor) -> torch.Tensor:
+        """L2-normalised skeleton embeddings ``(batch, dim)``."""
+        pooled = self.encoder(skeleton_values).pooler_output
+        return F.normalize(self.skeleton_projection(pooled), dim=-1)
+
+    @torch.no_grad()
+    def encode_texts(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Raw (frozen) text embeddings ``(num_texts, text_dim)``: CLIP's projected EOS or masked mean pooling."""
+        out = self.text_model(input_ids=input_ids, attention_mask=attention_mask)
+        if isinstance(self.text_model, CLIPTextModelWithProjection):
+            return out.text_embeds
+        return masked_mean_pool(out.last_hidden_state, attention_mask)
+
+    def forward(
+        self,
+        skeleton_values: torch.Tensor,
+        text_input_ids: torch.Tensor | None = None,
+        text_attention_mask: torch.Tensor | None = None,
+        text_embeds: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        text_labels: torch.Tensor | None = None,
+        **kwargs: Any,
+    ) -> SugarSkeletonTextOutput:
+        """
+        Args:
+            skeleton_values (`torch.FloatTensor` of shape `(batch, persons, frames, joints, channels)`).
+            text_input_ids / text_attention_mask (`(num_texts, length)`): texts to embed now, or
+            text_embeds (`(num_texts, text_dim)`): cached raw text embeddings (see the knowledge cache).
+            labels (`(batch,)`): class id of each skeleton; text_labels (`(num_texts,)`): class id of each text.
+        """
+        if text_embeds is None:
+            if text_input_ids is None:
+                raise ValueError("pass text_input_ids (with text_attention_mask) or precomputed text_embeds")
+            if text_attention_mask is None:
+                text_attention_mask = torch.ones_like(text_input_ids)
+            text_embeds = self.encode_texts(text_input_ids, text_attention_mask)
+        skeleton = self.get_skeleton_features(skeleton_values)
+        texts = F.normalize(self.text_projection(text_embeds.to(skeleton.dtype)), dim=-1)
+        scale = self.logit_scale.clamp(max=math.log(100.0))
+        if labels is not None and text_labels is not None:
+            positive = labels[:, None] == text_labels[None, :]
+            loss, logits = mil_nce_loss(skeleton, texts, positive, scale)
+        else:
+            loss, logits = None, scale.exp() * skeleton @ texts.t()
+        return SugarSkeletonTextOutput(loss=loss, logits_per_skeleton=logits, skeleton_embeds=skeleton, text_embeds=texts)
+
+
+# --------------------------------------------------------------------------------------------- recognition
+@dataclass
+class SugarAnswer:
+    """One generated answer: the action name and its short description."""
+
+    action: str
+    description: str
+    text: str
+
+
+class SugarForActionRecognition(SugarPreTrainedModel):
+    """Stage 2: frozen CTR-GCN -> projector (TQP) -> causal LLM with LoRA, answering "<action>. <description>".
+
+    The skeleton tokens replace the ``action_token_id`` positions of ``input_ids`` (the processor expands the
+    instruction's ``<action>`` placeholder into ``num_action_tokens`` of them), as LLaVA does with images.
+    """
+
+    frozen_pretrained = {"llm": "llm_name_or_path"}
+
+    def __init__(self, config: SugarConfig) -> None:
+        super().__init__(config)
+        self.encoder = SugarSkeletonEncoder(config.encoder_config)
+        self.llm = AutoModelForCausalLM.from_config(config.llm_config)
+        self.projector = build_projector(
+            config.projector_config, self.encoder.tokens_per_frame, config.llm_config.hidden_size
+        )
+        self.llm.requires_grad_(False)
+        if config.lora_config:
+            inject_adapter_in_model(LoraConfig(**config.lora_config), self.llm)  # LoRA weights stay trainable
+        if config.freeze_encoder:
+            self.encoder.requires_grad_(False)
+        self.processor = None  # set by from_pretrained when the folder has one, or by the user
+        self.post_init()
+
+    # -- training-mode bookkeeping ---------------------------------------------------------------------
+    def train(self, mode: bool = True):
+        super().train(mode)
+        if self.config.freeze_encoder:
+            self.encoder.eval()  # a frozen encoder keeps its batch-norm statistics
+        return self
+
+    def _set_gradient_checkpointing(self, enable: bool = True, gradient_checkpointing_func=None) -> None:
+        if enable:
+            self.llm.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+            self.llm.enable_input_require_grads()
+        else:
+            self.llm.gradient_checkpointing_disable()
+
+    def gradient_checkpointing_enable(self, gradient_checkpointing_kwargs=None) -> None:
+        """Checkpoint the LLM's layers (the only deep stack worth recomputing)."""
+        self._set_gradient_checkpointing(True)
+
+    def get_input_embeddings(self) -> nn.Module:
+        return self.llm.get_input_embeddings()
+
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, *args: Any, **kwargs: Any):
+        model = super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
+        if os.path.isdir(pretrained_model_name_or_path) and os.path.exists(
+            os.path.join(pretrained_model_name_or_path, "processor_config.json")
+        ):
+            try:  # by name, so remote-code checkpoints do not need the processing module
+                processing = importlib.import_module("sugar_hf.processing_sugar")
+            except ImportError:  # remote-code load without the package: pass a processor explicitly
+                processing = None
+            if processing is not None:
+                model.processor = processing.SugarProcessor.from_pretrained(pretrained_model_name_or_path)
+        return model
+
+    # -- embedding ----------------------------------------------------------------------------------------
+    def get_skeleton_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:
+        """Projector output ``(batch, num_action_tokens, llm_hidden)`` in the LLM's dtype."""
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.config.freeze_encoder):
+            tokens = self.encoder(skeleton_values).last_hidden_state
+        projector_dtype = next(self.projector.parameters()).dtype
+        tokens = self.projector(tokens.to(projector_dtype))
+        return tokens.to(self.llm.get_input_embeddings().weight.dtype)
+
+    def embed_inputs(self, skeleton_values: torch.Tensor, input_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """LLM input embeddings with the skeleton tokens spliced in at the ``action_token_id`` positions."""
+        skeleton_tokens = self.get_skeleton_tokens(skeleton_values)
+        placeholder = input_ids == self.config.action_token_id
+        counts = placeholder.sum(1)
+        expected = skeleton_tokens.shape[1]
+        if not bool((counts == expected).all()):
+            raise ValueError(
+                f"each prompt needs exactly {expected} action-token positions (id {self.config.action_token_id}), "
+                f"got {counts.tolist()}: build inputs with SugarProcessor"
+            )
+        embeds = self.llm.get_input_embeddings()(input_ids.masked_fill(placeholder, 0))
+        embeds = embeds.masked_scatter(placeholder.unsqueeze(-1), skeleton_tokens)
+        return embeds, skeleton_tokens
+
+    def forward(
+        self,
+        skeleton_values: torch.Tensor,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        position_ids: torch.Tensor | None = None,
+        use_cache: bool = False,
+        **kwargs: Any,
+    ) -> SugarCausalLMOutput:
+        """
+        Args:
+            skeleton_values (`torch.FloatTensor` of shape `(batch, persons, frames, joints, channels)`).
+            input_ids (`torch.LongTensor` of shape `(batch, sequence)`): prompt (+ answer) with
+                `num_action_tokens` positions equal to `config.action_token_id`.
+            attention_mask (`torch.LongTensor` of shape `(batch, sequence)`).
+            labels (`torch.LongTensor` of shape `(batch, sequence)`): answer token ids, -100 elsewhere; the
+                loss covers the answer tokens only.
+        """
+        embeds, skeleton_tokens = self.embed_inputs(skeleton_values, input_ids)
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        if position_ids is None:
+            position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
+        out = self.llm(
+            inputs_embeds=embeds,
+            attention_mask=attention_mask,
+            position_ids=position_ids,
+            labels=labels,
+            use_cache=use_cache,
+            **kwargs,
+        )
+        return SugarCausalLMOutput(
+            loss=out.loss, logits=out.logits, cache=out.cache, skeleton_tokens=skeleton_tokens
+        )
+
+    # -- generation ---------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def generate(
+        self,
+        skeleton_values: torch.Tensor,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        **generate_kwargs: Any,
+    ) -> torch.LongTensor:
+        """Greedy (or any ``generate_kwargs``) decoding of the answer; returns only the new token ids.
+
+        Use :meth:`SugarProcessor.decode_answers` (or :meth:`answer`) to get the action names and descriptions.
+        """
+        embeds, _ = self.embed_inputs(skeleton_values, input_ids)
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        generate_kwargs.setdefault("max_new_tokens", 48)
+        generate_kwargs.setdefault("do_sample", False)
+        if self.processor is not None:
+            generate_kwargs.setdefault("pad_token_id", self.processor.tokenizer.pad_token_id)
+        return self.llm.generate(inputs_embeds=embeds, attention_mask=attention_mask, **generate_kwargs)
+
+    def _require_processor(self, processor):
+        processor = processor or self.processor
+        if processor is None:
+            raise ValueError("pass a SugarProcessor (or load the model from a folder that has one)")
+        return processor
+
+    @torch.no_grad()
+    def answer(
+        self,
+        skeletons: torch.Tensor | Sequence,
+        candidates: Sequence[str] | None = None,
+        processor=None,
+        **generate_kwargs: Any,
+    ) -> list[SugarAnswer]:
+        """Generate "<action>. <description>" for each skeleton and split it into name and description."""
+        processor = self._require_processor(processor)
+        inputs = processor(skeletons=skeletons, candidates=candidates or self.config.class_names or None)
+        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        ids = self.generate(**inputs, **generate_kwargs)
+        return processor.decode_answers(ids)
+
+    # -- ranking ------------------------------------------------------------------------------------------
+    def _prefix(self, inputs: dict[str, torch.Tensor]) -> tuple[Any, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Run the shared prefix once: cache, last-position log-probs, real-token counts, attention mask."""
+        mask = inputs["attention_mask"]
+        out = self.forward(
+            skeleton_values=inputs["skeleton_values"], input_ids=inputs["input_ids"], attention_mask=mask,
+            use_cache=True, logits_to_keep=1,
+        )  # fmt: skip
+        return out.cache, out.logits[:, -1].float().log_softmax(-1), mask.long().sum(-1), mask
+
+    @torch.no_grad()
+    def score_candidates(
+        self,
+        skeleton_values: torch.Tensor,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        candidate_ids: Sequence[Sequence[int]],
+    ) -> torch.Tensor:
+        """Length-normalised log-likelihood ``(batch, num_candidates)`` of each candidate answer.
+
+        The prompt (skeleton tokens + instruction; left-padded) runs once and its KV cache is shared by every
+        candidate: all candidates are packed into one block behind the prefix with a tree-shaped attention
+        mask (each candidate sees the prefix and its own earlier tokens), so ranking C names costs one prefix
+        pass plus one pass over the candidates' tokens.
+        """
+        inputs = {"skeleton_values": skeleton_values, "input_ids": input_ids, "attention_mask": attention_mask}
+        cache, first_logprobs, lengths, prefix_mask = self._prefix(inputs)
+        device = input_ids.device
+        batch, prefix_len = input_ids.shape
+        lens = [len(c) for c in candidate_ids]
+        if min(lens) < 1:
+            raise ValueError("every candidate must tokenize to at least one token")
+        first = torch.tensor([c[0] for c in candidate_ids], device=device)
+        totals = first_logprobs[:, first]  # (B, C): log p(first token | prefix)
+
+        # Block of all candidate tokens except each one's last (whose successor is not scored).
+        block_tokens, owner, offset = [], [], []
+        for i, cand in enumerate(candidate_ids):
+            for k, token in enumerate(cand[:-1]):
+                block_tokens.append(token)
+                owner.append(i)
+                offset.append(k)
+        if block_tokens:
+            block = torch.tensor(block_tokens, device=device)
+            owner_t = torch.tensor(owner, device=device)
+            offset_t = torch.tensor(offset, device=device)
+            size = block.numel()
+            dtype = self.llm.get_input_embeddings().weight.dtype
+            visible_block = (owner_t[:, None] == owner_t[None, :]) & (offset_t[None, :] <= offset_t[:, None])
+            visible = torch.cat(
+                [prefix_mask.bool()[:, None, :].expand(batch, size, prefix_len),
+                 visible_block[None].expand(batch, size, size)], dim=-1,
+            )  # fmt: skip
+            mask4d = torch.zeros(batch, 1, size, prefix_len + size, dtype=dtype, device=device)
+            mask4d.masked_fill_(~visible[:, None], torch.finfo(dtype).min)
+            position_ids = lengths[:, None] + offset_t[None, :]
+            logits = self.llm(
+                input_ids=block[None].expand(batch, size),
+                attention_mask=mask4d,
+                position_ids=position_ids,
+                cache=cache,
+                use_cache=True,
+            ).logits.float()
+            # Each block token predicts the next token of its own candidate.
+            targets = torch.tensor(
+                [candidate_ids[i][k + 1] for i, k in zip(owner, offset)], device=device
+            )
+            token_logprobs = logits.log_softmax(-1).gather(-1, targets[None, :, None].expand(batch, size, 1))[..., 0]
+            totals = totals.index_add(1, owner_t, token_logprobs)
+        return totals / torch.tensor(lens, device=device, dtype=totals.dtype)
+
+    @torch.no_grad()
+    def score_candidates_naive(
+        self,
+        skeleton_values: torch.Tensor,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        candidate_ids: Sequence[Sequence[int]],
+    ) -> torch.Tensor:
+        """Reference scorer: one full forward of prompt + candidate per candidate (for tests and benchmarks)."""
+        scores = []
+        for cand in candidate_ids:
+            cand_t = torch.tensor(cand, device=input_ids.device)[None].expand(input_ids.shape[0], -1)
+            ids = torch.cat([input_ids, cand_t], dim=1)
+            mask = torch.cat([attention_mask, torch.ones_like(cand_t)], dim=1)
+            logits = self.forward(skeleton_values=skeleton_values, input_ids=ids, attention_mask=mask).logits
+            logprobs = logits[:, input_ids.shape[1] - 1 : -1].float().log_softmax(-1)
+            scores.append(logprobs.gather(-1, cand_t[..., None])[..., 0].mean(-1))
+        return torch.stack(scores, dim=1)
+
+    @torch.no_grad()
+    def classify(
+        self,
+        skeleton_values: torch.Tensor | Sequence,
+        candidates: Sequence[str] | None = None,
+        top_k: int = 5,
+        processor=None,
+    ) -> list[list[tuple[str, float]]]:
+        """Rank candidate action names for each skeleton, best first.
+
+        Args:
+            skeleton_values: a `(batch, persons, frames, joints, channels)` tensor ready for the model, or raw
+                arrays (`(frames, joints, channels)` or `(persons, frames, joints, channels)` each) that the
+                processor prepares.
+            candidates: any action names, including classes never trained on; defaults to
+                `config.class_names`. They are listed in the instruction, as in training.
+            top_k: how many `(name, score)` pairs to return per sample (score: mean log-probability per token).
+        """
+        processor = self._require_processor(processor)
+        candidates = list(candidates or self.config.class_names)
+        if not candidates:
+            raise ValueError("no candidates given and the config has no class_names")
+        inputs = processor(skeletons=skeleton_values, candidates=candidates)
+        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        scores = self.score_candidates(**inputs, candidate_ids=processor.candidate_token_ids(candidates))
+        top = scores.topk(min(top_k, len(candidates)), dim=1)
+        return [
+            [(candidates[j], float(s)) for s, j in zip(row_scores.tolist(), row_idx.tolist())]
+            for row_scores, row_idx in zip(top.values, top.indices)
+        ]
+
+
+__all__ = [
+    "SugarAnswer",
+    "SugarCausalLMOutput",
+    "SugarEncoderOutput",
+    "SugarForActionRecognition",
+    "SugarPreTrainedModel",
+    "SugarSkeletonEncoder",
+    "SugarSkeletonTextModel",
+    "SugarSkeletonTextOutput",
+    "mil_nce_loss",
+    "masked_mean_pool",
+]

@@ -1,0 +1,231 @@
+"""SugarProcessor: raw skeleton arrays + instruction + tokenizer -> model inputs, and answers back to names.
+
+Skeletons are centred on the layout's centre joint, optionally view-aligned, padded/trimmed to the model's
+person count and resampled to its frame count. The instruction's ``<action>`` placeholder becomes
+``num_action_tokens`` positions with the (negative) ``action_token_id`` that the model fills with skeleton
+tokens; answers, when given, are appended and are the only tokens with labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import ProcessorMixin
+
+from .configuration_sugar import ACTION_PLACEHOLDER, DEFAULT_INSTRUCTION, SugarConfig
+from .skeleton.transforms import align_view, as_persons_first, center_on_joint, pad_or_trim_persons, resample_frames
+from .skeleton_layouts import get_layout
+
+IGNORE_INDEX = -100
+
+
+def format_answer(action: str, description: str | None = None) -> str:
+    """The answer the LLM learns: ``"<action>."`` or ``"<action>. <description>"``."""
+    action = action.strip()
+    return f"{action}. {description.strip()}" if description else f"{action}."
+
+
+class SugarProcessor(ProcessorMixin):
+    """Prepare skeletons and prompts for :class:`SugarForActionRecognition`.
+
+    Args:
+        tokenizer: The LLM's tokenizer.
+        layout: Skeleton layout name or dict (joint order of the arrays it receives).
+        num_frames / num_persons / in_channels: The encoder's input size.
+        num_action_tokens: Skeleton tokens the projector emits (the placeholder is expanded to this many).
+        action_token_id: Negative id marking those positions.
+        instruction_template: Prompt with ``<action>`` and ``{candidates}``.
+        use_chat_template: Wrap the instruction in the tokenizer's chat template when it has one.
+        align_view: Rotate each clip to a canonical view (spine up, shoulders along x) before resampling.
+        class_names: Default candidates when none are passed.
+    """
+
+    tokenizer_class = "AutoTokenizer"
+
+    def __init__(
+        self,
+        tokenizer=None,
+        layout: str | Mapping = "ntu25",
+        num_frames: int = 64,
+        num_persons: int = 2,
+        in_channels: int = 3,
+        num_action_tokens: int = 128,
+        action_token_id: int = -200,
+        instruction_template: str = DEFAULT_INSTRUCTION,
+        use_chat_template: bool = True,
+        align_view: bool = False,
+        class_names: Sequence[str] | None = None,
+        chat_template: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.layout = dict(layout) if isinstance(layout, Mapping) else layout
+        self.num_frames = num_frames
+        self.num_persons = num_persons
+        self.in_channels = in_channels
+        self.num_action_tokens = num_action_tokens
+        self.action_token_id = action_token_id
+        self.instruction_template = instruction_template
+        self.use_chat_template = use_chat_template
+        self.align_view = align_view
+        self.class_names = list(class_names or [])
+        super().__init__(tokenizer, chat_template=chat_template)
+        if self.tokenizer.pad_token_id is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+
+    @classmethod
+    def from_config(cls, tokenizer, config: SugarConfig, align_view: bool = False) -> SugarProcessor:
+        """A processor matching a model config (layout, sizes, prompt, classes)."""
+        enc = config.encoder_config
+        return cls(
+            tokenizer,
+            layout=enc.layout,
+            num_frames=enc.num_frames,
+            num_persons=enc.num_persons,
+            in_channels=enc.in_channels,
+            num_action_tokens=config.num_action_tokens,
+            action_token_id=config.action_token_id,
+            instruction_template=config.instruction_template,
+            use_chat_template=config.use_chat_template,
+            align_view=align_view,
+            class_names=config.class_names,
+        )
+
+    # -- skeletons ----------------------------------------------------------------------------------------
+    def prepare_skeleton(self, skeleton: np.ndarray | torch.Tensor) -> np.ndarray:
+        """One clip ``(frames, joints, channels)`` or ``(persons, frames, joints, channels)`` -> ``(M, T, V, C)``."""
+        if isinstance(skeleton, torch.Tensor):
+            skeleton = skeleton.detach().cpu().numpy()
+        layout = get_layout(self.layout)
+        x = as_persons_first(skeleton)
+        if x.shape[2] != layout.num_joints:
+            raise ValueError(f"skeleton has {x.shape[2]} joints, layout {layout.name!r} has {layout.num_joints}")
+        if x.shape[3] < self.in_channels:
+            raise ValueError(f"skeleton has {x.shape[3]} channels per joint, the model needs {self.in_channels}")
+        x = x[..., : self.in_channels]
+        x = center_on_joint(x, layout)
+        if self.align_view:
+            x = align_view(x, layout)
+        x = pad_or_trim_persons(x, self.num_persons)
+        return resample_frames(x, self.num_frames)
+
+    def prepare_skeletons(self, skeletons: torch.Tensor | Sequence) -> torch.Tensor:
+        """A batch tensor ``(batch, M, T, V, C)``; a 5-D tensor is taken as already prepared."""
+        if isinstance(skeletons, torch.Tensor) and skeletons.dim() == 5:
+            return skeletons.float()
+        if isinstance(skeletons, (np.ndarray, torch.Tensor)) and skeletons.ndim in (3, 4):
+            skeletons = [skeletons]
+        return torch.from_numpy(np.stack([self.prepare_skeleton(s) for s in skeletons]))
+
+    # -- text ---------------------------------------------------------------------------------------------
+    def build_prompt(self, candidates: Sequence[str]) -> str:
+        """The instruction text (chat-templated when configured), still holding one ``<action>``."""
+        instruction = self.instruction_template.replace("{candidates}", ", ".join(candidates))
+        tok = self.tokenizer
+        if self.use_chat_template and getattr(tok, "chat_template", None):
+            return tok.apply_chat_template(
+                [{"role": "user", "content": instruction}], tokenize=False, add_generation_prompt=True
+            )
+        return f"{instruction}\nAnswer: "
+
+    def _encode(self, text: str) -> list[int]:
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def prompt_token_ids(self, candidates: Sequence[str]) -> list[int]:
+        """Prompt ids with the placeholder expanded to ``num_action_tokens`` copies of ``action_token_id``."""
+        before, after = self.build_prompt(candidates).split(ACTION_PLACEHOLDER)
+        ids = self._encode(before) + [self.action_token_id] * self.num_action_tokens + self._encode(after)
+        bos = self.tokenizer.bos_token_id
+        if bos is not None and getattr(self.tokenizer, "add_bos_token", False) and (not ids or ids[0] != bos):
+            ids = [bos] + ids
+        return ids
+
+    def answer_token_ids(self, answer: str) -> list[int]:
+        """Answer ids followed by EOS, so the model learns where to stop."""
+        return self._encode(answer) + [self.tokenizer.eos_token_id]
+
+    def candidate_token_ids(self, candidates: Sequence[str]) -> list[list[int]]:
+        """What :meth:`SugarForActionRecognition.classify` scores per candidate: the tokens of ``"<name>."``."""
+        return [self._encode(format_answer(name)) for name in candidates]
+
+    def __call__(
+        self,
+        skeletons: torch.Tensor | Sequence | None = None,
+        candidates: Sequence[str] | Sequence[Sequence[str]] | None = None,
+        answers: Sequence[str] | None = None,
+        return_tensors: str = "pt",
+        padding_side: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, torch.Tensor]:
+        """Build ``skeleton_values``, ``input_ids``, ``attention_mask`` and, with ``answers``, ``labels``.
+
+        Args:
+            skeletons: raw clips (a list of arrays) or a prepared `(batch, M, T, V, C)` tensor.
+            candidates: one list of action names for all samples, or one list per sample; defaults to the
+                processor's class names.
+            answers: target answers (e.g. ``format_answer(name, description)``), one per sample, for training.
+            padding_side: ``"right"`` for training (default with answers), ``"left"`` for generation/ranking.
+        """
+        if return_tensors != "pt":
+            raise ValueError("SugarProcessor returns PyTorch tensors only (return_tensors='pt')")
+        if skeletons is None:
+            raise ValueError("skeletons are required")
+        skeleton_values = self.prepare_skeletons(skeletons)
+        batch = skeleton_values.shape[0]
+        candidates = candidates if candidates is not None else self.class_names
+        if not candidates:
+            raise ValueError("no candidates: pass candidates=[...] or set class_names")
+        per_sample = [list(c) for c in candidates] if not isinstance(candidates[0], str) else [list(candidates)] * batch
+        if len(per_sample) != batch:
+            raise ValueError(f"{len(per_sample)} candidate lists for {batch} skeletons")
+        if answers is not None and len(answers) != batch:
+            raise ValueError(f"{len(answers)} answers for {batch} skeletons")
+        padding_side = padding_side or ("right" if answers is not None else "left")
+
+        prompt_cache: dict[tuple[str, ...], list[int]] = {}
+        sequences, label_rows = [], []
+        for i in range(batch):
+            key = tuple(per_sample[i])
+            if key not in prompt_cache:
+                prompt_cache[key] = self.prompt_token_ids(key)
+            prompt = prompt_cache[key]
+            if answers is None:
+                sequences.append(prompt)
+                label_rows.append(None)
+            else:
+                answer = self.answer_token_ids(answers[i])
+                sequences.append(prompt + answer)
+                label_rows.append([IGNORE_INDEX] * len(prompt) + answer)
+
+        length = max(len(s) for s in sequences)
+        pad = self.tokenizer.pad_token_id
+        input_ids = torch.full((batch, length), pad, dtype=torch.long)
+        attention_mask = torch.zeros((batch, length), dtype=torch.long)
+        labels = torch.full((batch, length), IGNORE_INDEX, dtype=torch.long)
+        for i, seq in enumerate(sequences):
+            span = slice(length - len(seq), length) if padding_side == "left" else slice(0, len(seq))
+            input_ids[i, span] = torch.tensor(seq)
+            attention_mask[i, span] = 1
+            if label_rows[i] is not None:
+                labels[i, span] = torch.tensor(label_rows[i])
+        out = {"skeleton_values": skeleton_values, "input_ids": input_ids, "attention_mask": attention_mask}
+        if answers is not None:
+            out["labels"] = labels
+        return out
+
+    # -- decoding -----------------------------------------------------------------------------------------
+    def decode_answers(self, token_ids: torch.Tensor) -> list:
+        """Generated ids -> ``SugarAnswer(action, description, text)`` per sample (split at the first period)."""
+        from .modeling_sugar import SugarAnswer
+
+        answers = []
+        for text in self.tokenizer.batch_decode(token_ids, skip_special_tokens=True):
+            text = text.strip()
+            action, _, description = text.partition(".")
+            answers.append(SugarAnswer(action=action.strip(), description=description.strip(), text=text))
+        return answers
+
+
+__all__ = ["IGNORE_INDEX", "SugarProcessor", "format_answer"]
