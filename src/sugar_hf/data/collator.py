@@ -1,0 +1,98 @@
+"""Collators: fixed-size skeleton batches (stage 1 / baselines) and SUGAR processor inputs (stage 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..skeleton.transforms import pad_or_trim_persons, resample_frames
+from .builders import row_to_skeleton
+
+
+def _skeleton_of(item: dict) -> np.ndarray:
+    """``(M, T, V, C)`` from a torch-view item (``skeleton`` already 4-D) or a raw dataset row."""
+    if "num_persons" in item and "num_frames" in item:
+        return row_to_skeleton(item)
+    return np.asarray(item["skeleton"], dtype=np.float32)
+
+
+class SkeletonCollator:
+    """Stack items into ``skeleton_values`` ``(B, M, T, V, C)`` float32 and ``labels`` ``(B,)`` int64 tensors.
+
+    Each skeleton is padded/trimmed to ``num_persons`` bodies and linearly resampled to ``num_frames`` when
+    its length differs (items from :class:`~sugar_hf.data.torch_dataset.SkeletonTorchDataset` already fit).
+    Accepts view items (``skeleton``, ``label``) and raw converted rows alike.
+    """
+
+    def __init__(self, num_persons: int = 2, num_frames: int = 64) -> None:
+        self.num_persons = num_persons
+        self.num_frames = num_frames
+
+    def fix(self, skeleton: np.ndarray) -> np.ndarray:
+        x = pad_or_trim_persons(skeleton, self.num_persons)
+        return x if x.shape[1] == self.num_frames else resample_frames(x, self.num_frames)
+
+    def __call__(self, items: Sequence[dict]) -> dict:
+        import torch
+
+        skeletons = np.stack([self.fix(_skeleton_of(item)) for item in items])
+        return {
+            "skeleton_values": torch.from_numpy(skeletons),
+            "labels": torch.tensor([int(item["label"]) for item in items], dtype=torch.long),
+        }
+
+
+class SugarCollator:
+    """Turn items into SUGAR model inputs through the processor.
+
+    Calls ``processor(skeletons=[(M, T, V, C) arrays], candidates=candidates, answers=[...], return_tensors="pt")``
+    where each answer is the class name followed by a short description (``answer_template`` with
+    ``{name}`` and ``{description}``; just the name when ``describe`` is ``None`` or returns nothing).
+
+    Args:
+        processor: A ``SugarProcessor`` (or anything with that call contract).
+        class_names: Label id -> class name.
+        describe: Optional ``name -> description``.
+        candidates: Candidate names passed to the processor (``None``: the processor's default prompt).
+        with_answers: ``False`` for inference batches (``answers=None``).
+        return_class_ids: Add ``class_ids`` ``(B,)`` (the integer labels) to the batch, for ranking metrics.
+    """
+
+    def __init__(
+        self,
+        processor,
+        class_names: Sequence[str],
+        describe: Callable[[str], str] | None = None,
+        *,
+        candidates: Sequence[str] | None = None,
+        answer_template: str = "{name}. {description}",
+        with_answers: bool = True,
+        return_class_ids: bool = False,
+    ) -> None:
+        self.processor = processor
+        self.class_names = list(class_names)
+        self.describe = describe
+        self.candidates = list(candidates) if candidates is not None else None
+        self.answer_template = answer_template
+        self.with_answers = with_answers
+        self.return_class_ids = return_class_ids
+
+    def answer(self, label: int) -> str:
+        name = self.class_names[label]
+        description = (self.describe(name) or "").strip() if self.describe else ""
+        return self.answer_template.format(name=name, description=description) if description else name
+
+    def __call__(self, items: Sequence[dict]) -> dict:
+        labels = [int(item["label"]) for item in items]
+        batch = self.processor(
+            skeletons=[_skeleton_of(item) for item in items],
+            candidates=self.candidates,
+            answers=[self.answer(label) for label in labels] if self.with_answers else None,
+            return_tensors="pt",
+        )
+        if self.return_class_ids:
+            import torch
+
+            batch["class_ids"] = torch.tensor(labels, dtype=torch.long)
+        return batch
