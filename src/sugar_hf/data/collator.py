@@ -47,8 +47,9 @@ class SugarCollator:
     """Turn items into SUGAR model inputs through the processor.
 
     Calls ``processor(skeletons=[(M, T, V, C) arrays], candidates=candidates, answers=[...], return_tensors="pt")``
-    where each answer is the class name followed by a short description (``answer_template`` with
-    ``{name}`` and ``{description}``; just the name when ``describe`` is ``None`` or returns nothing).
+    where each answer is the class name followed by a short description, formatted by
+    ``sugar_hf.processing_sugar.format_answer`` (``"<name>."`` or ``"<name>. <description>"``; just the name
+    when ``describe`` is ``None`` or returns nothing).
 
     Args:
         processor: A ``SugarProcessor`` (or anything with that call contract).
@@ -66,7 +67,6 @@ class SugarCollator:
         describe: Callable[[str], str] | None = None,
         *,
         candidates: Sequence[str] | None = None,
-        answer_template: str = "{name}. {description}",
         with_answers: bool = True,
         return_class_ids: bool = False,
     ) -> None:
@@ -74,14 +74,14 @@ class SugarCollator:
         self.class_names = list(class_names)
         self.describe = describe
         self.candidates = list(candidates) if candidates is not None else None
-        self.answer_template = answer_template
         self.with_answers = with_answers
         self.return_class_ids = return_class_ids
 
     def answer(self, label: int) -> str:
+        from ..processing_sugar import format_answer
+
         name = self.class_names[label]
-        description = (self.describe(name) or "").strip() if self.describe else ""
-        return self.answer_template.format(name=name, description=description) if description else name
+        return format_answer(name, self.describe(name) if self.describe else None)
 
     def __call__(self, items: Sequence[dict]) -> dict:
         labels = [int(item["label"]) for item in items]
