@@ -1,0 +1,183 @@
+"""Readers on the real samples of ../shared/data: every file parses, ids and shapes are right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from data_helpers import require
+
+from sugar_hf.skeleton.readers import (
+    SkeletonFormatError,
+    cut_clips,
+    cut_utkinect_clips,
+    parse_ntu_name,
+    read_array,
+    read_array_folder,
+    read_name_list,
+    read_ntu_skeleton,
+    read_nw_ucla,
+    read_pku_labels,
+    read_pku_skeleton,
+    read_pku_split,
+    read_toyota_json,
+    read_tsu_action_list,
+    read_tsu_annotations,
+    read_tsu_npz,
+    read_utd_mhad,
+    read_utkinect_joints,
+    read_utkinect_labels,
+)
+
+NTU_FRAMES = {
+    "S001C001P001R001A001": 103, "S001C001P001R001A002": 158, "S001C001P001R001A003": 104,
+    "S001C001P001R001A004": 99, "S001C001P001R001A005": 54, "S001C001P001R001A011": 82,
+    "S002C001P003R001A003": 100, "S003C001P015R001A034": 71, "S004C002P003R001A017": 124,
+    "S001C003P008R002A058": 70,
+}  # fmt: skip
+
+
+def test_every_ntu_sample_parses():
+    files = sorted(require("ntu_rgbd", "skeletons").glob("*.skeleton"))
+    assert len(files) == 10
+    for f in files:
+        seq = read_ntu_skeleton(f)
+        assert seq.data.dtype == np.float32 and seq.data.shape[2:] == (25, 3)
+        assert np.isfinite(seq.data).all()
+        ids = parse_ntu_name(f.name)
+        assert seq.label == ids["action"] - 1 and seq.meta["subject"] == ids["subject"]
+        assert seq.num_frames == NTU_FRAMES[f.stem]
+
+
+def test_ntu_two_person_sample_has_two_bodies():
+    seq = read_ntu_skeleton(require("ntu_rgbd", "skeletons", "S001C003P008R002A058.skeleton"))
+    assert seq.data.shape == (2, 70, 25, 3)
+    assert len(set(seq.meta["body_ids"])) == 2
+    assert (np.abs(seq.data).sum(axis=(2, 3)) > 0).all()
+
+
+def test_ntu_all_channels_and_ranges():
+    seq = read_ntu_skeleton(
+        require("ntu_rgbd", "skeletons", "S001C001P001R001A001.skeleton"), channels=("xyz", "depth", "color")
+    )
+    assert seq.data.shape[-1] == 7
+    z = seq.data[..., 2]
+    assert 2.0 < z.min() and z.max() < 4.5
+    assert (seq.data[..., 3] <= 512).all() and (seq.data[..., 5] <= 1920).all()
+
+
+def test_crlf_and_lf_give_identical_arrays(tmp_path):
+    src = require("ntu_rgbd", "skeletons", "S001C003P008R002A058.skeleton")  # CRLF original
+    raw = src.read_bytes()
+    assert b"\r\n" in raw
+    lf = tmp_path / src.name
+    lf.write_bytes(raw.replace(b"\r\n", b"\n"))
+    np.testing.assert_array_equal(read_ntu_skeleton(src).data, read_ntu_skeleton(lf).data)
+    lf_src = require("ntu_rgbd", "skeletons", "S001C001P001R001A001.skeleton")  # LF original
+    crlf = tmp_path / lf_src.name
+    crlf.write_bytes(lf_src.read_bytes().replace(b"\n", b"\r\n"))
+    np.testing.assert_array_equal(read_ntu_skeleton(lf_src).data, read_ntu_skeleton(crlf).data)
+
+
+def test_ntu_name_lists():
+    meta = require("ntu_rgbd", "metadata")
+    assert len(read_name_list(meta / "NTU_RGBD_samples_with_missing_skeletons.txt")) == 302
+    assert len(read_name_list(meta / "NTU_RGBD120_samples_with_missing_skeletons.txt")) == 535
+    assert len(read_name_list(meta / "ntu120_skes_available_name.txt")) == 113_945
+
+
+def test_pku_mmd_sequences_labels_and_clips():
+    root = require("pku_mmd_v1")
+    frames = {"0036-L": 1261, "0036-M": 1258, "0036-R": 1307, "0310-L": 1364, "0310-M": 1388, "0310-R": 1158}
+    total = 0
+    for name, t in frames.items():
+        seq = read_pku_skeleton(root / "skeleton" / f"{name}.txt")
+        assert seq.data.shape == (2, t, 25, 3)
+        segments = read_pku_labels(root / "label" / f"{name}.txt")
+        clips = cut_clips(seq, segments)
+        assert all(c.num_frames == s.end - s.start + 1 for c, s in zip(clips, segments))
+        total += len(clips)
+    assert total == 45
+    train, test = read_pku_split(root / "split" / "cross-view.txt")
+    assert "0036-L" in train and "0036-M" in test
+
+
+def test_every_nw_ucla_file_parses():
+    files = sorted(require("nw_ucla", "all_sqe").glob("*.json"))
+    assert len(files) == 1484
+    lengths = []
+    for f in files:
+        seq = read_nw_ucla(f)
+        assert seq.data.shape[0] == 1 and seq.data.shape[2:] == (20, 3)
+        assert 0 <= seq.label <= 9 and 1 <= seq.meta["view"] <= 3
+        lengths.append(seq.num_frames)
+    assert min(lengths) == 1 and max(lengths) == 201
+
+
+def test_every_utd_mhad_file_parses():
+    files = sorted(require("utd_mhad").rglob("*.mat"))
+    assert len(files) == 861
+    for f in files:
+        seq = read_utd_mhad(f)
+        assert seq.data.shape[2:] == (20, 3) and 41 <= seq.num_frames <= 125
+        assert 0 <= seq.label <= 26
+    head = read_utd_mhad(files[0]).data[0, 0]
+    assert head[0, 1] == head[:, 1].max()  # joint 1 (head) is the highest
+
+
+def test_utkinect_recordings_give_199_segments():
+    root = require("utkinect_action3d", "joints")
+    labels = read_utkinect_labels(root / "actionLabel.txt")
+    clips = []
+    for f in sorted(root.glob("joints_*.txt")):
+        rec = read_utkinect_joints(f)
+        assert rec.data.shape[2:] == (20, 3)
+        clips += cut_utkinect_clips(rec, labels[rec.name.removeprefix("joints_")], root / "actionLabel.txt")
+    assert len(clips) == 199
+    assert read_utkinect_joints(root / "joints_s01_e01.txt").num_frames == 560
+    assert len(read_utkinect_labels(root / "actionLabel_modified.txt")) == 20
+
+
+def test_tsu_npz_annotations_and_clips():
+    root = require("toyota_smarthome_tsu_sample")
+    seq = read_tsu_npz(root / "P11T13C03_LCRNet2d.npz")
+    assert seq.data.shape == (1, 34520, 17, 2) and seq.layout == "coco17"
+    segments = read_tsu_annotations(root / "P11T13C03_annotations_CS_51.json", "P11T13C03")
+    assert len(segments) == 81 and max(s[2] for s in segments) == 34426
+    assert len(read_tsu_action_list(root / "Action_list.txt")) == 51
+
+
+def test_toyota_trimmed_json(tmp_path):
+    rng = np.random.default_rng(0)
+    frames = [
+        [{"pose2d": rng.normal(size=26).tolist(), "pose3d": rng.normal(size=39).tolist(), "cumscore": 1.0}]
+    ]
+    frames += [[]]  # a frame without detection
+    import json
+
+    path = tmp_path / "Cook.Cleandishes_p02_r00_v02_c03.json"
+    path.write_text(json.dumps({"njts": 13, "frames": frames}))
+    seq = read_toyota_json(path)
+    assert (
+        seq.data.shape == (1, 2, 13, 3)
+        and seq.meta["camera"] == 3
+        and seq.meta["action"] == "Cook.Cleandishes"
+    )
+    np.testing.assert_allclose(
+        seq.data[0, 0, :, 0], np.asarray(frames[0][0]["pose3d"][:13], dtype=np.float32)
+    )
+    assert not seq.data[0, 1].any()
+    assert read_toyota_json(path, dims=2).data.shape == (1, 2, 13, 2)
+
+
+def test_generic_arrays_and_folder(tmp_path):
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "a.npy", rng.normal(size=(10, 17, 2)).astype(np.float32))
+    np.savez(tmp_path / "b.npz", skeleton=rng.normal(size=(2, 5, 17, 2)))
+    (tmp_path / "labels.csv").write_text("file,label,subject\na.npy,wave,1\nb.npz,clap,2\n")
+    assert read_array(tmp_path / "a.npy", "coco17").data.shape == (1, 10, 17, 2)
+    seqs, classes = read_array_folder(tmp_path, tmp_path / "labels.csv", "coco17")
+    assert (
+        classes == ["clap", "wave"] and [s.label for s in seqs] == [1, 0] and seqs[1].meta["subject"] == "2"
+    )
+    with pytest.raises(SkeletonFormatError, match="joints"):
+        read_array(tmp_path / "a.npy", "ntu25")
