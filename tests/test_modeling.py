@@ -330,3 +330,13 @@ def test_trust_remote_code_load_without_the_package(tokenizer, tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "REMOTE-OK transformers_modules" in result.stdout
+
+
+def test_stage2_takes_the_stage1_encoder(tokenizer, tmp_path):
+    torch.manual_seed(1)
+    stage1 = SugarSkeletonTextModel(tiny_config())
+    stage1.save_pretrained(tmp_path, save_full_llm=True)
+    model = _model(tokenizer, seed=2)
+    model.load_encoder_from(tmp_path)
+    for (name, a), (_, b) in zip(stage1.encoder.state_dict().items(), model.encoder.state_dict().items()):
+        assert torch.equal(a, b), name

@@ -409,6 +409,14 @@ class SugarForActionRecognition(SugarPreTrainedModel):
                 model.processor = processing.SugarProcessor.from_pretrained(pretrained_model_name_or_path)
         return model
 
+    def load_encoder_from(self, stage1: SugarSkeletonTextModel | str | os.PathLike) -> None:
+        """Take the skeleton encoder trained in stage 1 (a model or a saved ``SugarSkeletonTextModel`` folder)."""
+        if not isinstance(stage1, SugarSkeletonTextModel):
+            stage1 = SugarSkeletonTextModel.from_pretrained(stage1)
+        if stage1.config.encoder_config.to_dict() != self.config.encoder_config.to_dict():
+            raise ValueError("the stage-1 encoder's config differs from this model's encoder_config")
+        self.encoder.load_state_dict(stage1.encoder.state_dict())
+
     # -- embedding ----------------------------------------------------------------------------------------
     def get_skeleton_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:
         """Projector output ``(batch, num_action_tokens, llm_hidden)`` in the LLM's dtype."""
