@@ -413,8 +413,11 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         """Take the skeleton encoder trained in stage 1 (a model or a saved ``SugarSkeletonTextModel`` folder)."""
         if not isinstance(stage1, SugarSkeletonTextModel):
             stage1 = SugarSkeletonTextModel.from_pretrained(stage1)
-        if stage1.config.encoder_config.to_dict() != self.config.encoder_config.to_dict():
-            raise ValueError("the stage-1 encoder's config differs from this model's encoder_config")
+        fields = ("layout", "in_channels", "num_persons", "base_channels", "channel_multipliers", "temporal_strides")
+        theirs, ours = stage1.config.encoder_config, self.config.encoder_config
+        differing = [f for f in fields if getattr(theirs, f) != getattr(ours, f)]
+        if differing:
+            raise ValueError(f"the stage-1 encoder differs from this model's encoder_config in {differing}")
         self.encoder.load_state_dict(stage1.encoder.state_dict())
 
     # -- embedding ----------------------------------------------------------------------------------------
