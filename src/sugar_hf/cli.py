@@ -88,6 +88,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Convert a raw corpus folder into a DatasetDict per split config (see ``datasets_scripts/``)."""
+    from .data.builders import convert_corpus
+
+    options = {"labels_csv": args.labels_csv, "layout": args.layout} if args.corpus == "folder" else {}
+    report = convert_corpus(args.corpus, args.raw_dir, args.out_dir, push_to_hub=args.push_to_hub,
+                            num_workers=args.workers, **options)  # fmt: skip
+    print(report.summary())
+    for item in report.skipped:
+        print(f"skipped: {item['reason']}", file=sys.stderr)
+    return 0 if report.balanced else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sugar-hf", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
     demo.add_argument("--num-candidates", type=int, default=60)
     demo.set_defaults(func=cmd_demo)
+
+    convert = sub.add_parser("convert", help="convert a raw corpus folder into a DatasetDict per split config")
+    convert.add_argument("corpus", choices=["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla",
+                                            "utd_mhad", "utkinect", "folder"])  # fmt: skip
+    convert.add_argument("raw_dir")
+    convert.add_argument("out_dir")
+    convert.add_argument("--workers", type=int, default=None)
+    convert.add_argument("--push-to-hub", metavar="REPO", default=None)
+    convert.add_argument("--labels-csv", help="folder corpus: CSV with file,label[,subject,...] columns")
+    convert.add_argument("--layout", default="ntu25", help="folder corpus: joint layout name")
+    convert.set_defaults(func=cmd_convert)
     return parser
 
 
