@@ -1,0 +1,181 @@
+"""Argument dataclasses of ``examples/train.py``, parsed by ``HfArgumentParser`` from YAML and/or the CLI.
+
+``parse_train_args(argv)`` reads ``--config file.yaml`` (any field of the three dataclasses), then lets the
+command line override it: ``--config configs/nw_ucla.yaml --learning_rate 0.05`` works.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+
+STAGES = ("1", "2", "baseline")
+
+
+@dataclass
+class ModelArguments:
+    """Which model to build or start from."""
+
+    model_config: str | None = field(
+        default=None,
+        metadata={"help": "A SugarConfig folder or config.json to build from (tiny/custom models). Default: the "
+                  "embedded SmolLM2 + MiniLM config sized by the fields below."},
+    )  # fmt: skip
+    tokenizer: str | None = field(
+        default=None,
+        metadata={"help": "Tokenizer folder: the LLM's (stage 2) or the text encoder's (stage 1)."},
+    )
+    init_from: str | None = field(
+        default=None,
+        metadata={"help": "Stage 2: a stage-1 (or baseline) folder whose encoder is loaded and frozen. "
+                  "Stage 1 / baseline: a folder to continue from."},
+    )  # fmt: skip
+    projector_type: str = field(default="tqp", metadata={"help": "tqp | qformer | linear | cross_attention"})
+    num_segments: int = 4
+    num_queries: int = 32
+    base_channels: int = 64
+    token_layout: str = field(default="frame_joint", metadata={"help": "frame_joint | frame"})
+    lora_r: int = 64
+    lora_alpha: int = 16
+    lora_dropout: float = 0.05
+    lora_target_modules: list[str] = field(default_factory=lambda: ["q_proj", "v_proj"])
+    save_full_llm: bool = field(default=False, metadata={"help": "Write the frozen LLM/text weights too."})
+
+
+@dataclass
+class DataArguments:
+    """Where the skeletons and the class texts come from."""
+
+    dataset: str | None = field(
+        default=None,
+        metadata={"help": "A DatasetDict folder written by `sugar-hf convert` (one split config)."},
+    )
+    train_split: str = "train"
+    eval_split: str = "test"
+    corpus: str | None = field(
+        default=None, metadata={"help": "Corpus key (ntu60, nw_ucla ...): class names and knowledge texts."}
+    )
+    descriptions: str | None = field(
+        default=None, metadata={"help": "Knowledge source: a corpus key or a JSONL file (default: --corpus)."}
+    )
+    knowledge: str = field(
+        default="motion+visual", metadata={"help": "none | motion | visual | motion+visual"}
+    )
+    num_visual_texts: int = field(
+        default=2,
+        metadata={"help": "Stage 1: visual texts drawn at random per class and step (with the motion text)."},
+    )
+    answer_description: bool = field(
+        default=True, metadata={"help": "Stage 2: the target is '<name>. <description>' (else '<name>.')."}
+    )
+    zero_shot_protocol: str | None = field(
+        default=None,
+        metadata={"help": "Train on the seen classes of a protocol in data/splits/zero_shot.json."},
+    )
+    num_frames: int = 64
+    num_persons: int = 2
+    stream: str = field(default="joint", metadata={"help": "joint | bone | motion | bone_motion"})
+    rotate: float = 0.3
+    max_train_samples: int | None = None
+    max_eval_samples: int | None = None
+    dataloader_num_workers: int = 0
+
+
+@dataclass
+class SugarTrainingArguments:
+    """Optimisation, checkpoints, logging."""
+
+    stage: str = field(
+        default="1", metadata={"help": "1 (MIL-NCE), 2 (LLM with LoRA) or baseline (FC + CE)."}
+    )
+    output_dir: str = "outputs/run"
+    seed: int = 42
+    num_train_epochs: float = 1.0
+    max_steps: int = field(
+        default=-1, metadata={"help": "Optimizer steps; overrides num_train_epochs when > 0."}
+    )
+    per_device_train_batch_size: int = 16
+    per_device_eval_batch_size: int = 16
+    gradient_accumulation_steps: int = 1
+    optimizer: str | None = field(default=None, metadata={"help": "sgd | adamw (default: sgd for 1/baseline, "
+                                                          "adamw for 2)"})  # fmt: skip
+    learning_rate: float | None = field(default=None, metadata={"help": "Default 0.01 (stage 1), 0.1 (baseline), "
+                                                                "2e-5 (stage 2)."})  # fmt: skip
+    momentum: float = 0.9
+    nesterov: bool = True
+    weight_decay: float | None = field(
+        default=None, metadata={"help": "Default 4e-4 for SGD, 0.0 for AdamW."}
+    )
+    lr_decay_epochs: list[float] = field(
+        default_factory=list, metadata={"help": "Epochs at which the lr is multiplied by lr_decay_gamma."}
+    )
+    lr_decay_steps: list[int] = field(
+        default_factory=list, metadata={"help": "The same, in optimizer steps."}
+    )
+    lr_decay_gamma: float = 0.1
+    warmup_steps: int = 0
+    max_grad_norm: float | None = None
+    mixed_precision: str = field(
+        default="auto", metadata={"help": "auto (bf16 on GPUs that have it) | no | bf16 | fp16"}
+    )
+    gradient_checkpointing: bool = False
+    save_steps: int = field(
+        default=500, metadata={"help": "accelerator.save_state every N optimizer steps (0: off)."}
+    )
+    save_total_limit: int | None = 3
+    resume: str | None = field(
+        default=None, metadata={"help": "'latest' or a checkpoint folder: continue exactly where it stopped."}
+    )
+    stop_after_steps: int | None = field(
+        default=None,
+        metadata={"help": "Stop (as if interrupted) after this many optimizer steps; for tests."},
+    )
+    logging_steps: int = 10
+    report_to: str = field(
+        default="none", metadata={"help": "Accelerate trackers: none | all | tensorboard | wandb ..."}
+    )
+    project_name: str = "sugar-hf"
+    do_eval: bool = field(default=True, metadata={"help": "Evaluate on eval_split after training."})
+    disable_tqdm: bool = False
+
+    def __post_init__(self) -> None:
+        self.stage = str(self.stage)
+        if self.stage not in STAGES:
+            raise ValueError(f"--stage must be one of {STAGES}, got {self.stage!r}")
+        if self.optimizer is None:
+            self.optimizer = "adamw" if self.stage == "2" else "sgd"
+        if self.learning_rate is None:
+            self.learning_rate = {"1": 0.01, "2": 2e-5, "baseline": 0.1}[self.stage]
+        if self.weight_decay is None:
+            self.weight_decay = 4e-4 if self.optimizer == "sgd" else 0.0
+
+
+def _parser():
+    from transformers import HfArgumentParser
+
+    return HfArgumentParser((ModelArguments, DataArguments, SugarTrainingArguments))
+
+
+def parse_train_args(
+    argv: Sequence[str] | None = None,
+) -> tuple[ModelArguments, DataArguments, SugarTrainingArguments]:
+    """Parse ``--config file.yaml`` (optional) and command-line overrides into the three dataclasses."""
+    import yaml
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config", default=None)
+    known, rest = pre.parse_known_args(argv)
+    parser = _parser()
+    if known.config:
+        with open(known.config, encoding="utf-8") as handle:
+            values = yaml.safe_load(handle) or {}
+        allowed = {
+            f.name for cls in (ModelArguments, DataArguments, SugarTrainingArguments) for f in fields(cls)
+        }
+        unknown = sorted(set(values) - allowed)
+        if unknown:
+            raise ValueError(f"{known.config}: unknown keys {unknown}")
+        parser.set_defaults(**values)
+    model_args, data_args, train_args = parser.parse_args_into_dataclasses(args=rest)
+    return model_args, data_args, train_args

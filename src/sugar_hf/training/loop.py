@@ -1,0 +1,282 @@
+"""The training loop shared by all stages: accelerate, step-decay schedule, checkpoints, exact resume.
+
+Exactness: the sample order of an epoch, each clip's augmentation and each step's dropout / text draw are
+pure functions of the seed, the epoch and the step; ``accelerator.save_state`` stores model, optimizer,
+scheduler and RNG states; ``--resume`` reloads them and skips the batches already consumed with
+``accelerate.skip_first_batches``. A resumed CPU run therefore ends with the same weights as a straight one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader, Subset
+
+from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
+from .data import SeededView, epoch_order, keep_labels, load_splits, zero_shot_classes
+from .tasks import build_task
+
+logger = logging.getLogger(__name__)
+CHECKPOINT_DIR = "checkpoints"
+STATE_FILE = "trainer_state.json"
+
+
+def resolve_mixed_precision(value: str) -> str:
+    """``auto``: bf16 on a GPU that supports it, else full precision."""
+    if value != "auto":
+        return value
+    return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+
+
+def step_decay_lambda(milestones: list[int], gamma: float, warmup_steps: int = 0):
+    """``lr(step) = base * gamma ** (#milestones <= step)``, with an optional linear warm-up."""
+
+    def factor(step: int) -> float:
+        warm = min(1.0, (step + 1) / warmup_steps) if warmup_steps > 0 else 1.0
+        return warm * gamma ** sum(step >= m for m in milestones)
+
+    return factor
+
+
+def build_optimizer(params, args: SugarTrainingArguments) -> torch.optim.Optimizer:
+    """SGD (momentum, Nesterov; stage 1 and the baseline) or AdamW (stage 2)."""
+    params = [p for p in params if p.requires_grad]
+    if args.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=args.learning_rate, momentum=args.momentum, nesterov=args.nesterov,
+                               weight_decay=args.weight_decay)  # fmt: skip
+    if args.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=args.weight_decay)
+    raise ValueError(f"unknown optimizer {args.optimizer!r} (sgd | adamw)")
+
+
+def list_checkpoints(output_dir: str | os.PathLike) -> list[Path]:
+    """Checkpoint folders of a run, oldest first (``<output_dir>/checkpoints/step_<N>``)."""
+    root = Path(output_dir) / CHECKPOINT_DIR
+    if not root.is_dir():
+        return []
+    found = [p for p in root.iterdir() if re.fullmatch(r"step_\d+", p.name) and (p / STATE_FILE).exists()]
+    return sorted(found, key=lambda p: int(p.name.split("_")[1]))
+
+
+def _resolve_resume(resume: str, output_dir: str) -> Path | None:
+    if resume == "latest":
+        found = list_checkpoints(output_dir)
+        return found[-1] if found else None
+    return Path(resume)
+
+
+def _save_checkpoint(accelerator, args: SugarTrainingArguments, step: int, epoch: int) -> None:
+    folder = Path(args.output_dir) / CHECKPOINT_DIR / f"step_{step}"
+    accelerator.save_state(str(folder))
+    if accelerator.is_main_process:
+        (folder / STATE_FILE).write_text(json.dumps({"global_step": step, "epoch": epoch}))
+        if args.save_total_limit:
+            for old in list_checkpoints(args.output_dir)[: -args.save_total_limit]:
+                shutil.rmtree(old, ignore_errors=True)
+    accelerator.wait_for_everyone()
+
+
+def _micro_batches(iterator, size: int):
+    group = []
+    for batch in iterator:
+        group.append(batch)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def prepare_data(data_args: DataArguments, train_args: SugarTrainingArguments):
+    """``(train, eval, class_names, layout, train_classes)``; a zero-shot protocol keeps only seen classes."""
+    if not data_args.dataset:
+        raise ValueError("--dataset is required (a folder written by `sugar-hf convert`)")
+    train, evaluation, names, layout = load_splits(
+        data_args.dataset, data_args.train_split, data_args.eval_split
+    )
+    classes = list(range(len(names)))
+    if data_args.zero_shot_protocol:
+        classes, _, _ = zero_shot_classes(data_args.zero_shot_protocol)
+        train = keep_labels(train, classes)
+        evaluation = keep_labels(evaluation, classes) if evaluation is not None else None
+    if data_args.max_train_samples:
+        train = train.select(range(min(data_args.max_train_samples, len(train))))
+    if evaluation is not None and data_args.max_eval_samples:
+        evaluation = evaluation.select(range(min(data_args.max_eval_samples, len(evaluation))))
+    return train, evaluation, names, layout, classes
+
+
+def evaluate_task(task, model, dataloader, accelerator, num_classes: int, k: int = 5) -> dict:
+    """Ranked predictions over a (prepared) dataloader, gathered from all processes, then the metrics."""
+    from ..metrics import action_recognition_metrics
+
+    model.eval()
+    ranked, refs = [], []
+    for batch in dataloader:
+        top, labels = task.rank(model, batch, k)
+        top, labels = accelerator.gather_for_metrics((top.contiguous(), labels.contiguous()))
+        ranked.extend(top.cpu().tolist())
+        refs.extend(labels.cpu().tolist())
+    model.train()
+    return action_recognition_metrics(ranked, refs, num_classes=num_classes, top_k=(1, 5))
+
+
+def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrainingArguments) -> dict:
+    """Run one stage end to end; returns the final metrics (and writes the model to ``args.output_dir``)."""
+    from accelerate import Accelerator, skip_first_batches
+    from accelerate.utils import ProjectConfiguration, set_seed
+    from tqdm.auto import tqdm
+
+    from ..data.torch_dataset import SkeletonTorchDataset
+
+    report_to = None if args.report_to == "none" else args.report_to
+    accelerator = Accelerator(
+        mixed_precision=resolve_mixed_precision(args.mixed_precision),
+        log_with=report_to,
+        project_config=ProjectConfiguration(project_dir=args.output_dir, logging_dir=os.path.join(args.output_dir, "logs")),
+    )  # fmt: skip
+    logging.basicConfig(level=logging.INFO if accelerator.is_main_process else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    set_seed(args.seed)
+    train_ds, eval_ds, names, layout, classes = prepare_data(data_args, args)
+    with accelerator.main_process_first():
+        task = build_task(model_args, data_args, args, names, layout, classes)
+    model = task.model
+    model.train()
+
+    view_kwargs = dict(layout=layout, num_frames=task.num_frames, num_persons=task.num_persons,
+                       stream=data_args.stream)  # fmt: skip
+    train_view = SeededView(
+        SkeletonTorchDataset(train_ds, train=True, rotate=data_args.rotate, **view_kwargs), args.seed
+    )
+    batches_per_epoch = math.ceil(
+        len(train_view) / (args.per_device_train_batch_size * accelerator.num_processes)
+    )
+    steps_per_epoch = math.ceil(batches_per_epoch / args.gradient_accumulation_steps)
+    total_steps = args.max_steps if args.max_steps > 0 else math.ceil(args.num_train_epochs * steps_per_epoch)
+    milestones = sorted(set(args.lr_decay_steps) | {round(e * steps_per_epoch) for e in args.lr_decay_epochs})
+
+    optimizer = build_optimizer(model.parameters(), args)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, step_decay_lambda(milestones, args.lr_decay_gamma,
+                                                                              args.warmup_steps))  # fmt: skip
+    model, optimizer = accelerator.prepare(model, optimizer)
+    accelerator.register_for_checkpointing(scheduler)
+
+    global_step = 0
+    if args.resume:
+        folder = _resolve_resume(args.resume, args.output_dir)
+        if folder is None:
+            logger.warning("--resume %s: no checkpoint in %s, starting fresh", args.resume, args.output_dir)
+        else:
+            accelerator.load_state(str(folder))
+            global_step = json.loads((folder / STATE_FILE).read_text())["global_step"]
+            logger.info("resumed from %s at step %d", folder, global_step)
+
+    if accelerator.is_main_process:
+        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        config = {k: v for k, v in {**asdict(model_args), **asdict(data_args), **asdict(args)}.items()
+                  if isinstance(v, (int, float, str, bool)) or v is None}  # fmt: skip
+        accelerator.init_trackers(args.project_name, config=config)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    logger.info("stage %s: %d train clips, %d classes, %d steps (%d per epoch), %.2fM trainable parameters, "
+                "%d process(es)", args.stage, len(train_view), len(classes), total_steps, steps_per_epoch,
+                trainable / 1e6, accelerator.num_processes)  # fmt: skip
+
+    bar = tqdm(total=total_steps, initial=global_step, disable=args.disable_tqdm or not accelerator.is_local_main_process,
+               desc=f"stage {args.stage}")  # fmt: skip
+    start, start_step = time.perf_counter(), global_step
+    running, running_count = 0.0, 0
+    stopped = False
+    while global_step < total_steps and not stopped:
+        epoch, done_in_epoch = divmod(global_step, steps_per_epoch)
+        train_view.set_epoch(epoch)
+        loader = DataLoader(Subset(train_view, epoch_order(len(train_view), args.seed, epoch)),
+                            batch_size=args.per_device_train_batch_size, shuffle=False, collate_fn=task.collate,
+                            num_workers=data_args.dataloader_num_workers)  # fmt: skip
+        loader = accelerator.prepare_data_loader(loader)
+        if done_in_epoch:
+            loader = skip_first_batches(loader, done_in_epoch * args.gradient_accumulation_steps)
+        for group in _micro_batches(loader, args.gradient_accumulation_steps):
+            set_seed(args.seed + 7919 * (global_step + 1), device_specific=True)
+            for i, batch in enumerate(group):
+                sync = i == len(group) - 1
+                context = accelerator.no_sync(model) if not sync else _null()
+                with context, accelerator.autocast():
+                    loss = task.loss(model, batch, global_step) / len(group)
+                accelerator.backward(loss)
+                running += loss.detach().float().item()
+            if args.max_grad_norm:
+                accelerator.clip_grad_norm_(model.parameters(), args.max_grad_norm)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            global_step += 1
+            running_count += 1
+            bar.update(1)
+            if global_step % args.logging_steps == 0 or global_step == total_steps:
+                loss_value = accelerator.reduce(torch.tensor(running / running_count, device=accelerator.device),
+                                                "mean").item()  # fmt: skip
+                speed = (global_step - start_step) / (time.perf_counter() - start)
+                logs = {
+                    "train/loss": loss_value,
+                    "train/lr": scheduler.get_last_lr()[0],
+                    "train/steps_per_s": speed,
+                }
+                accelerator.log(logs, step=global_step)
+                bar.set_postfix(loss=f"{loss_value:.4f}", lr=f"{logs['train/lr']:.2e}")
+                running, running_count = 0.0, 0
+            if args.save_steps and global_step % args.save_steps == 0:
+                _save_checkpoint(accelerator, args, global_step, epoch)
+            if args.stop_after_steps and global_step >= args.stop_after_steps and global_step < total_steps:
+                stopped = True
+            if global_step >= total_steps or stopped:
+                break
+    bar.close()
+    elapsed = time.perf_counter() - start
+    results = {"global_step": global_step, "train_seconds": elapsed,
+               "steps_per_second": (global_step - start_step) / max(elapsed, 1e-9)}  # fmt: skip
+    if stopped:
+        logger.info("stopped after step %d (stop_after_steps); resume with --resume latest", global_step)
+        accelerator.end_training()
+        return results
+
+    accelerator.wait_for_everyone()
+    unwrapped = accelerator.unwrap_model(model)
+    if args.do_eval and eval_ds is not None and len(eval_ds):
+        eval_view = SkeletonTorchDataset(eval_ds, train=False, **view_kwargs)
+        eval_loader = accelerator.prepare_data_loader(
+            DataLoader(eval_view, batch_size=args.per_device_eval_batch_size, collate_fn=task.eval_collate)
+        )
+        metrics = evaluate_task(task, unwrapped, eval_loader, accelerator, num_classes=len(names))
+        results.update({f"eval/{k}": v for k, v in metrics.items() if isinstance(v, float)})
+        accelerator.log({k: v for k, v in results.items() if k.startswith("eval/")}, step=global_step)
+        if accelerator.is_main_process:
+            with open(os.path.join(args.output_dir, "eval_metrics.json"), "w", encoding="utf-8") as handle:
+                json.dump({**metrics, "class_names": list(names)}, handle)
+    if accelerator.is_main_process:
+        task.save(unwrapped, args.output_dir, model_args)
+        with open(os.path.join(args.output_dir, "train_results.json"), "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+        logger.info(
+            "saved the model to %s: %s", args.output_dir, {k: round(v, 4) for k, v in results.items()}
+        )
+    accelerator.wait_for_everyone()
+    accelerator.end_training()
+    return results
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False

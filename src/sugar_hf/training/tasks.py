@@ -1,0 +1,209 @@
+"""What differs between stage 1, stage 2 and the baseline: the model, the batch, the loss and the ranking.
+
+Each task builds its model from the arguments and exposes ``loss(model, batch, step)``,
+``rank(model, batch, k)`` (class ids best first, for the metrics), ``collate`` and ``save(model, folder)``.
+The shared loop in :mod:`sugar_hf.training.loop` does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+
+import torch
+from transformers import AutoTokenizer
+
+from ..configuration_sugar import SugarConfig, SugarEncoderConfig
+from ..data.collator import SkeletonCollator, SugarCollator
+from ..modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
+from ..modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel, resolve_pretrained_name
+from ..processing_sugar import SugarProcessor
+from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
+from .data import build_text_bank, class_texts, short_descriptions
+
+logger = logging.getLogger(__name__)
+
+
+def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, class_names: Sequence[str],
+                      layout: str | None) -> SugarConfig:  # fmt: skip
+    """The SugarConfig of a run: ``--model_config`` (folder or JSON), else the embedded SmolLM2 + MiniLM one."""
+    if model_args.model_config:
+        path = model_args.model_config
+        config = (
+            SugarConfig.from_json_file(path) if path.endswith(".json") else SugarConfig.from_pretrained(path)
+        )
+    else:
+        from ..embedded import embedded_config
+
+        config = embedded_config(
+            layout=layout or "ntu25",
+            num_persons=data_args.num_persons,
+            num_frames=data_args.num_frames,
+            projector_type=model_args.projector_type,
+            num_segments=model_args.num_segments,
+            num_queries=model_args.num_queries,
+            lora_target_modules=model_args.lora_target_modules,
+        )
+        config.encoder_config.base_channels = model_args.base_channels
+        config.encoder_config.token_layout = model_args.token_layout
+        config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
+                                  lora_dropout=model_args.lora_dropout)  # fmt: skip
+    config.class_names = list(class_names)
+    return config
+
+
+def _save_kwargs(model_args: ModelArguments) -> dict:
+    return {"save_full_llm": True} if model_args.save_full_llm else {}
+
+
+class BaselineTask:
+    """CTR-GCN + FC, cross-entropy."""
+
+    def __init__(self, model_args, data_args, class_names, layout, train_classes) -> None:
+        if model_args.init_from:
+            self.model = SugarForSkeletonClassification.from_pretrained(model_args.init_from)
+        else:
+            if model_args.model_config:
+                encoder = load_sugar_config(model_args, data_args, class_names, layout).encoder_config
+            else:
+                encoder = SugarEncoderConfig(layout=layout or "ntu25", num_persons=data_args.num_persons,
+                                             num_frames=data_args.num_frames, base_channels=model_args.base_channels)  # fmt: skip
+            self.model = SugarForSkeletonClassification(
+                SugarBaselineConfig(encoder_config=encoder, class_names=class_names)
+            )
+        enc = self.model.config.encoder_config
+        self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
+        self.collate = SkeletonCollator(self.num_persons, self.num_frames)
+        self.eval_collate = self.collate
+        self.train_classes = list(train_classes)
+
+    def loss(self, model, batch, step: int) -> torch.Tensor:
+        return model(skeleton_values=batch["skeleton_values"], labels=batch["labels"]).loss
+
+    @torch.no_grad()
+    def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        logits = model(skeleton_values=batch["skeleton_values"]).logits.float()
+        allowed = torch.full_like(logits, float("-inf"))
+        allowed[:, self.train_classes] = 0
+        return (logits + allowed).topk(min(k, len(self.train_classes)), dim=1).indices, batch["labels"]
+
+    def save(self, model, folder: str, model_args) -> None:
+        model.save_pretrained(folder)
+
+
+class Stage1Task:
+    """MIL-NCE between skeletons and the class texts (motion text + a random subset of visual texts)."""
+
+    def __init__(self, model_args, data_args, class_names, layout, train_classes, seed: int) -> None:
+        if model_args.init_from:
+            self.model = SugarSkeletonTextModel.from_pretrained(model_args.init_from)
+            self.model.config.class_names = list(class_names)
+        else:
+            config = load_sugar_config(model_args, data_args, class_names, layout)
+            self.model = (SugarSkeletonTextModel.from_config_with_pretrained_bases(config) if config.text_name_or_path
+                          else SugarSkeletonTextModel(config))  # fmt: skip
+        config = self.model.config
+        name = model_args.tokenizer or resolve_pretrained_name(config.text_name_or_path or "")
+        self.tokenizer = AutoTokenizer.from_pretrained(name)
+        texts, labels, motion = class_texts(class_names, train_classes, data_args.descriptions or data_args.corpus,
+                                            data_args.knowledge)  # fmt: skip
+        self.bank = build_text_bank(self.model, self.tokenizer, texts, labels, motion)
+        self.num_visual = data_args.num_visual_texts
+        self.seed = seed
+        enc = config.encoder_config
+        self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
+        self.collate = SkeletonCollator(self.num_persons, self.num_frames)
+        self.eval_collate = self.collate
+
+    def loss(self, model, batch, step: int) -> torch.Tensor:
+        generator = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
+        index = self.bank.sample(batch["labels"].cpu(), self.num_visual, generator)
+        device = batch["skeleton_values"].device
+        return model(
+            skeleton_values=batch["skeleton_values"], text_embeds=self.bank.embeds[index].to(device),
+            labels=batch["labels"], text_labels=self.bank.labels[index].to(device),
+        ).loss  # fmt: skip
+
+    @torch.no_grad()
+    def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        device = batch["skeleton_values"].device
+        classes, protos = self.bank.class_prototypes(lambda e: model.text_projection(e.to(device)))
+        skeleton = model.get_skeleton_features(batch["skeleton_values"])
+        top = (skeleton @ protos.t().to(skeleton.dtype)).topk(min(k, len(classes)), dim=1).indices
+        return classes.to(device)[top], batch["labels"]
+
+    def save(self, model, folder: str, model_args) -> None:
+        model.save_pretrained(folder, **_save_kwargs(model_args))
+        self.tokenizer.save_pretrained(folder)
+
+
+def _load_encoder(model: SugarForActionRecognition, folder: str) -> None:
+    """Stage-1 folder (``load_encoder_from``) or a baseline folder (same CTR-GCN) -> the stage-2 encoder."""
+    with open(os.path.join(folder, "config.json"), encoding="utf-8") as handle:
+        model_type = json.load(handle).get("model_type")
+    if model_type == "sugar_baseline":
+        model.encoder.load_state_dict(
+            SugarForSkeletonClassification.from_pretrained(folder).encoder.state_dict()
+        )
+    else:
+        model.load_encoder_from(folder)
+
+
+class Stage2Task:
+    """Frozen encoder -> projector -> LLM with LoRA; next-token loss on "<name>. <description>"."""
+
+    def __init__(
+        self, model_args, data_args, class_names, layout, train_classes, gradient_checkpointing
+    ) -> None:
+        config = load_sugar_config(model_args, data_args, class_names, layout)
+        config.freeze_encoder = True
+        self.model = (SugarForActionRecognition.from_config_with_pretrained_bases(config) if config.llm_name_or_path
+                      else SugarForActionRecognition(config))  # fmt: skip
+        if model_args.init_from:
+            _load_encoder(self.model, model_args.init_from)
+        else:
+            logger.warning("stage 2 without --init_from: the frozen encoder is random (train stage 1 first)")
+        if gradient_checkpointing:
+            self.model.gradient_checkpointing_enable()
+        name = model_args.tokenizer or resolve_pretrained_name(config.llm_name_or_path or "")
+        self.processor = SugarProcessor.from_config(AutoTokenizer.from_pretrained(name), config)
+        self.model.processor = self.processor
+        self.candidates = [class_names[i] for i in train_classes]
+        self.candidate_ids = self.processor.candidate_token_ids(self.candidates)
+        self.candidate_labels = torch.tensor(list(train_classes))
+        described = short_descriptions(class_names, data_args.descriptions or data_args.corpus) \
+            if data_args.answer_description else {}  # fmt: skip
+        describe = described.get if described else None
+        self.collate = SugarCollator(self.processor, class_names, describe, candidates=self.candidates)
+        self.eval_collate = SugarCollator(self.processor, class_names, candidates=self.candidates,
+                                          with_answers=False, return_class_ids=True)  # fmt: skip
+        enc = config.encoder_config
+        self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
+
+    def loss(self, model, batch, step: int) -> torch.Tensor:
+        return model(**batch).loss
+
+    @torch.no_grad()
+    def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        scores = model.score_candidates(batch["skeleton_values"], batch["input_ids"], batch["attention_mask"],
+                                        self.candidate_ids)  # fmt: skip
+        top = scores.topk(min(k, len(self.candidates)), dim=1).indices
+        return self.candidate_labels.to(top.device)[top], batch["class_ids"]
+
+    def save(self, model, folder: str, model_args) -> None:
+        model.save_pretrained(folder, **_save_kwargs(model_args))
+        self.processor.save_pretrained(folder)
+
+
+def build_task(model_args: ModelArguments, data_args: DataArguments, train_args: SugarTrainingArguments,
+               class_names: Sequence[str], layout: str | None, train_classes: Sequence[int]):  # fmt: skip
+    """The task object of ``train_args.stage``."""
+    if train_args.stage == "1":
+        return Stage1Task(model_args, data_args, class_names, layout, train_classes, train_args.seed)
+    if train_args.stage == "2":
+        return Stage2Task(
+            model_args, data_args, class_names, layout, train_classes, train_args.gradient_checkpointing
+        )
+    return BaselineTask(model_args, data_args, class_names, layout, train_classes)
