@@ -208,10 +208,13 @@ class SugarPreTrainedModel(PreTrainedModel):
 
     @classmethod
     def from_config_with_pretrained_bases(cls, config: SugarConfig, **kwargs: Any):
-        """A new model: random encoder/projector/LoRA, frozen bases (LLM, text encoder) loaded from their names."""
+        """A new model: random encoder/projector/LoRA, frozen bases (LLM, text encoder) loaded from their names.
+
+        Returned in eval mode, like ``from_pretrained``; call ``.train()`` before training.
+        """
         model = cls(config, **kwargs)
         model.load_frozen_pretrained()
-        return model
+        return model.eval()
 
     def load_frozen_pretrained(self) -> None:
         """Copy the weights of each named pretrained base into its sub-module (keys gain LoRA's ``base_layer``)."""
