@@ -1,0 +1,403 @@
+"""Model and dataset cards for the Hub, rendered from a run's config, its evaluation results and corpus facts.
+
+The Jinja templates ship inside the package (``sugar_hf/hub/templates``); ``hub_cards/`` at the repository
+root holds rendered examples (regenerate them with ``python hub_cards/render_examples.py``). Cards are
+``huggingface_hub.ModelCard`` / ``DatasetCard`` objects whose YAML metadata the Hub reads: ``model-index``
+(one entry per dataset, config, split and metric), ``base_model``, ``library_name``, ``pipeline_tag``,
+``license``; for datasets, ``configs`` (so ``load_dataset(repo, config)`` works), features and terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
+
+from .corpora import CORPORA, CTRGCN_BIBTEX, SUGAR_BIBTEX, corpus_info
+
+TEMPLATES = resources.files("sugar_hf.hub") / "templates"
+
+METRICS: dict[str, tuple[str, str]] = {
+    "top1": ("accuracy", "Top-1 accuracy"),
+    "top5": ("top_5_accuracy", "Top-5 accuracy"),
+    "mean_class_accuracy": ("mean_class_accuracy", "Mean per-class accuracy"),
+}
+"""Canonical metric key -> (model-index ``metric.type``, display name)."""
+
+_METRIC_ALIASES = {
+    "top1": "top1", "top_1": "top1", "top-1": "top1", "accuracy": "top1", "top1_accuracy": "top1",
+    "top5": "top5", "top_5": "top5", "top-5": "top5", "top5_accuracy": "top5", "top_5_accuracy": "top5",
+    "mean_class_accuracy": "mean_class_accuracy", "mean_per_class_accuracy": "mean_class_accuracy",
+    "mca": "mean_class_accuracy", "balanced_accuracy": "mean_class_accuracy",
+}  # fmt: skip
+
+EMBEDDED_HUB_IDS = {
+    "sugar-hf/embedded-smollm2-135m-instruct": "HuggingFaceTB/SmolLM2-135M-Instruct",
+    "sugar-hf/embedded-all-minilm-l6-v2": "sentence-transformers/all-MiniLM-L6-v2",
+}
+"""The embedded default's symbolic names -> the Hub models they were converted from."""
+
+TASK_TYPE = "video-classification"
+"""The Hub task closest to skeleton action recognition (the Hub has no skeleton task)."""
+
+
+@dataclass(frozen=True)
+class EvalRecord:
+    """One number of an evaluation: ``value`` of ``metric`` on ``dataset`` / ``config`` / ``split``.
+
+    ``metric`` is ``"top1"``, ``"top5"``, ``"mean_class_accuracy"`` (aliases accepted) or any other name;
+    ``value`` is reported as given (sugar-hf reports percentages). ``dataset`` is a corpus key
+    (``"ntu60"``) or a Hub dataset id.
+    """
+
+    dataset: str
+    split: str
+    metric: str
+    value: float
+    config: str | None = None
+
+    @classmethod
+    def coerce(cls, item: EvalRecord | Mapping[str, Any]) -> EvalRecord:
+        if isinstance(item, EvalRecord):
+            return item
+        missing = {"dataset", "split", "metric", "value"} - set(item)
+        if missing:
+            raise ValueError(f"evaluation result {dict(item)} lacks {sorted(missing)}")
+        return cls(
+            dataset=str(item["dataset"]), split=str(item["split"]), metric=canonical_metric(str(item["metric"])),
+            value=float(item["value"]), config=item.get("config"),
+        )  # fmt: skip
+
+
+def canonical_metric(name: str) -> str:
+    """``"eval_top1"`` / ``"top-1"`` / ``"accuracy"`` -> ``"top1"``; unknown names are returned unchanged."""
+    key = name.lower()
+    for prefix in ("eval_", "test_", "validation_"):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return _METRIC_ALIASES.get(key, name)
+
+
+def results_from_metrics(
+    dataset: str, split: str, metrics: Mapping[str, float], config: str | None = None
+) -> list[EvalRecord]:
+    """Turn a flat metrics dict (e.g. ``trainer.evaluate()`` output) into records; non-metric keys
+    (loss, runtime, samples per second, epoch) are dropped."""
+    skip = ("loss", "runtime", "samples_per_second", "steps_per_second", "epoch")
+    return [
+        EvalRecord(dataset=dataset, split=split, metric=canonical_metric(k), value=float(v), config=config)
+        for k, v in metrics.items()
+        if isinstance(v, (int, float)) and not any(k.endswith(s) for s in skip)
+    ]
+
+
+def _dataset_name(dataset: str) -> str:
+    return CORPORA[dataset].pretty_name if dataset in CORPORA else dataset
+
+
+def eval_results(
+    results: Iterable[EvalRecord | Mapping[str, Any]], dataset_ids: Mapping[str, str] | None = None
+) -> list[EvalResult]:
+    """``huggingface_hub.EvalResult`` entries (the card's ``model-index``) for the given records."""
+    dataset_ids = dataset_ids or {}
+    out = []
+    for record in map(EvalRecord.coerce, results):
+        metric_type, metric_name = METRICS.get(record.metric, (record.metric, record.metric))
+        out.append(
+            EvalResult(
+                task_type=TASK_TYPE,
+                task_name="Skeleton-based action recognition",
+                dataset_type=dataset_ids.get(record.dataset, record.dataset),
+                dataset_name=_dataset_name(record.dataset),
+                dataset_config=record.config,
+                dataset_split=record.split,
+                metric_type=metric_type,
+                metric_name=metric_name,
+                metric_value=record.value,
+            )  # fmt: skip
+        )
+    return out
+
+
+def results_table(results: Iterable[EvalRecord | Mapping[str, Any]]) -> str:
+    """A markdown table: one row per dataset/config/split, one column per metric."""
+    records = [EvalRecord.coerce(r) for r in results]
+    if not records:
+        return ""
+    metrics: list[str] = []
+    rows: dict[tuple[str, str, str], dict[str, float]] = {}
+    for r in records:
+        if r.metric not in metrics:
+            metrics.append(r.metric)
+        rows.setdefault((r.dataset, r.config or "-", r.split), {})[r.metric] = r.value
+    header = ["dataset", "config", "split", *(METRICS.get(m, (m, m))[1] for m in metrics)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for (dataset, config, split), values in rows.items():
+        cells = [f"{values[m]:.2f}" if m in values else "" for m in metrics]
+        lines.append("| " + " | ".join([_dataset_name(dataset), config, split, *cells]) + " |")
+    return "\n".join(lines)
+
+
+def hub_base_model(name_or_path: str | None) -> str | None:
+    """The Hub id of the base LLM (embedded aliases mapped back; local paths give ``None``)."""
+    if not name_or_path:
+        return None
+    name = EMBEDDED_HUB_IDS.get(name_or_path, name_or_path)
+    if Path(name).exists() or name.startswith(("/", ".")) or name.count("/") != 1:
+        return None
+    return name
+
+
+def _citations(datasets: Iterable[str]) -> str:
+    entries = [SUGAR_BIBTEX, CTRGCN_BIBTEX]
+    for dataset in datasets:
+        for bib in CORPORA[dataset].bibtex if dataset in CORPORA else ():
+            if bib not in entries:
+                entries.append(bib)
+    return "\n\n".join(entries)
+
+
+def _md_table(mapping: Mapping[str, Any]) -> str:
+    lines = ["| hyper-parameter | value |", "|---|---|"]
+    lines += [f"| {k} | `{v}` |" for k, v in mapping.items()]
+    return "\n".join(lines)
+
+
+def model_card(
+    config,
+    results: Iterable[EvalRecord | Mapping[str, Any]] = (),
+    *,
+    repo_id: str = "your-name/sugar-model",
+    training_datasets: Sequence[str] = (),
+    training_args: Mapping[str, Any] | None = None,
+    license: str = "apache-2.0",
+    dataset_ids: Mapping[str, str] | None = None,
+    adapter_only: bool | None = None,
+    pipeline_tag: str = TASK_TYPE,
+    tags: Sequence[str] = (),
+) -> ModelCard:
+    """The model card of a ``SugarForActionRecognition`` run.
+
+    Args:
+        config: the model's ``SugarConfig``.
+        results: evaluation records (:class:`EvalRecord` or dicts with ``dataset``, ``config``, ``split``,
+            ``metric``, ``value``), one per number; see :func:`results_from_metrics`.
+        repo_id: where the model goes (used in the usage snippet and as ``model-index`` name).
+        training_datasets: corpus keys or Hub dataset ids the model was trained on (``datasets`` metadata).
+        training_args: hyper-parameters to list (e.g. ``TrainingArguments.to_dict()`` subset).
+        license: the weights' license (the base LLM's license applies on top of it).
+        dataset_ids: corpus key -> Hub dataset id, for ``model-index`` dataset types and ``datasets``.
+        adapter_only: whether the repo omits the base LLM (default: ``not config.save_full_llm``).
+    """
+    results = [EvalRecord.coerce(r) for r in results]
+    dataset_ids = dict(dataset_ids or {})
+    adapter_only = (not config.save_full_llm) if adapter_only is None else adapter_only
+    merged = not config.lora_config
+    base_model = hub_base_model(config.llm_name_or_path)
+    used = list(dict.fromkeys([*training_datasets, *(r.dataset for r in results)]))
+    hub_datasets = [dataset_ids[d] for d in used if d in dataset_ids] + [
+        d for d in used if d not in CORPORA and d not in dataset_ids and d.count("/") == 1
+    ]
+    data = ModelCardData(
+        base_model=base_model,
+        datasets=hub_datasets or None,
+        eval_results=eval_results(results, dataset_ids) or None,
+        library_name="transformers",
+        license=license,
+        metrics=sorted({METRICS.get(r.metric, (r.metric,))[0] for r in results}) or None,
+        model_name=repo_id,
+        pipeline_tag=pipeline_tag,
+        tags=list(
+            dict.fromkeys(
+                [
+                    "sugar-hf",
+                    "sugar",
+                    "skeleton-action-recognition",
+                    "ctr-gcn",
+                    "lora",
+                    "custom_code",
+                    *(["peft"] if not merged else []),
+                    *tags,
+                ]
+            )
+        ),  # fmt: skip
+    )
+    enc, proj, llm = config.encoder_config, config.projector_config, config.llm_config
+    lora = config.lora_config
+    if lora:
+        lora_summary = (
+            f"r={lora.get('r')}, alpha={lora.get('lora_alpha')}, dropout={lora.get('lora_dropout', 0.0)}, "
+            f"targets {', '.join(map(str, lora.get('target_modules') or []))}"
+        )
+    else:
+        lora_summary = "merged into the LLM weights (no adapter)" if merged else "none"
+    if proj.projector_type in ("tqp", "qformer"):
+        projector_detail = f"{proj.num_segments} segment(s) x {proj.num_queries} queries, shared Q-Former"
+    else:
+        projector_detail = proj.projector_type
+    research_used = [d for d in used if d in CORPORA and CORPORA[d].research]
+    data_terms = (
+        " ".join(f"{CORPORA[d].pretty_name}: {CORPORA[d].terms}" for d in research_used)
+        if research_used
+        else "check the terms of every corpus used for training before any use beyond research."
+    )
+    classes = list(config.class_names)
+    return ModelCard.from_template(
+        data,
+        template_path=str(TEMPLATES / "model_card.md"),
+        model_name=repo_id.split("/")[-1],
+        repo_id=repo_id,
+        base_model=base_model or config.llm_name_or_path or "the configured LLM",
+        base_model_link=f"https://huggingface.co/{base_model}" if base_model else "#",
+        llm_name_or_path=config.llm_name_or_path,
+        adapter_only=adapter_only,
+        merged=merged,
+        projector_label={"tqp": "Temporal Query Projection (TQP)"}.get(
+            proj.projector_type, proj.projector_type
+        ),
+        projector_type=proj.projector_type,
+        projector_detail=projector_detail,
+        num_action_tokens=config.num_action_tokens,
+        layout=enc.layout if isinstance(enc.layout, str) else "custom",
+        num_joints=enc.num_joints,
+        num_persons=enc.num_persons,
+        num_frames=enc.num_frames,
+        base_channels=enc.base_channels,
+        token_layout=enc.token_layout,
+        llm_layers=llm.num_hidden_layers,
+        llm_hidden=llm.hidden_size,
+        lora_summary=lora_summary,
+        num_classes=len(classes),
+        class_preview=", ".join(classes[:8]) + (", ..." if len(classes) > 8 else ""),
+        instruction=config.instruction_template,
+        results_table=results_table(results),
+        training_datasets=", ".join(_dataset_name(d) for d in training_datasets),
+        training_args_table=_md_table(training_args) if training_args else "",
+        data_terms=data_terms,
+        citations=_citations(used),
+    )
+
+
+_FEATURE_MEANINGS = {
+    "name": "sample / clip name",
+    "source": "the raw file (recording) the row came from",
+    "skeleton": "persons stacked along time: `(num_persons * num_frames, joints, channels)`, float32",
+    "num_persons": "number of persons M",
+    "num_frames": "number of frames T",
+    "label": "class id (`ClassLabel` with the official names)",
+    "subject": "subject / performer id (-1 if none)",
+    "camera": "camera id (-1 if none)",
+    "setup": "setup id (-1 if none)",
+    "view": "view id (-1 if none)",
+}
+
+
+def _feature_type(feature) -> str:
+    kind = type(feature).__name__
+    if kind == "Value":
+        return f"`{feature.dtype}`"
+    if kind == "ClassLabel":
+        return f"ClassLabel ({feature.num_classes})"
+    if hasattr(feature, "shape"):
+        return f"{kind} {tuple(feature.shape)} `{feature.dtype}`"
+    return kind
+
+
+def _size_category(n: int) -> str:
+    for limit, name in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+    ):
+        if n < limit:
+            return name
+    return "1M<n<10M"
+
+
+def dataset_card(
+    corpus: str,
+    configs: Mapping[str, Any] | None = None,
+    *,
+    repo_id: str = "your-name/skeletons",
+    data_files: Mapping[str, Mapping[str, str]] | None = None,
+) -> DatasetCard:
+    """The card of a converted corpus.
+
+    Args:
+        corpus: the corpus key (``"ntu60"``, ``"utd_mhad"``, ...; see :data:`sugar_hf.hub.corpora.CORPORA`).
+        configs: ``{config: DatasetDict}`` as converted (counts and features are read from them); ``None``
+            renders the official counts and the standard schema (for the example cards in ``hub_cards/``).
+        repo_id: the dataset repo (used in the loading snippet).
+        data_files: ``{config: {split: glob}}`` for the ``configs`` YAML block (paths inside the repo).
+    """
+    info = corpus_info(corpus)
+    if configs:
+        counts = {c: {s: len(ds) for s, ds in dd.items()} for c, dd in configs.items()}
+        any_split = next(iter(next(iter(configs.values())).values()))
+        features = any_split.features
+    else:
+        from ..data.builders import CORPUS_LAYOUT, skeleton_features
+        from ..data.class_names import class_names
+        from ..data.splits import SPLIT_CONFIGS
+
+        split_configs = SPLIT_CONFIGS.get(corpus) or {"tsu": ("cs",)}.get(corpus, ())
+        counts = {c: info.official_counts.get(c, {}) for c in split_configs}
+        features = None
+        if corpus in CORPUS_LAYOUT:
+            try:
+                names = class_names(corpus)
+            except KeyError:  # class list read from the raw release at conversion (TSU's Action_list.txt)
+                names = []
+            features = skeleton_features(CORPUS_LAYOUT[corpus], names)
+    lines = ["| config | split | examples |", "|---|---|---|"]
+    for config, splits in counts.items():
+        for split in ("train", "test", *sorted(set(splits) - {"train", "test"})):
+            if split in splits or not configs:
+                value = splits.get(split)
+                lines.append(f"| `{config}` | {split} | {f'{value:,}' if value is not None else 'n/a'} |")
+    if not configs:
+        lines.append("\nCounts are the official ones after skipping samples with missing skeletons "
+                     "(n/a: not published); a conversion reports its own in `conversion_report.json`.")  # fmt: skip
+    label_names = features["label"].names if features is not None and "label" in features else []
+    total = max((sum(v for v in splits.values() if v) for splits in counts.values()), default=0)
+    yaml_configs = None
+    if data_files:
+        yaml_configs = [
+            {"config_name": c, "data_files": [{"split": s, "path": p} for s, p in files.items()]}
+            for c, files in data_files.items()
+        ]
+    data = DatasetCardData(
+        license="other" if info.research else None,
+        license_name=info.license_name or None,
+        license_link=info.homepage if info.research else None,
+        pretty_name=info.pretty_name,
+        task_categories=["video-classification"],
+        tags=["skeleton", "action-recognition", "sugar-hf", corpus],
+        size_categories=[_size_category(total)] if total else None,
+        config_names=list(counts) or None,
+        configs=yaml_configs,
+        extra_gated_prompt=(f"{info.pretty_name}: {info.terms}" if info.research else None),
+    )
+    return DatasetCard.from_template(
+        data,
+        template_path=str(TEMPLATES / "dataset_card.md"),
+        corpus=corpus,
+        pretty_name=info.pretty_name,
+        description=info.description,
+        modality=info.modality,
+        terms=info.terms,
+        research=info.research,
+        homepage=info.homepage,
+        splits_table="\n".join(lines),
+        features=[(k, _feature_type(v), _FEATURE_MEANINGS.get(k, "")) for k, v in (features or {}).items()],
+        num_classes=len(label_names),
+        class_list=", ".join(label_names) if label_names else "see the `label` feature",
+        repo_id=repo_id,
+        first_config=next(iter(counts), "default"),
+        citations="\n\n".join(info.bibtex) or "(cite the data's owner)",
+    )

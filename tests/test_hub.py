@@ -1,0 +1,297 @@
+"""Hub packaging: cards validate, dry-run folders load, real pushes call HfApi, exports predict the same."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from huggingface_hub import DatasetCard, ModelCard, RepoCard
+from tiny import CLASSES, tiny_config, tiny_tokenizer
+from transformers import AutoModel, AutoModelForCausalLM
+
+from sugar_hf import SugarForActionRecognition, SugarProcessor
+from sugar_hf.hub import EvalRecord, dataset_card, model_card, results_from_metrics
+from sugar_hf.hub.corpora import CORPORA
+from sugar_hf.hub.export import export_adapter, export_merged, merge_lora
+from sugar_hf.hub.publish import DatasetTermsError, push_dataset, push_model, push_space
+
+RESULTS = [
+    {"dataset": "ntu60", "config": "xsub", "split": "test", "metric": "top1", "value": 95.2},
+    {"dataset": "ntu60", "config": "xsub", "split": "test", "metric": "top5", "value": 99.0},
+    {
+        "dataset": "toyota_smarthome",
+        "config": "cs",
+        "split": "test",
+        "metric": "mean_class_accuracy",
+        "value": 70.2,
+    },
+]
+
+
+def _clips(n: int = 3, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(20 + 5 * i, 20, 3)).astype(np.float32) for i in range(n)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny convolutions run faster on one thread than fighting over busy cores; restored afterwards."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny model whose base LLM is a saved folder it names, with non-trivial LoRA weights."""
+    torch.manual_seed(0)
+    base_dir = tmp_path_factory.mktemp("base-llm")
+    config = tiny_config(save_full_llm=False)
+    AutoModelForCausalLM.from_config(config.llm_config).save_pretrained(base_dir)
+    config.llm_name_or_path = str(base_dir)
+    model = SugarForActionRecognition.from_config_with_pretrained_bases(config).eval()
+    model.processor = SugarProcessor.from_config(tiny_tokenizer(), config)
+    for name, param in model.named_parameters():
+        if "lora_" in name:
+            torch.nn.init.normal_(param, std=0.3)
+    return model
+
+
+def _logits(model, clips=None):
+    inputs = model.processor(skeletons=clips or _clips(), candidates=CLASSES)
+    with torch.no_grad():
+        return model(**inputs).logits
+
+
+class FakeApi:
+    """Records HfApi calls and snapshots the uploaded folder."""
+
+    def __init__(self):
+        self.calls = []
+
+    def create_repo(self, repo_id, **kwargs):
+        self.calls.append(("create_repo", repo_id, kwargs))
+        return f"https://huggingface.co/{repo_id}"
+
+    def upload_folder(self, *, repo_id, folder_path, **kwargs):
+        from pathlib import Path
+
+        files = sorted(str(p.relative_to(folder_path)) for p in Path(folder_path).rglob("*") if p.is_file())
+        self.calls.append(("upload_folder", repo_id, dict(kwargs, files=files)))
+
+
+# ------------------------------------------------------------------------------------------------- cards
+def test_model_card_metadata_and_model_index(trained):
+    card = model_card(trained.config, RESULTS, repo_id="me/sugar-ntu60", training_datasets=["ntu60"],
+                      training_args={"learning_rate": 2e-5})  # fmt: skip
+    parsed = ModelCard(str(card))  # what the Hub parses
+    data = parsed.data
+    assert data.library_name == "transformers" and data.pipeline_tag == "video-classification"
+    assert data.license == "apache-2.0" and data.base_model is None  # a local path is not a Hub id
+    found = {(r.dataset_type, r.dataset_config, r.dataset_split, r.metric_type): r.metric_value
+             for r in data.eval_results}  # fmt: skip
+    assert found == {
+        ("ntu60", "xsub", "test", "accuracy"): 95.2,
+        ("ntu60", "xsub", "test", "top_5_accuracy"): 99.0,
+        ("toyota_smarthome", "cs", "test", "mean_class_accuracy"): 70.2,
+    }
+    text = parsed.text
+    for needle in ("Intended use", "Citation", "chen2021ctrgcn", "sugar2026", "shahroudy2016ntu", "das2019toyota",
+                   "ROSE Lab", "| 95.20 |", "learning_rate"):  # fmt: skip
+        assert needle in text, needle
+
+
+def test_model_card_names_the_hub_base_model():
+    config = tiny_config(llm_name_or_path="sugar-hf/embedded-smollm2-135m-instruct", save_full_llm=False)
+    data = ModelCard(str(model_card(config, []))).data
+    assert data.base_model == "HuggingFaceTB/SmolLM2-135M-Instruct"
+    assert data.eval_results is None
+
+
+def test_results_from_trainer_metrics():
+    records = results_from_metrics("ntu120", "test", {"eval_top1": 0.9, "eval_top5": 0.99, "eval_loss": 1.0,
+                                                      "eval_runtime": 3.0}, config="xset")  # fmt: skip
+    assert records == [
+        EvalRecord("ntu120", "test", "top1", 0.9, "xset"),
+        EvalRecord("ntu120", "test", "top5", 0.99, "xset"),
+    ]
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+def test_dataset_card_of_every_corpus(corpus):
+    card = DatasetCard(str(dataset_card(corpus)))
+    assert card.data.pretty_name == CORPORA[corpus].pretty_name
+    assert CORPORA[corpus].terms.split(":")[0][:40] in card.text
+    if CORPORA[corpus].research:
+        assert card.data.license == "other" and card.data.license_name
+
+
+# ------------------------------------------------------------------------------------------------- model
+def test_model_dry_run_folder_loads_and_matches(trained, tmp_path):
+    out = push_model(trained, "me/sugar", dry_run_dir=tmp_path / "dry", results=RESULTS)
+    names = {p.name for p in out.iterdir()}
+    assert {"README.md", "config.json", "model.safetensors", "processor_config.json"} <= names
+    assert any(n.startswith("tokenizer") for n in names) and "modeling_sugar.py" in names  # remote code
+    from safetensors import safe_open
+
+    with safe_open(out / "model.safetensors", "pt") as f:
+        keys = list(f.keys())
+    assert any("lora_" in k for k in keys) and not any(
+        k.startswith("llm.") and "lora_" not in k for k in keys
+    )
+    assert ModelCard.load(out / "README.md").data.eval_results
+    loaded = AutoModel.from_pretrained(out).eval()
+    assert loaded.processor is not None
+    assert torch.equal(_logits(trained), _logits(loaded))
+    # A checkpoint folder is re-packaged file by file, without training state.
+    ckpt = tmp_path / "ckpt"
+    trained.save_pretrained(ckpt)
+    trained.processor.save_pretrained(ckpt)
+    (ckpt / "optimizer.pt").write_bytes(b"x")
+    again = push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry2")
+    assert "optimizer.pt" not in {p.name for p in again.iterdir()}
+    assert torch.equal(_logits(trained), _logits(AutoModel.from_pretrained(again).eval()))
+
+
+def test_model_real_push_uses_hf_api(trained, tmp_path):
+    api = FakeApi()
+    url = push_model(trained, "me/sugar", api=api, private=True)
+    assert url == "https://huggingface.co/me/sugar"
+    (_, repo, create), (_, _, upload) = api.calls
+    assert repo == "me/sugar" and create["repo_type"] == "model" and create["private"] is True
+    assert (
+        upload["repo_type"] == "model"
+        and "model.safetensors" in upload["files"]
+        and "README.md" in upload["files"]
+    )
+
+
+def test_dry_run_refuses_a_non_empty_folder(trained, tmp_path):
+    (tmp_path / "x").write_text("x")
+    with pytest.raises(ValueError, match="not empty"):
+        push_model(trained, "me/sugar", dry_run_dir=tmp_path)
+
+
+# ------------------------------------------------------------------------------------------------ dataset
+def _tiny_dataset_dict():
+    from datasets import DatasetDict
+
+    from sugar_hf.data.builders import sequence_to_row, skeleton_features
+    from sugar_hf.skeleton.readers import SkeletonSequence
+
+    features = skeleton_features("kinect_v1_20", ["walk", "sit down", "stand up"])
+    rng = np.random.default_rng(0)
+
+    def rows(n, offset):
+        for i in range(n):
+            data = rng.normal(size=(1, 10 + i, 20, 3)).astype(np.float32)
+            seq = SkeletonSequence(data=data, layout="kinect_v1_20", name=f"s{offset + i}", label=i % 3,
+                                   meta={"subject": offset + i})  # fmt: skip
+            yield sequence_to_row(seq, f"raw/{offset + i}.txt")
+
+    from datasets import Dataset
+
+    return DatasetDict({
+        "train": Dataset.from_list(list(rows(4, 0)), features=features),
+        "test": Dataset.from_list(list(rows(3, 10)), features=features),
+    })  # fmt: skip
+
+
+def test_dataset_dry_run_loads_with_load_from_disk_and_load_dataset(tmp_path):
+    from datasets import load_dataset, load_from_disk
+
+    dd = _tiny_dataset_dict()
+    converted = tmp_path / "converted"
+    dd.save_to_disk(str(converted / "xsub"))
+    out = push_dataset(converted, "me/utk", corpus="utkinect", dry_run_dir=tmp_path / "dry")
+    card = DatasetCard.load(out / "README.md")
+    assert card.data.configs[0]["config_name"] == "xsub" and card.data.license == "other"
+    assert "| `xsub` | train | 4 |" in card.text and "research use" in card.text
+    back = load_from_disk(str(out / "xsub"))
+    assert back["train"].features == dd["train"].features and len(back["test"]) == 3
+    assert np.array_equal(np.asarray(back["train"][1]["skeleton"]), np.asarray(dd["train"][1]["skeleton"]))
+    hub_style = load_dataset(str(out), "xsub")
+    assert hub_style["train"].num_rows == 4 and hub_style["test"]["name"] == dd["test"]["name"]
+
+
+def test_research_dataset_guard(tmp_path):
+    dd = _tiny_dataset_dict()
+    api = FakeApi()
+    with pytest.raises(DatasetTermsError, match="i-accept-the-dataset-terms"):
+        push_dataset({"xsub": dd}, "me/ntu", corpus="ntu60", api=api)
+    assert api.calls == []
+    push_dataset({"xsub": dd}, "me/ntu", corpus="ntu60", api=api, accept_terms=True)
+    (_, _, create), (_, _, upload) = api.calls
+    assert create["repo_type"] == "dataset" and create["private"] is True  # research corpora go private
+    assert "README.md" in upload["files"] and "xsub/dataset_dict.json" in upload["files"]
+    api = FakeApi()
+    push_dataset({"csv": dd}, "me/mine", corpus="folder", api=api)  # the user's own data needs no flag
+    assert api.calls[0][2]["private"] is False
+
+
+# -------------------------------------------------------------------------------------------------- space
+@pytest.fixture
+def space_dir(tmp_path):
+    from pathlib import Path
+
+    real = Path(__file__).resolve().parents[1] / "space"
+    if (real / "app.py").exists() and (real / "requirements.txt").exists():
+        return real
+    fake = tmp_path / "space"
+    fake.mkdir()
+    (fake / "app.py").write_text("import gradio as gr\n")
+    (fake / "requirements.txt").write_text("sugar-hf\ngradio\n")
+    (fake / "__pycache__").mkdir()
+    (fake / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"x")
+    return fake
+
+
+def test_space_dry_run_and_push(space_dir, tmp_path):
+    out = push_space(space_dir, "me/sugar-demo", dry_run_dir=tmp_path / "dry")
+    names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert {"README.md", "app.py", "requirements.txt"} <= names
+    assert not any("__pycache__" in n for n in names)
+    meta = RepoCard.load(out / "README.md").data
+    assert meta.sdk == "gradio" and meta.app_file == "app.py"
+    api = FakeApi()
+    push_space(space_dir, "me/sugar-demo", api=api)
+    (_, _, create), (_, _, upload) = api.calls
+    assert create == {"repo_type": "space", "private": False, "exist_ok": True, "space_sdk": "gradio"}
+    assert upload["repo_type"] == "space" and "app.py" in upload["files"]
+
+
+# ------------------------------------------------------------------------------------------------ exports
+def test_merged_and_adapter_exports_predict_the_same(trained, tmp_path):
+    clips = _clips(4, seed=3)
+    expected = trained.classify(clips, top_k=6)
+    merged = merge_lora(trained)
+    assert not merged.config.lora_config and trained.config.lora_config  # the original is untouched
+    assert not any("lora_" in k for k in merged.state_dict())
+    assert torch.allclose(_logits(trained, clips), _logits(merged, clips), atol=1e-5)
+
+    merged_dir = export_merged(trained, tmp_path / "merged")
+    assert json.loads((merged_dir / "config.json").read_text())["lora_config"] == {}
+    reloaded = AutoModel.from_pretrained(merged_dir).eval()
+    assert not any("lora_" in k for k in reloaded.state_dict())
+    adapter_dir = export_adapter(trained, tmp_path / "adapter")
+    adapter = AutoModel.from_pretrained(adapter_dir).eval()
+    for model in (reloaded, adapter):
+        got = model.classify(clips, top_k=6)
+        assert [[n for n, _ in row] for row in got] == [[n for n, _ in row] for row in expected]
+        assert np.allclose(
+            [[s for _, s in row] for row in got], [[s for _, s in row] for row in expected], atol=1e-4
+        )
+
+
+def test_adapter_export_has_a_peft_copy(trained, tmp_path):
+    from peft import PeftModel
+
+    out = export_adapter(trained, tmp_path / "adapter")
+    base = AutoModelForCausalLM.from_pretrained(trained.config.llm_name_or_path)
+    peft_llm = PeftModel.from_pretrained(base, out / "llm_adapter").eval()
+    ids = torch.randint(0, 300, (2, 12))
+    with torch.no_grad():
+        assert torch.allclose(peft_llm(input_ids=ids).logits, trained.llm(input_ids=ids).logits, atol=1e-5)
