@@ -295,3 +295,45 @@ def test_adapter_export_has_a_peft_copy(trained, tmp_path):
     ids = torch.randint(0, 300, (2, 12))
     with torch.no_grad():
         assert torch.allclose(peft_llm(input_ids=ids).logits, trained.llm(input_ids=ids).logits, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------------- CLI
+def test_cli_push_and_export(trained, tmp_path, capsys):
+    from sugar_hf.cli import main
+
+    ckpt = tmp_path / "ckpt"
+    trained.save_pretrained(ckpt)
+    trained.processor.save_pretrained(ckpt)
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps({"dataset": "ntu60", "config": "xsub", "split": "test",
+                                   "metrics": {"eval_top1": 91.0, "eval_loss": 0.3}}))  # fmt: skip
+    assert main(["push", "model", str(ckpt), "me/sugar", "--dry-run", str(tmp_path / "m"),
+                 "--results", str(results)]) == 0  # fmt: skip
+    assert "would be uploaded" in capsys.readouterr().out
+    assert ModelCard.load(tmp_path / "m" / "README.md").data.eval_results[0].metric_value == 91.0
+
+    converted = tmp_path / "converted"
+    _tiny_dataset_dict().save_to_disk(str(converted / "xsub"))
+    assert main(["push", "dataset", str(converted), "me/ntu", "--corpus", "ntu60"]) == 2  # refused
+    assert "i-accept-the-dataset-terms" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "push",
+                "dataset",
+                str(converted),
+                "me/ntu",
+                "--corpus",
+                "ntu60",
+                "--dry-run",
+                str(tmp_path / "d"),
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "d" / "xsub" / "dataset_dict.json").exists()
+
+    assert main(["export", "merged", str(ckpt), str(tmp_path / "merged")]) == 0
+    assert main(["export", "adapter", str(ckpt), str(tmp_path / "adapter")]) == 0
+    assert (tmp_path / "adapter" / "llm_adapter" / "adapter_config.json").exists()
+    assert json.loads((tmp_path / "merged" / "config.json").read_text())["lora_config"] == {}

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--labels-csv", help="folder corpus: CSV with file,label[,subject,...] columns")
     convert.add_argument("--layout", default="ntu25", help="folder corpus: joint layout name")
     convert.set_defaults(func=cmd_convert)
+
+    from .hub.commands import add_hub_commands  # push model|dataset|space, export merged|adapter
+
+    add_hub_commands(sub)
     return parser
 
 
