@@ -140,6 +140,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
 
     report_to = None if args.report_to == "none" else args.report_to
     accelerator = Accelerator(
+        # Several processes and no GPU: gloo DDP on CPU (accelerate only picks it with cpu=True).
+        cpu=not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1,
         mixed_precision=resolve_mixed_precision(args.mixed_precision),
         log_with=report_to,
         project_config=ProjectConfiguration(project_dir=args.output_dir, logging_dir=os.path.join(args.output_dir, "logs")),
