@@ -45,6 +45,7 @@ def test_splits_and_labels(corpus):
     ds = corpus.to_dataset_dict()
     assert ds["train"].features["label"].names == corpus.seen_classes
     assert np.allclose(np.asarray(ds["test"][0]["skeleton"]), corpus.test[0].skeleton[0], atol=1e-6)
+    assert ds["unseen"].features["label"].names == corpus.unseen_classes
 
 
 def test_clip_shape_and_length_variation(corpus):

@@ -101,6 +101,21 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0 if report.balanced else 1
 
 
+def cmd_quickstart(args: argparse.Namespace) -> int:
+    """Train SUGAR's two stages on the generated demo corpus with the embedded default, evaluate, write."""
+    from .demo.quickstart import QuickstartSettings, run_quickstart
+
+    settings = QuickstartSettings(output_dir=args.output_dir, seed=args.seed)
+    if args.fast:
+        settings.stage1_epochs, settings.stage2_epochs, settings.repetitions = 8, 1, 2
+    start = time.time()
+    print(f"sugar-hf quickstart: SmolLM2-135M + MiniLM (offline), demo corpus seed {args.seed} -> {args.output_dir}")
+    result = run_quickstart(settings)
+    print(result.summary())
+    print(f"done in {time.time() - start:.0f}s; open the web demo with: python space/app.py")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sugar-hf", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
     demo.add_argument("--num-candidates", type=int, default=60)
     demo.set_defaults(func=cmd_demo)
+
+    quick = sub.add_parser("quickstart", help="train and evaluate SUGAR on the generated demo corpus (offline)")
+    quick.add_argument("--output-dir", default="sugar_quickstart", help="where the checkpoint and figures go")
+    quick.add_argument("--seed", type=int, default=0)
+    quick.add_argument("--fast", action="store_true", help="fewer epochs and clips (a few minutes; lower accuracy)")
+    quick.set_defaults(func=cmd_quickstart)
 
     convert = sub.add_parser("convert", help="convert a raw corpus folder into a DatasetDict per split config")
     convert.add_argument("corpus", choices=["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla",

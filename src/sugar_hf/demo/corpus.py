@@ -53,29 +53,44 @@ class DemoCorpus:
                 f"{len(self.unseen)} clips")  # fmt: skip
 
     def to_dataset_dict(self):
-        """A ``datasets.DatasetDict`` (train / test / unseen) with the data layer's row schema."""
-        from datasets import Array3D, ClassLabel, Dataset, DatasetDict, Features, Value
+        """A ``datasets.DatasetDict`` (train / test / unseen) in the row schema of ``sugar-hf convert``
+        (:func:`sugar_hf.data.builders.skeleton_features`), so the training library reads it as it is."""
+        import json
 
-        def features(names):
-            return Features({
-                "skeleton": Array3D(shape=(None, 25, 3), dtype="float32"), "num_persons": Value("int32"),
-                "label": ClassLabel(names=list(names)), "subject": Value("int32"), "layout": Value("string"),
-            })  # fmt: skip
+        from datasets import Dataset, DatasetDict
 
-        def rows(clips):
-            return {
-                "skeleton": [c.skeleton.reshape(-1, 25, 3) for c in clips],
-                "num_persons": [c.skeleton.shape[0] for c in clips],
-                "label": [c.label for c in clips], "subject": [c.subject for c in clips],
-                "layout": ["ntu25"] * len(clips),
-            }  # fmt: skip
+        from ..data.builders import ID_COLUMNS, skeleton_features
 
-        seen, unseen = features(self.seen_classes), features(self.unseen_classes)
+        def split(clips, names, prefix):
+            rows = {key: [] for key in skeleton_features("ntu25", names)}
+            for i, c in enumerate(clips):
+                m, t = c.skeleton.shape[:2]
+                values = {"name": f"{prefix}{i:05d}", "source": f"sugar_demo/seed{self.seed}", "num_persons": m,
+                          "skeleton": c.skeleton.reshape(m * t, 25, 3), "num_frames": t, "label": c.label,
+                          **{k: -1 for k in ID_COLUMNS}, "subject": c.subject}  # fmt: skip
+                for key in rows:
+                    rows[key].append(values[key])
+            dataset = Dataset.from_dict(rows, features=skeleton_features("ntu25", names))
+            dataset.info.description = json.dumps({"corpus": "sugar_demo", "layout": "ntu25"})
+            return dataset
+
         return DatasetDict({
-            "train": Dataset.from_dict(rows(self.train), features=seen),
-            "test": Dataset.from_dict(rows(self.test), features=seen),
-            "unseen": Dataset.from_dict(rows(self.unseen), features=unseen),
+            "train": split(self.train, self.seen_classes, "train"),
+            "test": split(self.test, self.seen_classes, "test"),
+            "unseen": split(self.unseen, self.unseen_classes, "unseen"),
         })  # fmt: skip
+
+    def write_descriptions(self, path) -> str:
+        """Write the class texts as a knowledge JSONL file (the ``descriptions`` input of training)."""
+        import json
+        from pathlib import Path
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as handle:
+            for label, action in enumerate(self.actions()):
+                handle.write(json.dumps({**action.to_record(), "label": label}) + "\n")
+        return str(path)
 
 
 def generate_clip(
