@@ -160,7 +160,7 @@ def _parser():
 def parse_train_args(
     argv: Sequence[str] | None = None,
 ) -> tuple[ModelArguments, DataArguments, SugarTrainingArguments]:
-    """Parse ``--config file.yaml`` (optional) and command-line overrides into the three dataclasses."""
+    """Parse ``--config file.yaml`` (optional, repeatable) and command-line overrides into the three dataclasses."""
     import yaml
 
     pre = argparse.ArgumentParser(add_help=False)

@@ -1,0 +1,145 @@
+"""Evaluation of a saved model over a split: ranked predictions, metrics, per-class table, confusion PNG.
+
+Works on all three kinds of folders: stage 2 (``SugarForActionRecognition.classify`` ranking, any candidate
+list: zero-shot included), stage 1 (nearest class-text prototype) and the baseline (FC logits).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from ..metrics import action_recognition_metrics
+
+
+def load_any_model(folder: str):
+    """``(model, kind)`` with kind ``stage2`` / ``stage1`` / ``baseline`` from a saved folder."""
+    from .. import SugarForActionRecognition, SugarSkeletonTextModel
+    from ..modeling_baseline import SugarForSkeletonClassification
+
+    with open(os.path.join(folder, "config.json"), encoding="utf-8") as handle:
+        config = json.load(handle)
+    if config.get("model_type") == "sugar_baseline":
+        return SugarForSkeletonClassification.from_pretrained(folder), "baseline"
+    if "SugarSkeletonTextModel" in (config.get("architectures") or []):
+        return SugarSkeletonTextModel.from_pretrained(folder), "stage1"
+    return SugarForActionRecognition.from_pretrained(folder), "stage2"
+
+
+@torch.no_grad()
+def rank_dataset(model, kind: str, view, candidate_labels: Sequence[int], class_names: Sequence[str],
+                 batch_size: int = 16, k: int = 5, descriptions: str | None = None, tokenizer=None,
+                 progress: bool = True) -> tuple[list[list[int]], list[int]]:  # fmt: skip
+    """Rank ``candidate_labels`` (ids into ``class_names``) for every clip of ``view``; returns ``(ranked ids,
+    true ids)``. Stage 1 needs its text ``tokenizer`` and the ``descriptions`` of the candidates."""
+    from tqdm.auto import tqdm
+
+    from .data import build_text_bank, class_texts
+
+    model.eval()
+    labels = torch.tensor(list(candidate_labels))
+    k = min(k, len(labels))
+    if kind == "stage1":
+        texts, text_labels, motion = class_texts(class_names, candidate_labels, descriptions, "motion+visual")
+        bank = build_text_bank(model, tokenizer, texts, text_labels, motion)
+        classes, protos = bank.class_prototypes(model.text_projection)
+    names = [class_names[i] for i in candidate_labels]
+    ranked, refs = [], []
+    for start in tqdm(range(0, len(view), batch_size), disable=not progress, desc="evaluating"):
+        items = [view[i] for i in range(start, min(start + batch_size, len(view)))]
+        skeletons = torch.from_numpy(np.stack([item["skeleton"] for item in items]))
+        refs.extend(int(item["label"]) for item in items)
+        if kind == "stage2":
+            out = model.classify(skeletons, candidates=names, top_k=k)
+            position = {n: i for i, n in enumerate(names)}
+            ranked.extend([int(labels[position[n]]) for n, _ in row] for row in out)
+        elif kind == "stage1":
+            sims = model.get_skeleton_features(skeletons) @ protos.t()
+            ranked.extend(classes[sims.topk(k, dim=1).indices].tolist())
+        else:
+            logits = model(skeleton_values=skeletons).logits[:, labels]
+            ranked.extend(labels[logits.topk(k, dim=1).indices].tolist())
+    return ranked, refs
+
+
+def per_class_table(metrics: dict, class_names: Sequence[str], classes: Sequence[int] | None = None) -> str:
+    """A plain-text table: class id, name, samples, top-1 accuracy."""
+    confusion = np.asarray(metrics["confusion_matrix"])
+    classes = classes if classes is not None else range(len(class_names))
+    width = max(len(class_names[c]) for c in classes)
+    lines = [f"{'id':>4}  {'class':<{width}}  {'n':>5}  {'top-1':>6}"]
+    for c in classes:
+        n = int(confusion[c].sum()) if c < len(confusion) else 0
+        acc = confusion[c, c] / n if n else float("nan")
+        lines.append(f"{c:>4}  {class_names[c]:<{width}}  {n:>5}  {100 * acc:>5.1f}%")
+    return "\n".join(lines)
+
+
+def save_confusion_png(metrics: dict, class_names: Sequence[str], path: str,
+                       classes: Sequence[int] | None = None) -> None:  # fmt: skip
+    """Row-normalised confusion matrix (true class down, top-1 prediction across) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    confusion = np.asarray(metrics["confusion_matrix"], dtype=float)
+    classes = list(classes if classes is not None else range(len(class_names)))
+    sub = confusion[np.ix_(classes, classes)]
+    sub = sub / np.maximum(sub.sum(1, keepdims=True), 1)
+    size = max(4.0, 0.25 * len(classes) + 2)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(sub, cmap="Blues", vmin=0, vmax=1)
+    ticks = [class_names[c] for c in classes]
+    ax.set_xticks(range(len(classes)), ticks, rotation=90, fontsize=6 if len(classes) > 30 else 8)
+    ax.set_yticks(range(len(classes)), ticks, fontsize=6 if len(classes) > 30 else 8)
+    ax.set_xlabel("predicted (top-1)")
+    ax.set_ylabel("true class")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_dir: str | None = None,
+                    classes: Sequence[int] | None = None, candidates: Sequence[int] | None = None,
+                    batch_size: int = 16, max_samples: int | None = None, descriptions: str | None = None,
+                    progress: bool = True) -> dict:  # fmt: skip
+    """Evaluate a saved model on ``dataset[split]`` (clips of ``classes`` only, ranking ``candidates``; both
+    default to all classes). Writes ``metrics.json``, ``per_class.txt`` and ``confusion.png`` to ``output_dir``."""
+    from transformers import AutoTokenizer
+
+    from ..data.torch_dataset import SkeletonTorchDataset
+    from .data import keep_labels, load_splits
+
+    model, kind = load_any_model(model_dir)
+    _, evaluation, names, layout = load_splits(dataset, eval_split=split)
+    if evaluation is None:
+        raise ValueError(f"{dataset} has no split {split!r}")
+    if classes is not None:
+        evaluation = keep_labels(evaluation, classes)
+    if max_samples:
+        evaluation = evaluation.select(range(min(max_samples, len(evaluation))))
+    enc = model.config.encoder_config
+    view = SkeletonTorchDataset(evaluation, layout=layout, train=False, num_frames=enc.num_frames,
+                                num_persons=enc.num_persons)  # fmt: skip
+    candidates = list(
+        candidates if candidates is not None else (classes if classes is not None else range(len(names)))
+    )
+    tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
+    ranked, refs = rank_dataset(model, kind, view, candidates, names, batch_size=batch_size,
+                                descriptions=descriptions, tokenizer=tokenizer, progress=progress)  # fmt: skip
+    metrics = action_recognition_metrics(ranked, refs, num_classes=len(names), top_k=(1, 5))
+    metrics.update(model_kind=kind, num_samples=len(refs), num_candidates=len(candidates))
+    if output_dir:
+        os.makedirs(output_dir, exist_ok=True)
+        with open(os.path.join(output_dir, "metrics.json"), "w", encoding="utf-8") as handle:
+            json.dump({**metrics, "class_names": list(names)}, handle)
+        shown = sorted(set(refs))
+        with open(os.path.join(output_dir, "per_class.txt"), "w", encoding="utf-8") as handle:
+            handle.write(per_class_table(metrics, names, shown) + "\n")
+        save_confusion_png(metrics, names, os.path.join(output_dir, "confusion.png"), shown)
+    return metrics
