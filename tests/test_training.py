@@ -182,3 +182,27 @@ def test_two_process_ddp_keeps_ranks_identical(fixtures):
         k for k, v in rank0["initial"].items() if v.requires_grad and not torch.equal(v, rank0["params"][k])
     ]
     assert "skeleton_projection.weight" in moved  # the ranks trained, in lockstep
+
+
+def test_evaluate_folder_writes_metrics_table_and_png(fixtures):
+    from sugar_hf.training.evaluation import evaluate_folder
+
+    model_dir = fixtures["root"] / "baseline"
+    if not (model_dir / "config.json").exists():
+        pytest.skip("needs test_baseline_loads_with_automodel's model")
+    out = fixtures["root"] / "eval"
+    data = fixtures["common"][1]
+    metrics = evaluate_folder(str(model_dir), data, "test", str(out), classes=[0, 1, 2], progress=False)
+    assert metrics["num_samples"] == 6 and metrics["num_candidates"] == 3
+    assert 0.0 <= metrics["top1"] <= metrics["top5"] == 1.0  # 3 candidates: top-5 always hits
+    assert (out / "confusion.png").stat().st_size > 0
+    assert "drink water" in (out / "per_class.txt").read_text()
+
+
+def test_zero_shot_protocol_classes():
+    from sugar_hf.training.data import zero_shot_classes
+
+    seen, unseen, _ = zero_shot_classes("ntu60_55_5")
+    assert len(seen) == 55 and unseen == [10, 11, 19, 26, 56]
+    seen, unseen, _ = zero_shot_classes("p1_ntu60_to_ntu120")
+    assert seen == list(range(60)) and unseen == list(range(60, 120))

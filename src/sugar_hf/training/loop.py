@@ -235,6 +235,10 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
                 }
                 accelerator.log(logs, step=global_step)
                 bar.set_postfix(loss=f"{loss_value:.4f}", lr=f"{logs['train/lr']:.2e}")
+                if args.disable_tqdm:
+                    logger.info(
+                        "step %d/%d %s", global_step, total_steps, {k: round(v, 5) for k, v in logs.items()}
+                    )
                 running, running_count = 0.0, 0
             if args.save_steps and global_step % args.save_steps == 0:
                 _save_checkpoint(accelerator, args, global_step, epoch)
