@@ -146,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .hub.commands import add_hub_commands  # push model|dataset|space, export merged|adapter
 
     add_hub_commands(sub)
+
+    from .knowledge.cli import add_describe_parser  # describe show|generate|keyframes|embed
+
+    add_describe_parser(sub)
     return parser
 
 

@@ -86,7 +86,7 @@ def load_descriptions(corpus: str) -> list[ClassDescription]:
     if corpus not in CORPORA:
         if os.path.exists(corpus):
             return read_jsonl(corpus)
-        raise KeyError(f"no descriptions for corpus {corpus!r}; known: {', '.join(CORPORA)}")
+        raise ValueError(f"no descriptions for corpus {corpus!r}; known: {', '.join(CORPORA)}")
     filename, count = CORPORA[corpus]
     records = _load_file(filename)[:count]
     out = []
