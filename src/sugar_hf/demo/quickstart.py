@@ -40,12 +40,12 @@ class QuickstartSettings:
     unseen_repetitions: int = 3
     num_frames: int = 32
     num_persons: int = 1
-    base_channels: int = 32
+    base_channels: int = 16
     num_segments: int = 2
     num_queries: int = 16
     lora_r: int = 64
     lora_alpha: int = 16
-    stage1_epochs: float = 20.0
+    stage1_epochs: float = 15.0
     stage1_batch_size: int = 16
     stage1_learning_rate: float = 0.05
     stage2_epochs: float = 2.0
