@@ -357,3 +357,22 @@ def test_embedding_cache_on_minilm(tmp_path):
 def test_class_description_round_trip():
     desc = load_descriptions("utkinect")[0]
     assert ClassDescription.from_dict(json.loads(json.dumps(desc.to_dict()))) == desc
+
+
+# ------------------------------------------------------------------------------------ dataset and CLI
+def test_descriptions_as_a_hf_dataset():
+    from sugar_hf.knowledge.hub_dataset import descriptions_dataset
+
+    ds = descriptions_dataset("utkinect")
+    assert ds.num_rows == 10 and ds[6]["name"] == "push" and ds[7]["name"] == "pull"
+    assert set(ds.features["motion"]) == set(BODY_PARTS) and len(ds[0]["visual"]) >= 4
+    assert ds[0]["motion_text"].startswith("Head: ")
+
+
+def test_describe_cli_show(capsys):
+    from sugar_hf.cli import main
+
+    assert main(["describe", "show", "utkinect", "--class", "pull"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[7] pull") and "toward the body" in out
+    assert main(["describe", "show", "no_such_corpus"]) == 2
