@@ -7,7 +7,8 @@ there are fewer classes); each reference is the true class id.
 
 import datasets
 import evaluate
-import numpy as np
+
+from sugar_hf.metrics.functional import action_recognition_metrics
 
 _DESCRIPTION = """Top-k accuracy, mean per-class accuracy (the headline metric of Toyota Smarthome) and the
 confusion matrix of the top-1 predictions, from ranked class-id predictions."""
@@ -28,32 +29,6 @@ Examples:
     >>> metric.compute(predictions=[[0, 1], [0, 1]], references=[0, 1], top_k=[1, 2])["top1"]
     0.5
 """
-
-
-def action_recognition_metrics(predictions, references, num_classes=None, top_k=(1, 5)):
-    """The metrics of this module as a plain function (numpy only)."""
-    refs = np.asarray(references, dtype=np.int64)
-    ranked = [list(p) for p in predictions]
-    if len(ranked) != len(refs):
-        raise ValueError(f"{len(ranked)} predictions for {len(refs)} references")
-    if any(len(p) == 0 for p in ranked):
-        raise ValueError("every prediction must rank at least one class")
-    top1 = np.asarray([p[0] for p in ranked], dtype=np.int64)
-    if num_classes is None:
-        num_classes = int(max([refs.max(initial=-1), top1.max(initial=-1)] + [max(p) for p in ranked])) + 1
-    out = {}
-    for k in top_k:
-        hits = [ref in p[:k] for p, ref in zip(ranked, refs)]
-        out[f"top{k}"] = float(np.mean(hits)) if hits else float("nan")
-    confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(confusion, (refs, top1), 1)
-    support = confusion.sum(1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_class = np.where(support > 0, np.diag(confusion) / np.maximum(support, 1), np.nan)
-    out["mean_class_accuracy"] = float(np.nanmean(per_class)) if (support > 0).any() else float("nan")
-    out["per_class_accuracy"] = [float(x) for x in per_class]
-    out["confusion_matrix"] = confusion.tolist()
-    return out
 
 
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
