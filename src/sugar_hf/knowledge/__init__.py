@@ -6,8 +6,11 @@
   (``huggingface_hub.InferenceClient`` endpoints or a local ``transformers`` chat model).
 * ``keyframes``: pick the most mutually dissimilar frames of a clip for the visual prompt.
 * ``embedding_cache``: encode all texts once into a safetensors file keyed by class and text.
+
+``keyframes`` and ``embedding_cache`` import torch and are not imported here; import them directly.
 """
 
+from .backends import CallableBackend, InferenceClientBackend, TransformersChatBackend
 from .corpus import (
     CORPORA,
     available_corpora,
@@ -17,14 +20,21 @@ from .corpus import (
     read_jsonl,
     write_jsonl,
 )
+from .generator import DescriptionGenerationError, DescriptionGenerator, GenerationReport
 from .schema import BODY_PARTS, KNOWLEDGE_KINDS, ClassDescription, DescriptionValidationError
 
 __all__ = [
     "BODY_PARTS",
     "CORPORA",
     "KNOWLEDGE_KINDS",
+    "CallableBackend",
     "ClassDescription",
+    "DescriptionGenerationError",
+    "DescriptionGenerator",
     "DescriptionValidationError",
+    "GenerationReport",
+    "InferenceClientBackend",
+    "TransformersChatBackend",
     "available_corpora",
     "descriptions_for",
     "load_description_map",
