@@ -28,7 +28,7 @@ def test_smollm2_generates_valid_records_for_three_classes(tmp_path):
     loaded = time.time()
     # Stepwise structured output: each body part / visual item is continued after a forced "part:" / "n."
     # prefix, one short line at a time, for the three classes in one batch.
-    generator = DescriptionGenerator(backend, max_retries=2, part_max_new_tokens=16, item_max_new_tokens=20)
+    generator = DescriptionGenerator(backend, max_retries=2, part_max_new_tokens=12, item_max_new_tokens=16)
     out = tmp_path / "smollm2.jsonl"
     report = generator.generate(CLASSES, out, corpus="test", batch_size=3)
     print(f"load {loaded - start:.1f}s, generate {time.time() - loaded:.1f}s, attempts {report.attempts}")
