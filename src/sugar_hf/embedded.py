@@ -112,8 +112,8 @@ def embedded_config(
 ) -> SugarConfig:
     """A SugarConfig on SmolLM2 + MiniLM, sized for a CPU: paper's CTR-GCN, TQP 4 x 32 = 128 tokens,
     a 2-layer 384-wide Q-Former and LoRA r=64, alpha=16 on the attention query/value projections."""
-    llm_config = AutoConfig.from_pretrained(smollm2_folder())
-    text_config = AutoConfig.from_pretrained(minilm_folder())
+    llm_config = config_kwargs.pop("llm_config", None) or AutoConfig.from_pretrained(smollm2_folder())
+    text_config = config_kwargs.pop("text_config", None) or AutoConfig.from_pretrained(minilm_folder())
     encoder = SugarEncoderConfig(layout=layout, num_persons=num_persons, num_frames=num_frames)
     projector = SugarProjectorConfig(
         projector_type=projector_type,
@@ -132,7 +132,7 @@ def embedded_config(
         encoder_config=encoder,
         projector_config=projector,
         llm_config=llm_config,
-        llm_name_or_path=SMOLLM2_NAME,
+        llm_name_or_path=config_kwargs.pop("llm_name_or_path", SMOLLM2_NAME),
         lora_config={"r": 64, "lora_alpha": 16, "lora_dropout": 0.05, "target_modules": list(lora_target_modules)},
         text_config=text_config,
         text_name_or_path=MINILM_NAME,

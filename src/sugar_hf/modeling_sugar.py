@@ -427,7 +427,8 @@ class SugarForActionRecognition(SugarPreTrainedModel):
     def get_skeleton_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:
         """Projector output ``(batch, num_action_tokens, llm_hidden)`` in the LLM's dtype."""
         with torch.set_grad_enabled(torch.is_grad_enabled() and not self.config.freeze_encoder):
-            tokens = self.encoder(skeleton_values).last_hidden_state
+            encoder_dtype = next(self.encoder.parameters()).dtype
+            tokens = self.encoder(skeleton_values.to(encoder_dtype)).last_hidden_state
         projector_dtype = next(self.projector.parameters()).dtype
         tokens = self.projector(tokens.to(projector_dtype))
         return tokens.to(self.llm.get_input_embeddings().weight.dtype)
