@@ -13,6 +13,7 @@ from .configuration_sugar import (
     SugarEncoderConfig,
     SugarProjectorConfig,
 )
+from .modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
 from .modeling_sugar import (
     SugarAnswer,
     SugarForActionRecognition,
@@ -37,8 +38,12 @@ AutoConfig.register("sugar_encoder", SugarEncoderConfig, exist_ok=True)
 AutoConfig.register("sugar_projector", SugarProjectorConfig, exist_ok=True)
 AutoModel.register(SugarConfig, SugarForActionRecognition, exist_ok=True)
 AutoProcessor.register(SugarConfig, SugarProcessor, exist_ok=True)
+AutoConfig.register("sugar_baseline", SugarBaselineConfig, exist_ok=True)
+AutoModel.register(SugarBaselineConfig, SugarForSkeletonClassification, exist_ok=True)
 SugarConfig.register_for_auto_class()
 SugarForActionRecognition.register_for_auto_class("AutoModel")
+SugarBaselineConfig.register_for_auto_class()
+SugarForSkeletonClassification.register_for_auto_class("AutoModel")
 
 __all__ = [
     "ACTION_PLACEHOLDER",
@@ -47,6 +52,8 @@ __all__ = [
     "LAYOUTS",
     "SkeletonLayout",
     "SugarAnswer",
+    "SugarBaselineConfig",
+    "SugarForSkeletonClassification",
     "SugarConfig",
     "SugarCrossAttentionProjection",
     "SugarEncoderConfig",

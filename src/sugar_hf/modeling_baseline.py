@@ -14,7 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
+from transformers import PretrainedConfig, PreTrainedModel
 from transformers.utils import ModelOutput
 
 from .configuration_sugar import SugarEncoderConfig
@@ -108,9 +108,5 @@ class SugarForSkeletonClassification(PreTrainedModel):
         return SugarClassifierOutput(loss=loss, logits=logits, pooler_output=pooled)
 
 
-AutoConfig.register("sugar_baseline", SugarBaselineConfig, exist_ok=True)
-AutoModel.register(SugarBaselineConfig, SugarForSkeletonClassification, exist_ok=True)
-SugarBaselineConfig.register_for_auto_class()
-SugarForSkeletonClassification.register_for_auto_class("AutoModel")
 
 __all__ = ["SugarBaselineConfig", "SugarClassifierOutput", "SugarForSkeletonClassification"]
