@@ -34,7 +34,9 @@ def best_of(fn, repeats: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--naive-repeats", type=int, default=1)
     parser.add_argument("--answer-tokens", type=int, default=32)
@@ -59,12 +61,16 @@ def main() -> None:
             text_config=AutoConfig.for_model("bert"),  # unused by stage 2
         )  # fmt: skip
         model = SugarForActionRecognition(config)
-        processor = model.processor = SugarProcessor.from_config(AutoTokenizer.from_pretrained(args.random_weights), config)
+        processor = model.processor = SugarProcessor.from_config(
+            AutoTokenizer.from_pretrained(args.random_weights), config
+        )
     else:
         model, processor = build_embedded_default(class_names=names[:60])
     model.to(device=args.device, dtype=getattr(torch, args.dtype)).eval()
     clip = np.random.default_rng(0).normal(size=(2, 80, 25, 3)).astype(np.float32)
-    print(f"device {args.device}, {args.dtype}, torch threads {torch.get_num_threads()}, {platform.processor() or platform.machine()}")
+    print(
+        f"device {args.device}, {args.dtype}, torch threads {torch.get_num_threads()}, {platform.processor() or platform.machine()}"
+    )
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         candidates = names[:size]
@@ -73,9 +79,13 @@ def main() -> None:
         with torch.no_grad():
             model.classify([clip], candidates=candidates)  # warm-up
             fast = best_of(lambda: model.classify([clip], candidates=candidates), args.repeats)
-            naive = best_of(lambda: model.score_candidates_naive(**inputs, candidate_ids=ids), args.naive_repeats)
+            naive = best_of(
+                lambda: model.score_candidates_naive(**inputs, candidate_ids=ids), args.naive_repeats
+            )
             gen = best_of(
-                lambda: model.generate(**inputs, max_new_tokens=args.answer_tokens, min_new_tokens=args.answer_tokens),
+                lambda: model.generate(
+                    **inputs, max_new_tokens=args.answer_tokens, min_new_tokens=args.answer_tokens
+                ),
                 args.repeats,
             )
             agree = torch.equal(

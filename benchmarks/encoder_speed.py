@@ -47,7 +47,9 @@ def main() -> None:
     classifier = throughput(lambda v: head(encoder(v).pooler_output), x, args.device)
     out = encoder(x)
     print(f"device {args.device} {args.dtype}, torch threads {torch.get_num_threads()}")
-    print(f"parameters: encoder {params:,}; with a 60-class FC head {params + sum(p.numel() for p in head.parameters()):,}")
+    print(
+        f"parameters: encoder {params:,}; with a 60-class FC head {params + sum(p.numel() for p in head.parameters()):,}"
+    )
     print(f"tokens: {tuple(out.last_hidden_state.shape)}, pooled {tuple(out.pooler_output.shape)}")
     print(f"SUGAR encoder (tokens + pooled): {sugar:.1f} samples/s")
     print(f"CTR-GCN classifier (pooled + FC): {classifier:.1f} samples/s (ratio {sugar / classifier:.2f})")

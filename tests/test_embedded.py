@@ -58,7 +58,9 @@ def test_embedded_minilm_text_encoder_gives_sentence_embeddings():
     model, tokenizer = embedded.build_embedded_skeleton_text_model(class_names=CANDIDATES, num_frames=32)
     batch = tokenizer(["a person drinks from a cup", "a person raises a cup to drink", "a person kicks"],
                       padding=True, return_tensors="pt")  # fmt: skip
-    emb = torch.nn.functional.normalize(model.encode_texts(batch["input_ids"], batch["attention_mask"]), dim=-1)
+    emb = torch.nn.functional.normalize(
+        model.encode_texts(batch["input_ids"], batch["attention_mask"]), dim=-1
+    )
     assert emb.shape == (3, 384)
     # A real sentence encoder puts the two drinking sentences closer than drinking and kicking.
     assert emb[0] @ emb[1] > emb[0] @ emb[2]

@@ -90,7 +90,9 @@ def test_encoder_matches_published_ctrgcn_size_and_shapes():
 
 @pytest.mark.parametrize("layout", ["ntu25", "kinect_v1_20", "utd_mhad20", "toyota13", "coco17"])
 def test_encoder_on_every_layout(layout):
-    config = SugarEncoderConfig(layout=layout, num_frames=16, base_channels=8, token_layout="frame", num_persons=1)
+    config = SugarEncoderConfig(
+        layout=layout, num_frames=16, base_channels=8, token_layout="frame", num_persons=1
+    )
     encoder = SugarSkeletonEncoder(config)
     joints = config.num_joints
     out = encoder(torch.randn(1, 1, 16, joints, 3))
@@ -197,7 +199,12 @@ def test_stage1_gradients_skip_the_text_encoder():
     model = SugarSkeletonTextModel(tiny_config()).train()
     skeleton = torch.randn(3, 2, 16, 20, 3)
     text_ids = torch.randint(5, 200, (4, 7))
-    out = model(skeleton, text_input_ids=text_ids, labels=torch.tensor([0, 1, 0]), text_labels=torch.tensor([0, 0, 1, 2]))
+    out = model(
+        skeleton,
+        text_input_ids=text_ids,
+        labels=torch.tensor([0, 1, 0]),
+        text_labels=torch.tensor([0, 0, 1, 2]),
+    )
     owners = _grad_owners(model, out.loss)
     assert any(n.startswith("encoder.") for n in owners)
     assert "logit_scale" in owners and any(n.startswith("skeleton_projection") for n in owners)
@@ -320,10 +327,10 @@ def test_trust_remote_code_load_without_the_package(tokenizer, tmp_path):
         from transformers import AutoModel
         model = AutoModel.from_pretrained({str(tmp_path)!r}, trust_remote_code=True).eval()
         assert "sugar_hf" not in sys.modules, "the package was imported"
-        inputs = torch.load({str(tmp_path / 'inputs.pt')!r})
+        inputs = torch.load({str(tmp_path / "inputs.pt")!r})
         with torch.no_grad():
             logits = model(**inputs).logits
-        assert torch.equal(logits, torch.load({str(tmp_path / 'expected.pt')!r}))
+        assert torch.equal(logits, torch.load({str(tmp_path / "expected.pt")!r}))
         print("REMOTE-OK", type(model).__module__)
         """
     )

@@ -32,13 +32,19 @@ def tiny_tokenizer() -> PreTrainedTokenizerFast:
 
     tok.decoder = decoders.ByteLevel()
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, pad_token="<pad>", unk_token="<unk>", eos_token="<|im_end|>", bos_token="<|im_start|>"
+        tokenizer_object=tok,
+        pad_token="<pad>",
+        unk_token="<unk>",
+        eos_token="<|im_end|>",
+        bos_token="<|im_start|>",
     )
     fast.chat_template = CHAT_TEMPLATE
     return fast
 
 
-def tiny_config(projector_type: str = "tqp", token_layout: str = "frame_joint", vocab_size: int = 300, **kwargs):
+def tiny_config(
+    projector_type: str = "tqp", token_layout: str = "frame_joint", vocab_size: int = 300, **kwargs
+):
     encoder = SugarEncoderConfig(
         layout="kinect_v1_20", num_persons=2, num_frames=16, base_channels=8, token_layout=token_layout
     )
@@ -47,7 +53,10 @@ def tiny_config(projector_type: str = "tqp", token_layout: str = "frame_joint", 
         num_segments=2,
         num_queries=3,
         qformer_config=Blip2QFormerConfig(
-            hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64,
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=64,
             cross_attention_frequency=1,
         ),  # fmt: skip
     )

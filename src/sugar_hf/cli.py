@@ -26,7 +26,9 @@ def load_skeleton_file(path: str | Path, layout: str = "ntu25") -> tuple[np.ndar
     elif suffix in (".npy", ".npz"):
         seq = read_array(path, layout=layout)
     else:
-        raise ValueError(f"{path}: unsupported skeleton file type {suffix!r} (.skeleton, .json, .mat, .npy, .npz)")
+        raise ValueError(
+            f"{path}: unsupported skeleton file type {suffix!r} (.skeleton, .json, .mat, .npy, .npz)"
+        )
     return seq.data, seq.layout
 
 
@@ -70,7 +72,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         source = args.skeleton
     else:
         skeleton, layout, source = synthetic_wave(), "ntu25", "built-in synthetic clip (right hand waving)"
-    candidates = args.candidates.split(",") if args.candidates else CORPUS_CLASSES["ntu60"][:args.num_candidates]
+    candidates = (
+        args.candidates.split(",") if args.candidates else CORPUS_CLASSES["ntu60"][: args.num_candidates]
+    )
     model, processor = build_embedded_default(class_names=candidates, layout=layout)
     print(f"built the embedded default in {time.time() - start:.1f}s: "
           f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
@@ -109,7 +113,9 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
     if args.fast:
         settings.stage1_epochs, settings.stage2_epochs, settings.repetitions = 8, 1, 2
     start = time.time()
-    print(f"sugar-hf quickstart: SmolLM2-135M + MiniLM (offline), demo corpus seed {args.seed} -> {args.output_dir}")
+    print(
+        f"sugar-hf quickstart: SmolLM2-135M + MiniLM (offline), demo corpus seed {args.seed} -> {args.output_dir}"
+    )
     result = run_quickstart(settings)
     print(result.summary())
     print(f"done in {time.time() - start:.0f}s; open the web demo with: python space/app.py")
@@ -121,18 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="build the offline embedded default and classify one skeleton")
-    demo.add_argument("skeleton", nargs="?", help="a .skeleton/.json/.mat/.npy file (default: a built-in clip)")
+    demo.add_argument(
+        "skeleton", nargs="?", help="a .skeleton/.json/.mat/.npy file (default: a built-in clip)"
+    )
     demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
     demo.add_argument("--num-candidates", type=int, default=60)
     demo.set_defaults(func=cmd_demo)
 
-    quick = sub.add_parser("quickstart", help="train and evaluate SUGAR on the generated demo corpus (offline)")
+    quick = sub.add_parser(
+        "quickstart", help="train and evaluate SUGAR on the generated demo corpus (offline)"
+    )
     quick.add_argument("--output-dir", default="sugar_quickstart", help="where the checkpoint and figures go")
     quick.add_argument("--seed", type=int, default=0)
-    quick.add_argument("--fast", action="store_true", help="fewer epochs and clips (a few minutes; lower accuracy)")
+    quick.add_argument(
+        "--fast", action="store_true", help="fewer epochs and clips (a few minutes; lower accuracy)"
+    )
     quick.set_defaults(func=cmd_quickstart)
 
-    convert = sub.add_parser("convert", help="convert a raw corpus folder into a DatasetDict per split config")
+    convert = sub.add_parser(
+        "convert", help="convert a raw corpus folder into a DatasetDict per split config"
+    )
     convert.add_argument("corpus", choices=["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla",
                                             "utd_mhad", "utkinect", "folder"])  # fmt: skip
     convert.add_argument("raw_dir")

@@ -37,7 +37,9 @@ def _as_config(value: Any, default: PretrainedConfig | None = None) -> Pretraine
         data = dict(value)
         model_type = data.pop("model_type", None)
         if model_type is None:
-            raise ValueError("a nested config dict needs a 'model_type' key, e.g. {'model_type': 'llama', ...}")
+            raise ValueError(
+                "a nested config dict needs a 'model_type' key, e.g. {'model_type': 'llama', ...}"
+            )
         return AutoConfig.for_model(model_type, **data)
     raise TypeError(f"expected a PretrainedConfig, a dict or None, got {type(value).__name__}")
 
@@ -159,7 +161,9 @@ class SugarProjectorConfig(PretrainedConfig):
         self.num_segments = num_segments
         self.num_queries = num_queries
         if isinstance(qformer_config, Mapping):
-            qformer_config = Blip2QFormerConfig(**{k: v for k, v in qformer_config.items() if k != "model_type"})
+            qformer_config = Blip2QFormerConfig(
+                **{k: v for k, v in qformer_config.items() if k != "model_type"}
+            )
         # A compact BLIP-2-width Q-Former: the paper does not give its depth; 2 layers with cross-attention in
         # each keep the projector small next to the 7B LLM.
         self.qformer_config = qformer_config or Blip2QFormerConfig(
@@ -236,7 +240,9 @@ class SugarConfig(PretrainedConfig):
         **kwargs: Any,
     ) -> None:
         if isinstance(encoder_config, Mapping):
-            encoder_config = SugarEncoderConfig(**{k: v for k, v in encoder_config.items() if k != "model_type"})
+            encoder_config = SugarEncoderConfig(
+                **{k: v for k, v in encoder_config.items() if k != "model_type"}
+            )
         if isinstance(projector_config, Mapping):
             projector_config = SugarProjectorConfig(
                 **{k: v for k, v in projector_config.items() if k != "model_type"}
@@ -252,7 +258,9 @@ class SugarConfig(PretrainedConfig):
         self.text_name_or_path = text_name_or_path
         self.contrastive_dim = contrastive_dim
         if instruction_template.count(ACTION_PLACEHOLDER) != 1:
-            raise ValueError(f"instruction_template must contain exactly one {ACTION_PLACEHOLDER} placeholder")
+            raise ValueError(
+                f"instruction_template must contain exactly one {ACTION_PLACEHOLDER} placeholder"
+            )
         self.instruction_template = instruction_template
         self.class_names = list(class_names) if class_names is not None else []
         if action_token_id >= 0:

@@ -133,7 +133,12 @@ def embedded_config(
         projector_config=projector,
         llm_config=llm_config,
         llm_name_or_path=config_kwargs.pop("llm_name_or_path", SMOLLM2_NAME),
-        lora_config={"r": 64, "lora_alpha": 16, "lora_dropout": 0.05, "target_modules": list(lora_target_modules)},
+        lora_config={
+            "r": 64,
+            "lora_alpha": 16,
+            "lora_dropout": 0.05,
+            "target_modules": list(lora_target_modules),
+        },
         text_config=text_config,
         text_name_or_path=MINILM_NAME,
         class_names=list(class_names),

@@ -108,5 +108,4 @@ class SugarForSkeletonClassification(PreTrainedModel):
         return SugarClassifierOutput(loss=loss, logits=logits, pooler_output=pooled)
 
 
-
 __all__ = ["SugarBaselineConfig", "SugarClassifierOutput", "SugarForSkeletonClassification"]

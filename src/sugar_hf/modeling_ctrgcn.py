@@ -41,11 +41,18 @@ class ChannelWiseTopologyRefinement(nn.Module):
 class TemporalConv(nn.Module):
     """A (kernel x 1) convolution over time followed by batch-norm."""
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, dilation: int = 1):
+    def __init__(
+        self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, dilation: int = 1
+    ):
         super().__init__()
         pad = (kernel_size + (kernel_size - 1) * (dilation - 1) - 1) // 2
         self.conv = nn.Conv2d(
-            in_channels, out_channels, (kernel_size, 1), padding=(pad, 0), stride=(stride, 1), dilation=(dilation, 1)
+            in_channels,
+            out_channels,
+            (kernel_size, 1),
+            padding=(pad, 0),
+            stride=(stride, 1),
+            dilation=(dilation, 1),
         )
         self.bn = nn.BatchNorm2d(out_channels)
 
@@ -62,7 +69,9 @@ class MultiScaleTemporalConv(nn.Module):
         super().__init__()
         num_branches = len(dilations) + 2
         if out_channels % num_branches:
-            raise ValueError(f"out_channels ({out_channels}) must be divisible by the {num_branches} branches")
+            raise ValueError(
+                f"out_channels ({out_channels}) must be divisible by the {num_branches} branches"
+            )
         branch = out_channels // num_branches
         self.branches = nn.ModuleList(
             [
@@ -132,7 +141,9 @@ class CTRGCNUnit(nn.Module):
     ) -> None:
         super().__init__()
         self.gcn = GraphConv(in_channels, out_channels, adjacency, adaptive=adaptive)
-        self.tcn = MultiScaleTemporalConv(out_channels, out_channels, kernel_size=5, stride=stride, dilations=(1, 2))
+        self.tcn = MultiScaleTemporalConv(
+            out_channels, out_channels, kernel_size=5, stride=stride, dilations=(1, 2)
+        )
         self.relu = nn.ReLU(inplace=True)
         if not residual:
             self.residual = None
@@ -165,7 +176,9 @@ class CTRGCN(nn.Module):
         in_channels = c
         for i, (width, stride) in enumerate(zip(widths, config.temporal_strides)):
             units.append(
-                CTRGCNUnit(in_channels, width, adjacency, stride=stride, residual=i > 0, adaptive=config.adaptive)
+                CTRGCNUnit(
+                    in_channels, width, adjacency, stride=stride, residual=i > 0, adaptive=config.adaptive
+                )
             )
             in_channels = width
         self.units = nn.ModuleList(units)

@@ -33,6 +33,7 @@ from .modeling_ctrgcn import CTRGCN, init_ctrgcn_weights
 from .modeling_tqp import build_projector
 from .skeleton_layouts import get_layout
 
+
 def resolve_pretrained_name(name_or_path: str) -> str:
     """Map the embedded default's symbolic names (``sugar-hf/embedded-*``) to their local folders.
 
@@ -44,7 +45,9 @@ def resolve_pretrained_name(name_or_path: str) -> str:
         try:
             embedded = importlib.import_module("sugar_hf.embedded")
         except ImportError as error:
-            raise ImportError(f"{name_or_path!r} is sugar-hf's embedded default: `pip install sugar-hf`") from error
+            raise ImportError(
+                f"{name_or_path!r} is sugar-hf's embedded default: `pip install sugar-hf`"
+            ) from error
         return embedded.resolve_embedded_name(name_or_path)
     return name_or_path
 
@@ -117,10 +120,16 @@ class SugarSkeletonEncoder(nn.Module):
                 "skeleton_values must have shape (batch, persons, frames, joints, channels), "
                 f"got {tuple(skeleton_values.shape)}"
             )
-        expected = (self.config.num_persons, get_layout(self.config.layout).num_joints, self.config.in_channels)
+        expected = (
+            self.config.num_persons,
+            get_layout(self.config.layout).num_joints,
+            self.config.in_channels,
+        )
         got = (skeleton_values.shape[1], skeleton_values.shape[3], skeleton_values.shape[4])
         if got != expected:
-            raise ValueError(f"skeleton_values has (persons, joints, channels) = {got}, the encoder expects {expected}")
+            raise ValueError(
+                f"skeleton_values has (persons, joints, channels) = {got}, the encoder expects {expected}"
+            )
         features = self.backbone(skeleton_values).mean(1)  # (N, C, T', V), persons averaged as in CTR-GCN
         pooled = self.dropout(features.mean(dim=(2, 3)))
         if self.config.token_layout == "frame_joint":
@@ -145,12 +154,21 @@ class SugarPreTrainedModel(PreTrainedModel):
     supports_gradient_checkpointing = True
     _supports_sdpa = True
     _supports_flash_attn = True
-    _no_split_modules = ["CTRGCNUnit", "Blip2QFormerLayer", "LlamaDecoderLayer", "BertLayer", "CLIPEncoderLayer"]
+    _no_split_modules = [
+        "CTRGCNUnit",
+        "Blip2QFormerLayer",
+        "LlamaDecoderLayer",
+        "BertLayer",
+        "CLIPEncoderLayer",
+    ]
     _keep_in_fp32_modules = ["query_tokens", "qformer"]
     frozen_pretrained: dict[str, str] = {}
 
     def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, (nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d)) or type(module).__name__ == "GraphConv":
+        if (
+            isinstance(module, (nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d))
+            or type(module).__name__ == "GraphConv"
+        ):
             init_ctrgcn_weights(module)
         elif isinstance(module, nn.Linear):
             nn.init.normal_(module.weight, std=0.02)
@@ -182,7 +200,9 @@ class SugarPreTrainedModel(PreTrainedModel):
         """Save the checkpoint; frozen bases are named, not copied, unless ``save_full_llm`` is True."""
         full = self.config.save_full_llm if save_full_llm is None else save_full_llm
         if not full:
-            unnamed = [attr for attr, field in self.frozen_pretrained.items() if not getattr(self.config, field)]
+            unnamed = [
+                attr for attr, field in self.frozen_pretrained.items() if not getattr(self.config, field)
+            ]
             if unnamed:
                 raise ValueError(
                     f"cannot save without the weights of {unnamed}: the config names no pretrained model for them "
@@ -224,7 +244,9 @@ class SugarPreTrainedModel(PreTrainedModel):
                 continue
             module: nn.Module = getattr(self, attr)
             source_cls = type(module) if isinstance(module, PreTrainedModel) else AutoModel
-            base = source_cls.from_pretrained(resolve_pretrained_name(name), dtype=next(module.parameters()).dtype)
+            base = source_cls.from_pretrained(
+                resolve_pretrained_name(name), dtype=next(module.parameters()).dtype
+            )
             own_keys = set(module.state_dict())
             remapped = {}
             for key, value in base.state_dict().items():
@@ -233,7 +255,9 @@ class SugarPreTrainedModel(PreTrainedModel):
                     remapped[target] = value
             missing = [k for k in own_keys - set(remapped) if "lora_" not in k]
             if missing:
-                raise ValueError(f"pretrained {name!r} does not match the configured {attr}: missing {missing[:5]}")
+                raise ValueError(
+                    f"pretrained {name!r} does not match the configured {attr}: missing {missing[:5]}"
+                )
             module.load_state_dict(remapped, strict=False)
             if hasattr(module, "tie_weights"):
                 module.tie_weights()
@@ -242,7 +266,10 @@ class SugarPreTrainedModel(PreTrainedModel):
 
 # ---------------------------------------------------------------------------------------------- MIL-NCE loss
 def mil_nce_loss(
-    skeleton_embeds: torch.Tensor, text_embeds: torch.Tensor, positive_mask: torch.Tensor, logit_scale: torch.Tensor
+    skeleton_embeds: torch.Tensor,
+    text_embeds: torch.Tensor,
+    positive_mask: torch.Tensor,
+    logit_scale: torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """MIL-NCE (Miech et al., 2020) with a bag of positive texts per skeleton.
 
@@ -340,7 +367,9 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
             loss, logits = mil_nce_loss(skeleton, texts, positive, scale)
         else:
             loss, logits = None, scale.exp() * skeleton @ texts.t()
-        return SugarSkeletonTextOutput(loss=loss, logits_per_skeleton=logits, skeleton_embeds=skeleton, text_embeds=texts)
+        return SugarSkeletonTextOutput(
+            loss=loss, logits_per_skeleton=logits, skeleton_embeds=skeleton, text_embeds=texts
+        )
 
 
 # --------------------------------------------------------------------------------------------- recognition
@@ -416,7 +445,14 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         """Take the skeleton encoder trained in stage 1 (a model or a saved ``SugarSkeletonTextModel`` folder)."""
         if not isinstance(stage1, SugarSkeletonTextModel):
             stage1 = SugarSkeletonTextModel.from_pretrained(stage1)
-        fields = ("layout", "in_channels", "num_persons", "base_channels", "channel_multipliers", "temporal_strides")
+        fields = (
+            "layout",
+            "in_channels",
+            "num_persons",
+            "base_channels",
+            "channel_multipliers",
+            "temporal_strides",
+        )
         theirs, ours = stage1.config.encoder_config, self.config.encoder_config
         differing = [f for f in fields if getattr(theirs, f) != getattr(ours, f)]
         if differing:
@@ -433,7 +469,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         tokens = self.projector(tokens.to(projector_dtype))
         return tokens.to(self.llm.get_input_embeddings().weight.dtype)
 
-    def embed_inputs(self, skeleton_values: torch.Tensor, input_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def embed_inputs(
+        self, skeleton_values: torch.Tensor, input_ids: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """LLM input embeddings with the skeleton tokens spliced in at the ``action_token_id`` positions."""
         skeleton_tokens = self.get_skeleton_tokens(skeleton_values)
         placeholder = input_ids == self.config.action_token_id
@@ -528,7 +566,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         return processor.decode_answers(ids)
 
     # -- ranking ------------------------------------------------------------------------------------------
-    def _prefix(self, inputs: dict[str, torch.Tensor]) -> tuple[Any, torch.Tensor, torch.Tensor, torch.Tensor]:
+    def _prefix(
+        self, inputs: dict[str, torch.Tensor]
+    ) -> tuple[Any, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Run the shared prefix once: cache, last-position log-probs, real-token counts, attention mask."""
         mask = inputs["attention_mask"]
         out = self.forward(
@@ -552,7 +592,11 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         mask (each candidate sees the prefix and its own earlier tokens), so ranking C names costs one prefix
         pass plus one pass over the candidates' tokens.
         """
-        inputs = {"skeleton_values": skeleton_values, "input_ids": input_ids, "attention_mask": attention_mask}
+        inputs = {
+            "skeleton_values": skeleton_values,
+            "input_ids": input_ids,
+            "attention_mask": attention_mask,
+        }
         cache, first_logprobs, lengths, prefix_mask = self._prefix(inputs)
         device = input_ids.device
         batch, prefix_len = input_ids.shape
@@ -591,10 +635,10 @@ class SugarForActionRecognition(SugarPreTrainedModel):
                 use_cache=True,
             ).logits.float()
             # Each block token predicts the next token of its own candidate.
-            targets = torch.tensor(
-                [candidate_ids[i][k + 1] for i, k in zip(owner, offset)], device=device
-            )
-            token_logprobs = logits.log_softmax(-1).gather(-1, targets[None, :, None].expand(batch, size, 1))[..., 0]
+            targets = torch.tensor([candidate_ids[i][k + 1] for i, k in zip(owner, offset)], device=device)
+            token_logprobs = logits.log_softmax(-1).gather(-1, targets[None, :, None].expand(batch, size, 1))[
+                ..., 0
+            ]
             totals = totals.index_add(1, owner_t, token_logprobs)
         return totals / torch.tensor(lens, device=device, dtype=totals.dtype)
 

@@ -16,7 +16,13 @@ import torch
 from transformers import ProcessorMixin
 
 from .configuration_sugar import ACTION_PLACEHOLDER, DEFAULT_INSTRUCTION, SugarConfig
-from .skeleton.transforms import align_view, as_persons_first, center_on_joint, pad_or_trim_persons, resample_frames
+from .skeleton.transforms import (
+    align_view,
+    as_persons_first,
+    center_on_joint,
+    pad_or_trim_persons,
+    resample_frames,
+)
 from .skeleton_layouts import get_layout
 
 IGNORE_INDEX = -100
@@ -101,9 +107,13 @@ class SugarProcessor(ProcessorMixin):
         layout = get_layout(self.layout)
         x = as_persons_first(skeleton)
         if x.shape[2] != layout.num_joints:
-            raise ValueError(f"skeleton has {x.shape[2]} joints, layout {layout.name!r} has {layout.num_joints}")
+            raise ValueError(
+                f"skeleton has {x.shape[2]} joints, layout {layout.name!r} has {layout.num_joints}"
+            )
         if x.shape[3] < self.in_channels:
-            raise ValueError(f"skeleton has {x.shape[3]} channels per joint, the model needs {self.in_channels}")
+            raise ValueError(
+                f"skeleton has {x.shape[3]} channels per joint, the model needs {self.in_channels}"
+            )
         x = x[..., : self.in_channels]
         x = center_on_joint(x, layout)
         if self.align_view:
@@ -177,7 +187,11 @@ class SugarProcessor(ProcessorMixin):
         candidates = candidates if candidates is not None else self.class_names
         if not candidates:
             raise ValueError("no candidates: pass candidates=[...] or set class_names")
-        per_sample = [list(c) for c in candidates] if not isinstance(candidates[0], str) else [list(candidates)] * batch
+        per_sample = (
+            [list(c) for c in candidates]
+            if not isinstance(candidates[0], str)
+            else [list(candidates)] * batch
+        )
         if len(per_sample) != batch:
             raise ValueError(f"{len(per_sample)} candidate lists for {batch} skeletons")
         if answers is not None and len(answers) != batch:

@@ -44,12 +44,16 @@ class SkeletonLayout:
         n = len(self.joint_names)
         for a, b in self.inward_edges:
             if not (0 <= a < n and 0 <= b < n) or a == b:
-                raise ValueError(f"layout {self.name!r}: edge ({a}, {b}) is not a pair of distinct joints in 0..{n - 1}")
+                raise ValueError(
+                    f"layout {self.name!r}: edge ({a}, {b}) is not a pair of distinct joints in 0..{n - 1}"
+                )
         if not 0 <= self.center < n:
             raise ValueError(f"layout {self.name!r}: centre joint {self.center} outside 0..{n - 1}")
         unknown = set(self.body_parts) - set(BODY_PARTS)
         if unknown:
-            raise ValueError(f"layout {self.name!r}: unknown body parts {sorted(unknown)}; expected {BODY_PARTS}")
+            raise ValueError(
+                f"layout {self.name!r}: unknown body parts {sorted(unknown)}; expected {BODY_PARTS}"
+            )
 
     @property
     def num_joints(self) -> int:
@@ -117,6 +121,7 @@ def _parts_one_based(parts: Mapping[str, Sequence[int]]) -> dict[str, tuple[int,
     return {k: tuple(i - 1 for i in v) for k, v in parts.items()}
 
 
+# fmt: off
 NTU25 = SkeletonLayout(
     name="ntu25",
     joint_names=(
@@ -124,18 +129,18 @@ NTU25 = SkeletonLayout(
         "right_shoulder", "right_elbow", "right_wrist", "right_hand", "left_hip", "left_knee", "left_ankle",
         "left_foot", "right_hip", "right_knee", "right_ankle", "right_foot", "spine_shoulder",
         "left_hand_tip", "left_thumb", "right_hand_tip", "right_thumb",
-    ),  # fmt: skip
+    ),
     # CTR-GCN graph/ntu_rgb_d.py, inward_ori_index (1-based), kept as published.
     inward_edges=_one_based([
         (1, 2), (2, 21), (3, 21), (4, 3), (5, 21), (6, 5), (7, 6), (8, 7), (9, 21), (10, 9), (11, 10),
         (12, 11), (13, 1), (14, 13), (15, 14), (16, 15), (17, 1), (18, 17), (19, 18), (20, 19), (22, 23),
         (23, 8), (24, 25), (25, 12),
-    ]),  # fmt: skip
+    ]),
     center=20,
     body_parts=_parts_one_based({
         "head": (3, 4), "hands": (7, 8, 11, 12, 22, 23, 24, 25), "arms": (5, 6, 9, 10),
         "hips": (1, 2, 13, 17, 21), "legs": (14, 15, 18, 19), "feet": (16, 20),
-    }),  # fmt: skip
+    }),
     spine=(0, 20),
     shoulders=(4, 8),
 )
@@ -146,17 +151,17 @@ KINECT_V1_20 = SkeletonLayout(
         "hip_center", "spine", "shoulder_center", "head", "left_shoulder", "left_elbow", "left_wrist",
         "left_hand", "right_shoulder", "right_elbow", "right_wrist", "right_hand", "left_hip", "left_knee",
         "left_ankle", "left_foot", "right_hip", "right_knee", "right_ankle", "right_foot",
-    ),  # fmt: skip
+    ),
     # CTR-GCN graph/ucla.py, inward_ori_index (1-based): NW-UCLA and UTKinect use this SDK order.
     inward_edges=_one_based([
         (1, 2), (2, 3), (4, 3), (5, 3), (6, 5), (7, 6), (8, 7), (9, 3), (10, 9), (11, 10), (12, 11),
         (13, 1), (14, 13), (15, 14), (16, 15), (17, 1), (18, 17), (19, 18), (20, 19),
-    ]),  # fmt: skip
+    ]),
     center=1,
     body_parts=_parts_one_based({
         "head": (3, 4), "hands": (7, 8, 11, 12), "arms": (5, 6, 9, 10), "hips": (1, 2, 13, 17),
         "legs": (14, 15, 18, 19), "feet": (16, 20),
-    }),  # fmt: skip
+    }),
     spine=(0, 2),
     shoulders=(4, 8),
 )
@@ -167,17 +172,17 @@ UTD_MHAD_20 = SkeletonLayout(
         "head", "shoulder_center", "spine", "hip_center", "left_shoulder", "left_elbow", "left_wrist",
         "left_hand", "right_shoulder", "right_elbow", "right_wrist", "right_hand", "left_hip", "left_knee",
         "left_ankle", "left_foot", "right_hip", "right_knee", "right_ankle", "right_foot",
-    ),  # fmt: skip
+    ),
     # Same body as Kinect v1, but UTD-MHAD's Skeleton_joint_order.txt lists head first.
     inward_edges=_one_based([
         (4, 3), (3, 2), (1, 2), (5, 2), (6, 5), (7, 6), (8, 7), (9, 2), (10, 9), (11, 10), (12, 11),
         (13, 4), (14, 13), (15, 14), (16, 15), (17, 4), (18, 17), (19, 18), (20, 19),
-    ]),  # fmt: skip
+    ]),
     center=2,
     body_parts=_parts_one_based({
         "head": (1, 2), "hands": (7, 8, 11, 12), "arms": (5, 6, 9, 10), "hips": (3, 4, 13, 17),
         "legs": (14, 15, 18, 19), "feet": (16, 20),
-    }),  # fmt: skip
+    }),
     spine=(3, 1),
     shoulders=(4, 8),
 )
@@ -188,15 +193,15 @@ TOYOTA13 = SkeletonLayout(
     joint_names=(
         "right_ankle", "left_ankle", "right_knee", "left_knee", "right_hip", "left_hip", "right_wrist",
         "left_wrist", "right_elbow", "left_elbow", "right_shoulder", "left_shoulder", "head",
-    ),  # fmt: skip
+    ),
     # Rooted at the head/neck region (no spine joint exists): hips hang from shoulders.
     inward_edges=(
         (0, 2), (1, 3), (2, 4), (3, 5), (4, 10), (5, 11), (6, 8), (7, 9), (8, 10), (9, 11), (10, 12),
         (11, 12),
-    ),  # fmt: skip
+    ),
     center=12,
     body_parts={"head": (12,), "hands": (6, 7), "arms": (8, 9, 10, 11), "hips": (4, 5), "legs": (2, 3),
-                "feet": (0, 1)},  # fmt: skip
+                "feet": (0, 1)},
     spine=None,
     shoulders=(11, 10),
 )
@@ -207,26 +212,35 @@ COCO17 = SkeletonLayout(
         "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
         "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee",
         "right_knee", "left_ankle", "right_ankle",
-    ),  # fmt: skip
+    ),
     # pyskl graph.py 'coco' inward edges, rooted at the nose.
     inward_edges=(
         (15, 13), (13, 11), (16, 14), (14, 12), (11, 5), (12, 6), (9, 7), (7, 5), (10, 8), (8, 6), (5, 0),
         (6, 0), (1, 0), (3, 1), (2, 0), (4, 2),
-    ),  # fmt: skip
+    ),
     center=0,
     body_parts={"head": (0, 1, 2, 3, 4), "hands": (9, 10), "arms": (5, 6, 7, 8), "hips": (11, 12),
-                "legs": (13, 14), "feet": (15, 16)},  # fmt: skip
+                "legs": (13, 14), "feet": (15, 16)},
     spine=None,
     shoulders=(5, 6),
 )
+
+# fmt: on
 
 LAYOUTS: dict[str, SkeletonLayout] = {
     layout.name: layout for layout in (NTU25, KINECT_V1_20, UTD_MHAD_20, TOYOTA13, COCO17)
 }
 """Named presets. ``nw_ucla`` and ``utkinect`` are aliases of ``kinect_v1_20``; ``pku_mmd`` of ``ntu25``."""
 
-_ALIASES = {"nw_ucla": "kinect_v1_20", "utkinect": "kinect_v1_20", "pku_mmd": "ntu25", "ntu": "ntu25",
-            "utd_mhad": "utd_mhad20", "toyota": "toyota13", "kinect_v2": "ntu25"}  # fmt: skip
+_ALIASES = {
+    "nw_ucla": "kinect_v1_20",
+    "utkinect": "kinect_v1_20",
+    "pku_mmd": "ntu25",
+    "ntu": "ntu25",
+    "utd_mhad": "utd_mhad20",
+    "toyota": "toyota13",
+    "kinect_v2": "ntu25",
+}
 
 
 def get_layout(layout: str | SkeletonLayout | Mapping) -> SkeletonLayout:
@@ -264,7 +278,9 @@ def custom_layout(
                 queue.append(nb)
     missing = [joint_names[i] for i in range(n) if i not in parent]
     if missing:
-        raise ValueError(f"custom layout: joints {missing} are not connected to the centre joint {joint_names[center]!r}")
+        raise ValueError(
+            f"custom layout: joints {missing} are not connected to the centre joint {joint_names[center]!r}"
+        )
     inward = tuple((child, p) for child, p in parent.items() if child != center)
     return SkeletonLayout(
         name="custom",
