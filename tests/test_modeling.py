@@ -106,6 +106,20 @@ def test_encoder_on_custom_edge_list():
     assert out.last_hidden_state.shape == (2, 2 * 4, 32)
 
 
+def test_fused_graph_conv_equals_the_published_per_subset_sum():
+    from sugar_hf.modeling_ctrgcn import GraphConv
+
+    torch.manual_seed(0)
+    encoder = SugarSkeletonEncoder(SugarEncoderConfig(num_frames=16, base_channels=8))
+    for module in encoder.modules():
+        if isinstance(module, GraphConv):
+            torch.nn.init.normal_(module.alpha)  # make the refinement term count
+            x = torch.randn(2, module.convs[0].conv1.in_channels, 8, 25)
+            fused = module.refine(x, module.topology)
+            reference = module.refine_per_subset(x, module.topology)
+            assert torch.allclose(fused, reference, atol=1e-5)
+
+
 def test_encoder_rejects_wrong_joint_count():
     encoder = SugarSkeletonEncoder(SugarEncoderConfig(num_frames=16, base_channels=8))
     with pytest.raises(ValueError, match="joints"):

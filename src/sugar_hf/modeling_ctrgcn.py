@@ -11,6 +11,7 @@ vector.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .configuration_sugar import SugarEncoderConfig
@@ -121,10 +122,36 @@ class GraphConv(nn.Module):
         self.bn = nn.BatchNorm2d(out_channels)
         self.relu = nn.ReLU(inplace=True)
 
+    def refine_per_subset(self, x: torch.Tensor, topology: torch.Tensor) -> torch.Tensor:
+        """The published computation: one CTR-GC per subset, summed (the reference for :meth:`refine`)."""
+        return sum(conv(x, topology[i], self.alpha) for i, conv in enumerate(self.convs))
+
+    def refine(self, x: torch.Tensor, topology: torch.Tensor) -> torch.Tensor:
+        """The same sum over subsets, computed with one convolution per stage instead of one per subset.
+
+        The subsets' 1x1 convolutions are concatenated (conv1/conv2/conv3 into one, conv4 as a grouped conv)
+        and the per-subset aggregations become one contraction over (subset, joint). The parameters keep the
+        published layout (``convs.{i}.conv{1..4}``), so published checkpoints map one to one.
+        """
+        n, _, t, v = x.shape
+        k = len(self.convs)
+        rel = self.convs[0].conv1.out_channels
+        out = self.convs[0].conv3.out_channels
+        stage1 = [m for c in self.convs for m in (c.conv1, c.conv2, c.conv3)]
+        y = F.conv2d(x, torch.cat([m.weight for m in stage1]), torch.cat([m.bias for m in stage1]))
+        y = y.view(n, k, 2 * rel + out, t, v)
+        q, key = y[:, :, :rel].mean(-2), y[:, :, rel : 2 * rel].mean(-2)  # (N, K, R, V)
+        relation = torch.tanh(q.unsqueeze(-1) - key.unsqueeze(-2)).flatten(1, 2)  # (N, K*R, V, V)
+        conv4 = [c.conv4 for c in self.convs]
+        relation = F.conv2d(
+            relation, torch.cat([m.weight for m in conv4]), torch.cat([m.bias for m in conv4]), groups=k
+        ).view(n, k, out, v, v)
+        relation = relation * self.alpha + topology[None, :, None]
+        return torch.einsum("nkcuv,nkctv->nctu", relation, y[:, :, 2 * rel :])
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         topology = self.topology if self.adaptive else self.adjacency
-        y = sum(conv(x, topology[i], self.alpha) for i, conv in enumerate(self.convs))
-        return self.relu(self.bn(y) + self.down(x))
+        return self.relu(self.bn(self.refine(x, topology)) + self.down(x))
 
 
 class CTRGCNUnit(nn.Module):
