@@ -361,3 +361,12 @@ def test_stage2_takes_the_stage1_encoder(tokenizer, tmp_path):
     model.load_encoder_from(tmp_path)
     for (name, a), (_, b) in zip(stage1.encoder.state_dict().items(), model.encoder.state_dict().items()):
         assert torch.equal(a, b), name
+
+
+def test_projector_follows_an_edited_encoder_width(tokenizer):
+    config = tiny_config()
+    config.encoder_config.base_channels = 4  # edited after construction, as training arguments do
+    model = SugarForActionRecognition(config)
+    tokens = model.get_skeleton_tokens(torch.randn(1, 2, 16, 20, 3))
+    assert tokens.shape == (1, 6, 32)
+    assert model.config.projector_config.qformer_config.encoder_hidden_size == 16

@@ -108,13 +108,21 @@ def embedded_config(
     num_segments: int = 4,
     num_queries: int = 32,
     lora_target_modules: Sequence[str] = ("q_proj", "v_proj"),
+    base_channels: int = 64,
+    token_layout: str = "frame_joint",
     **config_kwargs: Any,
 ) -> SugarConfig:
     """A SugarConfig on SmolLM2 + MiniLM, sized for a CPU: paper's CTR-GCN, TQP 4 x 32 = 128 tokens,
     a 2-layer 384-wide Q-Former and LoRA r=64, alpha=16 on the attention query/value projections."""
     llm_config = config_kwargs.pop("llm_config", None) or AutoConfig.from_pretrained(smollm2_folder())
     text_config = config_kwargs.pop("text_config", None) or AutoConfig.from_pretrained(minilm_folder())
-    encoder = SugarEncoderConfig(layout=layout, num_persons=num_persons, num_frames=num_frames)
+    encoder = SugarEncoderConfig(
+        layout=layout,
+        num_persons=num_persons,
+        num_frames=num_frames,
+        base_channels=base_channels,
+        token_layout=token_layout,
+    )
     projector = SugarProjectorConfig(
         projector_type=projector_type,
         num_segments=num_segments,

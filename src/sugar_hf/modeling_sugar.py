@@ -395,6 +395,8 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         super().__init__(config)
         self.encoder = SugarSkeletonEncoder(config.encoder_config)
         self.llm = AutoModelForCausalLM.from_config(config.llm_config)
+        # The Q-Former reads encoder tokens: keep its input width in step with an edited encoder_config.
+        config.projector_config.qformer_config.encoder_hidden_size = config.encoder_config.hidden_size
         self.projector = build_projector(
             config.projector_config, self.encoder.tokens_per_frame, config.llm_config.hidden_size
         )

@@ -45,9 +45,9 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
             num_segments=model_args.num_segments,
             num_queries=model_args.num_queries,
             lora_target_modules=model_args.lora_target_modules,
+            base_channels=model_args.base_channels,
+            token_layout=model_args.token_layout,
         )
-        config.encoder_config.base_channels = model_args.base_channels
-        config.encoder_config.token_layout = model_args.token_layout
         config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
                                   lora_dropout=model_args.lora_dropout)  # fmt: skip
     config.class_names = list(class_names)
