@@ -111,7 +111,7 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
 
     settings = QuickstartSettings(output_dir=args.output_dir, seed=args.seed)
     if args.fast:
-        settings.stage1_epochs, settings.stage2_epochs, settings.repetitions = 8, 1, 2
+        settings.stage1_epochs, settings.stage2_epochs, settings.repetitions = 8, 0.5, 2
     start = time.time()
     print(
         f"sugar-hf quickstart: SmolLM2-135M + MiniLM (offline), demo corpus seed {args.seed} -> {args.output_dir}"

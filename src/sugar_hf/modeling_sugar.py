@@ -301,6 +301,8 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
     """Stage 1: CTR-GCN encoder + projection into a frozen text encoder's space, trained with MIL-NCE."""
 
     frozen_pretrained = {"text_model": "text_name_or_path"}
+    # Adapter-style checkpoints omit the frozen text encoder; load_frozen_pretrained fills it in.
+    _keys_to_ignore_on_load_missing = [r"^text_model\."]
 
     def __init__(self, config: SugarConfig) -> None:
         super().__init__(config)
@@ -390,6 +392,8 @@ class SugarForActionRecognition(SugarPreTrainedModel):
     """
 
     frozen_pretrained = {"llm": "llm_name_or_path"}
+    # Adapter-style checkpoints omit the frozen LLM base; load_frozen_pretrained fills it in.
+    _keys_to_ignore_on_load_missing = [r"^llm\.(?!.*lora_)"]
 
     def __init__(self, config: SugarConfig) -> None:
         super().__init__(config)

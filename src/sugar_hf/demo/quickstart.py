@@ -48,9 +48,9 @@ class QuickstartSettings:
     stage1_epochs: float = 15.0
     stage1_batch_size: int = 16
     stage1_learning_rate: float = 0.05
-    stage2_epochs: float = 2.0
+    stage2_epochs: float = 1.0
     stage2_batch_size: int = 8
-    stage2_learning_rate: float = 5e-4
+    stage2_learning_rate: float = 1e-3
     eval_batch_size: int = 16
     model_config: str | None = None
     tokenizer: str | None = None
