@@ -8,6 +8,8 @@ Toyota Smarthome cross-subject class list (``classes_cs.txt``). NTU60 is the fir
 
 from __future__ import annotations
 
+from ..skeleton.readers.utkinect import UTK_CLASSES
+
 _NTU120 = [
     "drink water",
     "eat meal/snack",
@@ -261,18 +263,7 @@ CORPUS_CLASSES: dict[str, list[str]] = {
         "forward lunge (left foot forward)",
         "squat (two arms stretch out)",
     ],
-    "utkinect": [
-        "walk",
-        "sitDown",
-        "standUp",
-        "pickUp",
-        "carry",
-        "throw",
-        "push",
-        "pull",
-        "waveHands",
-        "clapHands",
-    ],
+    "utkinect": list(UTK_CLASSES),  # the reader maps the label file's names to these ids
 }
 """Corpus key -> official class names; the list index is the ``ClassLabel`` id."""
 
