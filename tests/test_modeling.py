@@ -24,7 +24,7 @@ from sugar_hf import (
     custom_layout,
     mil_nce_loss,
 )
-from sugar_hf.configuration_sugar import PROJECTOR_TYPES
+from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, PROJECTOR_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +178,48 @@ def test_loss_covers_answer_tokens_only(tokenizer):
     assert torch.allclose(out.loss, manual, atol=1e-5)
     # Changing a prompt token's label to something else must not matter: prompt labels are ignored.
     assert (labels[inputs["input_ids"] == model.config.action_token_id] == -100).all()
+
+
+@pytest.mark.parametrize("candidates_first", [False, True])
+def test_batch_shared_prompt_prefix_changes_nothing(tokenizer, candidates_first):
+    """Running the common prompt start once per batch gives the same loss, logits and gradients."""
+    kwargs = {"instruction_template": CANDIDATES_FIRST_INSTRUCTION} if candidates_first else {}
+    model = _model(tokenizer, seed=1, **kwargs)  # eval mode: no dropout, gradients still flow
+    inputs = model.processor(skeletons=_clips(3), candidates=CLASSES,
+                             answers=["drink water. The person lifts a cup.", "wave hand.", "sit down."])  # fmt: skip
+    shared = model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"])
+    skeleton_start = int((inputs["input_ids"][0] == model.config.action_token_id).nonzero()[0])
+    assert shared == skeleton_start >= 8  # everything before the skeleton tokens, the candidates included
+    results = []
+    for share in (True, False):
+        model.zero_grad(set_to_none=True)
+        out = model(**inputs, share_prefix=share)
+        out.loss.backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+        results.append((out.loss.detach(), out.logits.detach(), grads))
+    (loss_a, logits_a, grads_a), (loss_b, logits_b, grads_b) = results
+    assert logits_a.shape == logits_b.shape
+    assert torch.allclose(loss_a, loss_b, atol=1e-5)
+    assert torch.allclose(logits_a, logits_b, atol=1e-4)
+    assert grads_a.keys() == grads_b.keys() and any("lora_" in n for n in grads_a)
+    for name in grads_a:
+        assert torch.allclose(grads_a[name], grads_b[name], atol=1e-5), name
+    # Loss on the kept positions only (what training passes): same value, logits for the answer span only.
+    first_label = int((inputs["labels"] != -100).any(0).nonzero()[0])
+    keep = inputs["input_ids"].shape[1] - first_label + 1
+    trimmed = model(**inputs, logits_to_keep=keep)
+    assert trimmed.logits.shape[1] == keep
+    assert torch.allclose(trimmed.loss, loss_a, atol=1e-5)
+
+
+def test_candidates_first_template_ranks_like_naive_scoring(tokenizer):
+    model = _model(tokenizer, seed=4, instruction_template=CANDIDATES_FIRST_INSTRUCTION)
+    inputs = model.processor(skeletons=_clips(3), candidates=CLASSES)
+    assert model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"]) > 20
+    candidate_ids = model.processor.candidate_token_ids(CLASSES)
+    fast = model.score_candidates(**inputs, candidate_ids=candidate_ids)
+    naive = model.score_candidates_naive(**inputs, candidate_ids=candidate_ids)
+    assert torch.allclose(fast, naive, atol=1e-4)
 
 
 def test_forward_rejects_prompt_without_skeleton_positions(tokenizer):

@@ -83,6 +83,18 @@ class SugarSkeletonTextOutput(ModelOutput):
     text_embeds: torch.FloatTensor | None = None
 
 
+MIN_SHARED_PREFIX = 8
+"""Shortest common prompt start that :meth:`SugarForActionRecognition.forward` runs once per batch."""
+
+
+def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Mean next-token cross-entropy over labels != -100; ``logits`` may cover only the last positions."""
+    labels = labels[:, labels.shape[1] - logits.shape[1] :]
+    return F.cross_entropy(
+        logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100
+    )
+
+
 @dataclass
 class SugarCausalLMOutput(ModelOutput):
     """
@@ -500,6 +512,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         labels: torch.Tensor | None = None,
         position_ids: torch.Tensor | None = None,
         use_cache: bool = False,
+        share_prefix: bool = True,
         **kwargs: Any,
     ) -> SugarCausalLMOutput:
         """
@@ -510,23 +523,63 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             attention_mask (`torch.LongTensor` of shape `(batch, sequence)`).
             labels (`torch.LongTensor` of shape `(batch, sequence)`): answer token ids, -100 elsewhere; the
                 loss covers the answer tokens only.
+            share_prefix (`bool`): when all rows begin with the same text tokens (the instruction before the
+                skeleton tokens, and the whole candidate list with a candidates-first template), run that prefix
+                once for the batch instead of once per row. Same result; off with gradient checkpointing.
+            logits_to_keep (`int`, via kwargs): compute logits for the last N positions only (0: all). The loss
+                is then taken over those positions, so keep every answer token and the one before it.
         """
         embeds, skeleton_tokens = self.embed_inputs(skeleton_values, input_ids)
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         if position_ids is None:
             position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
-        out = self.llm(
-            inputs_embeds=embeds,
-            attention_mask=attention_mask,
-            position_ids=position_ids,
-            labels=labels,
-            use_cache=use_cache,
-            **kwargs,
+        logits_to_keep = kwargs.pop("logits_to_keep", 0)
+        shared = 0
+        if share_prefix and isinstance(logits_to_keep, int) and "cache" not in kwargs:
+            shared = self.shared_prefix_length(input_ids, attention_mask)
+        if shared:
+            # Every row starts with the same text (system prompt, instruction, candidate list): run it once and
+            # give each row that KV cache; gradients flow back through the repeated cache.
+            batch, rest = input_ids.shape[0], input_ids.shape[1] - shared
+            need = shared if not logits_to_keep else max(logits_to_keep - rest, 0)  # prefix logits wanted
+            prefix = self.llm(
+                inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True,
+                logits_to_keep=need or 1, **kwargs,
+            )  # fmt: skip
+            cache = prefix.cache
+            cache.batch_repeat_interleave(batch)
+            out = self.llm(
+                inputs_embeds=embeds[:, shared:], attention_mask=attention_mask, position_ids=position_ids[:, shared:],
+                cache=cache, use_cache=True, logits_to_keep=min(logits_to_keep, rest), **kwargs,
+            )  # fmt: skip
+            logits = out.logits
+            if need:
+                logits = torch.cat([prefix.logits[:, -need:].expand(batch, -1, -1), logits], dim=1)
+            cache_out = out.cache if use_cache else None
+        else:
+            out = self.llm(
+                inputs_embeds=embeds, attention_mask=attention_mask, position_ids=position_ids,
+                use_cache=use_cache, logits_to_keep=logits_to_keep, **kwargs,
+            )  # fmt: skip
+            logits, cache_out = out.logits, out.cache
+        loss = causal_lm_loss(logits, labels) if labels is not None else None
+        return SugarCausalLMOutput(loss=loss, logits=logits, cache=cache_out, skeleton_tokens=skeleton_tokens)
+
+    def shared_prefix_length(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> int:
+        """Leading columns identical in every row (text tokens, no padding), or 0 when sharing would not pay."""
+        if input_ids.shape[0] < 2 or (
+            self.training and getattr(self.llm, "is_activation_checkpointing", False)
+        ):
+            return 0
+        same = (
+            (input_ids == input_ids[:1]).all(0)
+            & attention_mask.bool().all(0)
+            & (input_ids[0] != self.config.action_token_id)
         )
-        return SugarCausalLMOutput(
-            loss=out.loss, logits=out.logits, cache=out.cache, skeleton_tokens=skeleton_tokens
-        )
+        length = int(same.long().cumprod(0).sum())
+        length = min(length, input_ids.shape[1] - 1)  # keep at least one position per row
+        return length if length >= MIN_SHARED_PREFIX else 0
 
     # -- generation ---------------------------------------------------------------------------------------
     @torch.no_grad()

@@ -36,6 +36,12 @@ class ModelArguments:
     num_queries: int = 32
     base_channels: int = 64
     token_layout: str = field(default="frame_joint", metadata={"help": "frame_joint | frame"})
+    instruction: str = field(
+        default="paper",
+        metadata={"help": "Stage 2 prompt: paper (skeleton tokens, then the candidate list) | candidates_first "
+                  "(same words, candidates first: the batch shares the prompt up to the skeleton, 2-5x cheaper "
+                  "steps with long candidate lists)"},
+    )  # fmt: skip
     lora_r: int = 64
     lora_alpha: int = 16
     lora_dropout: float = 0.05

@@ -15,7 +15,12 @@ from collections.abc import Sequence
 import torch
 from transformers import AutoTokenizer
 
-from ..configuration_sugar import SugarConfig, SugarEncoderConfig
+from ..configuration_sugar import (
+    CANDIDATES_FIRST_INSTRUCTION,
+    DEFAULT_INSTRUCTION,
+    SugarConfig,
+    SugarEncoderConfig,
+)
 from ..data.collator import SkeletonCollator, SugarCollator
 from ..modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
 from ..modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel, resolve_pretrained_name
@@ -51,6 +56,11 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
                                   lora_dropout=model_args.lora_dropout)  # fmt: skip
     config.class_names = list(class_names)
+    templates = {"paper": DEFAULT_INSTRUCTION, "candidates_first": CANDIDATES_FIRST_INSTRUCTION}
+    if model_args.instruction not in templates:
+        raise ValueError(f"--instruction must be one of {sorted(templates)}, got {model_args.instruction!r}")
+    if not model_args.model_config or model_args.instruction != "paper":
+        config.instruction_template = templates[model_args.instruction]
     return config
 
 
@@ -183,7 +193,11 @@ class Stage2Task:
         self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
 
     def loss(self, model, batch, step: int) -> torch.Tensor:
-        return model(**batch).loss
+        # Logits only from the position before the first answer token on: the LM head over the prompt and
+        # skeleton tokens would be wasted work (it is ~20% of a small LLM's FLOPs per position).
+        supervised = (batch["labels"] != -100).any(0).nonzero()
+        keep = batch["input_ids"].shape[1] - int(supervised[0]) + 1 if len(supervised) else 0
+        return model(**batch, logits_to_keep=keep).loss
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:

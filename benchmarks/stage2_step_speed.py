@@ -1,0 +1,90 @@
+"""Stage-2 training step time on the embedded default (SmolLM2-135M): per-row prompts vs a batch-shared prefix.
+
+Three ways to run the same optimizer step (forward + backward, LoRA + projector trainable), in one process:
+  * baseline: the paper's instruction, every row runs its whole prompt (the candidate list after the skeleton);
+  * shared: the candidates-first instruction, the common prompt start runs once per batch
+    (``SugarForActionRecognition.forward(share_prefix=True)``);
+  * shared+trim: the same, with logits only over the answer span (what ``examples/train.py`` does).
+The candidate list is a corpus's class names (default: UTD-MHAD's 27, the longest of the real CPU corpora).
+
+    python benchmarks/stage2_step_speed.py [--corpus utd_mhad] [--batch 8] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import numpy as np
+import torch
+
+from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, DEFAULT_INSTRUCTION
+from sugar_hf.data.class_names import CORPUS_CLASSES
+from sugar_hf.embedded import build_embedded_default
+from sugar_hf.processing_sugar import format_answer
+
+
+def step_seconds(model, inputs: dict, repeats: int, **forward_kwargs) -> tuple[float, float]:
+    """Best wall time of forward + backward, and the loss (to show the variants compute the same thing)."""
+    times, loss = [], None
+    for _ in range(repeats):
+        model.zero_grad(set_to_none=True)
+        start = time.perf_counter()
+        out = model(**inputs, **forward_kwargs)
+        out.loss.backward()
+        times.append(time.perf_counter() - start)
+        loss = float(out.loss)
+    return min(times), loss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", default="utd_mhad", choices=sorted(CORPUS_CLASSES))
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--num-segments", type=int, default=2)
+    parser.add_argument("--num-queries", type=int, default=8)
+    args = parser.parse_args()
+
+    names = CORPUS_CLASSES[args.corpus]
+    torch.manual_seed(0)
+    model, processor = build_embedded_default(
+        class_names=names, layout="ntu25", num_persons=1, num_frames=32, base_channels=16,
+        num_segments=args.num_segments, num_queries=args.num_queries,
+    )  # fmt: skip
+    model.eval()  # no dropout: the three variants must give the same loss
+    rng = np.random.default_rng(0)
+    clips = [rng.normal(size=(1, 32, 25, 3)).astype(np.float32) for _ in range(args.batch)]
+    answers = [format_answer(names[i % len(names)], "The person moves the right arm across the body.")
+               for i in range(args.batch)]  # fmt: skip
+    print(f"{args.corpus}: {len(names)} candidates, batch {args.batch}, {processor.num_action_tokens} skeleton "
+          f"tokens, torch threads {torch.get_num_threads()}, {platform.processor() or platform.machine()}")  # fmt: skip
+
+    rows = []
+    for label, template, kwargs in [
+        ("baseline (paper prompt, per row)", DEFAULT_INSTRUCTION, {"share_prefix": False}),
+        ("shared prefix (candidates first)", CANDIDATES_FIRST_INSTRUCTION, {}),
+        ("shared prefix + answer-only logits", CANDIDATES_FIRST_INSTRUCTION, {"trim": True}),
+    ]:
+        processor.instruction_template = template
+        inputs = processor(skeletons=clips, candidates=names, answers=answers)
+        if kwargs.pop("trim", False):
+            first = int((inputs["labels"] != -100).any(0).nonzero()[0])
+            kwargs["logits_to_keep"] = inputs["input_ids"].shape[1] - first + 1
+        shared = model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"])
+        if kwargs.get("share_prefix") is False:
+            shared = 0
+        seconds, loss = step_seconds(model, inputs, args.repeats, **kwargs)
+        tokens = inputs["attention_mask"].sum().item()
+        rows.append((label, seconds, loss, tokens, shared))
+    base = rows[0][1]
+    print(f"{'variant':<38} {'step s':>8} {'speed-up':>9} {'tokens':>7} {'shared':>7} {'loss':>8}")
+    for label, seconds, loss, tokens, shared in rows:
+        print(f"{label:<38} {seconds:>8.2f} {base / seconds:>8.2f}x {tokens:>7} {shared:>7} {loss:>8.4f}")
+
+
+if __name__ == "__main__":
+    main()
