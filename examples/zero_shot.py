@@ -4,6 +4,7 @@
     python examples/zero_shot.py outputs/ntu120_110_10/stage2 --protocol ntu120_110_10 --dataset data/ntu120/xsub
     python examples/zero_shot.py outputs/ntu60/stage2 --protocol p1_ntu60_to_ntu120 --dataset data/ntu120/xsub
     python examples/zero_shot.py outputs/ntu60/stage2 --protocol p2_ntu60_to_pku_mmd --dataset data/pku_mmd/xsub
+    python examples/zero_shot.py outputs/utd_22_5/stage2 --protocol utd_mhad_22_5 --dataset data/utd_mhad/xsub
 
 Protocols come from ``sugar_hf/data/splits/zero_shot.json`` (train the model with
 ``--zero_shot_protocol <name>`` so it never sees the unseen classes). The candidates are the unseen class
@@ -12,6 +13,7 @@ names (P2: all 51 PKU-MMD names); the clips are those of the unseen classes in -
 
 import argparse
 
+from sugar_hf.data.splits import load_zero_shot_splits
 from sugar_hf.training.data import zero_shot_classes
 from sugar_hf.training.evaluation import evaluate_folder
 
@@ -22,9 +24,9 @@ def main() -> None:
     )
     parser.add_argument("model_dir")
     parser.add_argument("--protocol", required=True,
-                        choices=["ntu60_55_5", "ntu120_110_10", "p1_ntu60_to_ntu120", "p2_ntu60_to_pku_mmd"])  # fmt: skip
+                        choices=sorted(load_zero_shot_splits()))  # fmt: skip
     parser.add_argument(
-        "--dataset", required=True, help="the test corpus' DatasetDict folder (NTU60/120, PKU-MMD)"
+        "--dataset", required=True, help="the test corpus' DatasetDict folder (NTU60/120, PKU-MMD, UTD-MHAD)"
     )
     parser.add_argument("--split", default=None, help="default: the protocol's test split, else 'test'")
     parser.add_argument("--output_dir", default=None)

@@ -66,6 +66,11 @@ def test_zero_shot_splits():
     assert len(specs["ntu120_110_10"]["seen"]) == 110
     assert specs["p1_ntu60_to_ntu120"]["unseen"] == list(range(60, 120))
     assert specs["p2_ntu60_to_pku_mmd"]["test_corpus"] == "pku_mmd"
+    utd = specs["utd_mhad_22_5"]
+    assert utd["unseen"] == [1, 9, 16, 17, 18] and len(utd["seen"]) == 22
+    assert not set(utd["seen"]) & set(utd["unseen"]) and set(utd["seen"]) | set(utd["unseen"]) == set(
+        range(27)
+    )
 
 
 @pytest.fixture(scope="module")

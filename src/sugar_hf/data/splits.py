@@ -91,7 +91,9 @@ def load_zero_shot_splits() -> dict[str, dict]:
     lists filled in for the corpus the protocol trains on."""
     text = resources.files(__package__).joinpath("splits/zero_shot.json").read_text(encoding="utf-8")
     specs = json.loads(text)
-    num = {"ntu60": 60, "ntu120": 120}
+    from .class_names import CORPUS_CLASSES
+
+    num = {name: len(classes) for name, classes in CORPUS_CLASSES.items()}
     for spec in specs.values():
         total = num.get(spec["corpus"], 60)
         unseen = _ids(spec.get("unseen_actions", []))
