@@ -101,7 +101,19 @@ def _ntu_mutants(src) -> dict[str, list[str]]:
     return mutants
 
 
-def test_fuzz_ntu(tmp_path):
+@pytest.fixture(params=["c_fast_path", "pure_python"])
+def ntu_path(request, monkeypatch):
+    """Run an NTU test through the C fast path (where built) and with it disabled."""
+    from sugar_hf.skeleton.readers import ntu
+
+    if request.param == "pure_python":
+        monkeypatch.setattr(ntu, "_ntu_fast", None)
+    elif ntu._ntu_fast is None:
+        pytest.skip("C fast path not built")
+    return request.param
+
+
+def test_fuzz_ntu(tmp_path, ntu_path):
     src = require("ntu_rgbd", "skeletons", NTU)
     mutants = _ntu_mutants(src)
     assert len(mutants) > 60
@@ -112,7 +124,7 @@ def test_fuzz_ntu(tmp_path):
         _expect_error(read_ntu_skeleton, path)
 
 
-def test_fuzz_ntu_binary_garbage(tmp_path):
+def test_fuzz_ntu_binary_garbage(tmp_path, ntu_path):
     path = tmp_path / "garbage.skeleton"
     path.write_bytes(bytes(RNG.integers(0, 256, size=4000, dtype=np.uint8)))
     _expect_error(read_ntu_skeleton, path)

@@ -78,6 +78,57 @@ def test_crlf_and_lf_give_identical_arrays(tmp_path):
     np.testing.assert_array_equal(read_ntu_skeleton(lf_src).data, read_ntu_skeleton(crlf).data)
 
 
+def _read_both(path, **kwargs):
+    """``read_ntu_skeleton`` through the C fast path and through the pure-Python path."""
+    from sugar_hf.skeleton.readers import ntu
+
+    fast = read_ntu_skeleton(path, **kwargs)
+    saved, ntu._ntu_fast = ntu._ntu_fast, None
+    try:
+        slow = read_ntu_skeleton(path, **kwargs)
+    finally:
+        ntu._ntu_fast = saved
+    return fast, slow
+
+
+def _assert_same(a, b):
+    assert a.data.dtype == b.data.dtype and a.data.shape == b.data.shape
+    assert a.data.tobytes() == b.data.tobytes()  # bit-identical, signed zeros included
+    assert (a.name, a.label, a.layout, a.meta) == (b.name, b.label, b.layout, b.meta)
+
+
+def test_ntu_fast_path_equals_python_path_on_real_samples(tmp_path):
+    from sugar_hf.skeleton.readers import ntu
+
+    if ntu._ntu_fast is None:
+        pytest.skip("C fast path not built (python setup.py build_ext --inplace)")
+    for f in sorted(require("ntu_rgbd", "skeletons").glob("*.skeleton")):
+        raw = f.read_bytes()
+        assert ntu._ntu_fast.parse(raw) is not None, f"fast path declined a real file: {f.name}"
+        lf, crlf = tmp_path / f"lf_{f.name}", tmp_path / f"crlf_{f.name}"
+        lf.write_bytes(raw.replace(b"\r\n", b"\n"))
+        crlf.write_bytes(raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+        for path in (f, lf, crlf):
+            _assert_same(*_read_both(path, channels=tuple(ntu.NTU_CHANNELS), keep_empty_frames=False))
+        _assert_same(*_read_both(f))
+
+
+def test_ntu_fast_path_number_forms(tmp_path):
+    """Unusual but valid number spellings and spacing give the same values as the Python path."""
+    joints = [
+        "-0 1. .5 +1 1.5E-05 -9.276937E-05 1e3 0.0000001 12345678 1.123456789 -1234567.7654321 2",
+        "\t0.2181153  0.1725972 3.785547 277.419 191.8218 1036.233 519.1677 -0.2059419 0.05 0.96 -0.15 2 ",
+    ]
+    text = "1\n1\n72057594037931101 0 1 1 1 1 0 0.02764709 0.05745083 2\n25\n" + "\n".join(
+        joints[k % 2] for k in range(25)
+    )
+    path = tmp_path / "S001C001P001R001A001.skeleton"
+    path.write_text(text + "\n\n")
+    fast, slow = _read_both(path, channels=("xyz", "depth", "color", "orientation", "tracking"))
+    _assert_same(fast, slow)
+    assert fast.meta["body_ids"] == ["72057594037931101"]
+
+
 def test_ntu_name_lists():
     meta = require("ntu_rgbd", "metadata")
     assert len(read_name_list(meta / "NTU_RGBD_samples_with_missing_skeletons.txt")) == 302

@@ -11,6 +11,11 @@ import numpy as np
 from .base import SkeletonSequence, parse_int, read_text, stem
 from .errors import SkeletonFormatError
 
+try:  # optional C accelerator (setup.py builds it where a compiler exists); same results as the Python path
+    from . import _ntu_fast
+except ImportError:  # not built (no C compiler): the pure-Python path below
+    _ntu_fast = None
+
 NTU_JOINTS = 25
 NTU_VALUES = 12
 NTU_CHANNELS: dict[str, tuple[int, ...]] = {
@@ -66,6 +71,67 @@ def _parse_joint_block(path, lines: list[str], starts: list[int]) -> np.ndarray:
     raise SkeletonFormatError(path, starts[0] + 1, "malformed joint values")  # pragma: no cover
 
 
+def _parse_fast(path) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    """The C parser on a canonical well-formed file; ``None`` (use :func:`_parse_python`) on anything else."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return None  # the Python path raises the SkeletonFormatError
+    parsed = _ntu_fast.parse(raw)
+    if parsed is None:
+        return None
+    per_frame, id_tokens, values = parsed
+    per_frame = np.frombuffer(per_frame, dtype=np.uint8).astype(np.int16)
+    values = np.frombuffer(values, dtype=np.float64).reshape(len(id_tokens), NTU_JOINTS, NTU_VALUES)
+    return per_frame, id_tokens, values
+
+
+def _parse_python(path) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Pure-Python parse with full checks: (bodies per frame, bodyID of each body record, float64 joints
+    ``(records, 25, 12)``); every defect raises :class:`SkeletonFormatError` naming file and line."""
+    _, lines = read_text(path)
+    num_frames = parse_int(path, lines, 0, "frame count")
+    if num_frames == 0:
+        raise SkeletonFormatError(path, 1, "zero frames")
+    # A frame needs at least one line: a larger count cannot be honest (and must not allocate).
+    if num_frames > len(lines) - 1:
+        raise SkeletonFormatError(
+            path, 1, f"frame count {num_frames} exceeds what the file can hold ({len(lines)} lines)"
+        )
+
+    starts: list[int] = []  # 0-based index of each body's first joint line
+    id_tokens: list[str] = []
+    per_frame = np.zeros(num_frames, dtype=np.int16)
+    i = 1
+    for t in range(num_frames):
+        n = parse_int(path, lines, i, f"body count of frame {t + 1}", 0, MAX_BODIES_PER_FRAME)
+        per_frame[t] = n
+        i += 1
+        for _ in range(n):
+            if i >= len(lines):
+                raise SkeletonFormatError(path, len(lines), f"file ends early in frame {t + 1}")
+            info = lines[i].split()
+            if len(info) != 10:
+                raise SkeletonFormatError(path, i + 1, f"expected 10 body-info values, found {len(info)}")
+            if not info[0].isdigit():
+                raise SkeletonFormatError(path, i + 1, f"bodyID is not an integer: {info[0][:40]!r}")
+            parse_int(path, lines, i + 1, "joint count", NTU_JOINTS, NTU_JOINTS)
+            if i + 2 + NTU_JOINTS > len(lines):
+                raise SkeletonFormatError(path, len(lines), f"file ends early in the joints of frame {t + 1}")
+            starts.append(i + 2)
+            id_tokens.append(info[0])
+            i += 2 + NTU_JOINTS
+    extra = [k for k in range(i, len(lines)) if lines[k].strip()]
+    if extra:
+        raise SkeletonFormatError(
+            path, extra[0] + 1, f"unexpected data after the last of {num_frames} frames"
+        )
+    if not starts:
+        raise SkeletonFormatError(path, 2, "no body is tracked in any frame (missing skeleton)")
+
+    return per_frame, id_tokens, _parse_joint_block(path, lines, starts)
+
+
 def read_ntu_skeleton(
     path: str | os.PathLike, channels: tuple[str, ...] | str = "xyz", keep_empty_frames: bool = True
 ) -> SkeletonSequence:
@@ -94,50 +160,13 @@ def read_ntu_skeleton(
         raise ValueError(f"unknown NTU channel groups {unknown}; choose from {list(NTU_CHANNELS)}")
     columns = [c for g in groups for c in NTU_CHANNELS[g]]
 
-    _, lines = read_text(path)
-    num_frames = parse_int(path, lines, 0, "frame count")
-    if num_frames == 0:
-        raise SkeletonFormatError(path, 1, "zero frames")
-    # A frame needs at least one line: a larger count cannot be honest (and must not allocate).
-    if num_frames > len(lines) - 1:
-        raise SkeletonFormatError(
-            path, 1, f"frame count {num_frames} exceeds what the file can hold ({len(lines)} lines)"
-        )
-
-    starts: list[int] = []  # 0-based index of each body's first joint line
-    frame_of: list[int] = []
-    body_slot: list[int] = []
+    parsed = _parse_fast(path) if _ntu_fast is not None else None
+    per_frame, id_tokens, values = parsed if parsed is not None else _parse_python(path)
+    num_frames = len(per_frame)
     body_ids: dict[str, int] = {}
-    per_frame = np.zeros(num_frames, dtype=np.int16)
-    i = 1
-    for t in range(num_frames):
-        n = parse_int(path, lines, i, f"body count of frame {t + 1}", 0, MAX_BODIES_PER_FRAME)
-        per_frame[t] = n
-        i += 1
-        for _ in range(n):
-            if i >= len(lines):
-                raise SkeletonFormatError(path, len(lines), f"file ends early in frame {t + 1}")
-            info = lines[i].split()
-            if len(info) != 10:
-                raise SkeletonFormatError(path, i + 1, f"expected 10 body-info values, found {len(info)}")
-            if not info[0].isdigit():
-                raise SkeletonFormatError(path, i + 1, f"bodyID is not an integer: {info[0][:40]!r}")
-            parse_int(path, lines, i + 1, "joint count", NTU_JOINTS, NTU_JOINTS)
-            if i + 2 + NTU_JOINTS > len(lines):
-                raise SkeletonFormatError(path, len(lines), f"file ends early in the joints of frame {t + 1}")
-            starts.append(i + 2)
-            frame_of.append(t)
-            body_slot.append(body_ids.setdefault(info[0], len(body_ids)))
-            i += 2 + NTU_JOINTS
-    extra = [k for k in range(i, len(lines)) if lines[k].strip()]
-    if extra:
-        raise SkeletonFormatError(
-            path, extra[0] + 1, f"unexpected data after the last of {num_frames} frames"
-        )
-    if not starts:
-        raise SkeletonFormatError(path, 2, "no body is tracked in any frame (missing skeleton)")
-
-    values = _parse_joint_block(path, lines, starts)[..., columns].astype(np.float32)
+    body_slot = [body_ids.setdefault(b, len(body_ids)) for b in id_tokens]
+    frame_of = np.repeat(np.arange(num_frames), per_frame)
+    values = values[..., columns].astype(np.float32)
     data = np.zeros((len(body_ids), num_frames, NTU_JOINTS, len(columns)), dtype=np.float32)
     data[np.asarray(body_slot), np.asarray(frame_of)] = values
     if not keep_empty_frames:
