@@ -1,0 +1,328 @@
+"""Accuracy on real recorded skeletons: SUGAR vs the CTR-GCN + FC baseline on NW-UCLA and UTD-MHAD, the
+paper's projector and knowledge ablations, and a zero-shot split, on the embedded default (SmolLM2 + MiniLM).
+
+    python benchmarks/real_data.py                      # everything, resumable (re-run the same command)
+    python benchmarks/real_data.py --only main_utd_mhad,zero_shot --readme README.md
+
+Every run is one `examples/train.py` process (stage 1, stage 2 or baseline) writing its own folder under
+``--workdir``; a finished run is skipped, an interrupted one continues from its last checkpoint (``--resume
+latest``), so the command can be stopped and restarted at any point. After each run the tables are rewritten:
+``<workdir>/results.json`` and ``results.md`` (and the marked section of ``--readme``).
+
+Budget (``--preset cpu``, sized for 2 CPU cores): a narrow CTR-GCN (base_channels 16, 32 frames), stage 1 and
+the baseline with the same epochs, one stage-2 epoch (LoRA r=64, alpha=16 on q/v, TQP 2 x 8 = 16 tokens,
+candidates-first instruction so a batch shares its prompt). ``--preset paper`` uses the paper's sizes (GPU).
+Groups, run in this order: main_utd_mhad, zero_shot, projector, knowledge, main_nw_ucla. The ablations run
+on UTD-MHAD and reuse the main run for their default arm (tqp; motion+visual).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = {  # corpus key -> (raw folder under shared data, converted split folder, split name)
+    "utd_mhad": ("utd_mhad", "utd_mhad/xsub", "cross-subject"),
+    "nw_ucla": ("nw_ucla", "nw_ucla/xview", "cross-view"),
+}
+PRESETS = {
+    "cpu": {
+        "encoder": ["--base_channels", "16", "--num_frames", "32", "--num_persons", "1"],
+        "encoder_epochs": {"utd_mhad": 30, "nw_ucla": 15},
+        "stage2": [
+            "--num_segments",
+            "2",
+            "--num_queries",
+            "8",
+            "--instruction",
+            "candidates_first",
+            "--num_train_epochs",
+            "1",
+            "--per_device_train_batch_size",
+            "8",
+            "--learning_rate",
+            "1e-3",
+            "--warmup_steps",
+            "10",
+            "--per_device_eval_batch_size",
+            "16",
+        ],  # fmt: skip
+    },
+    "paper": {
+        "encoder": ["--base_channels", "64", "--num_frames", "64", "--num_persons", "1"],
+        "encoder_epochs": {"utd_mhad": 65, "nw_ucla": 65},
+        "stage2": [
+            "--num_segments",
+            "4",
+            "--num_queries",
+            "32",
+            "--num_train_epochs",
+            "3",
+            "--per_device_train_batch_size",
+            "4",
+            "--gradient_accumulation_steps",
+            "4",
+            "--learning_rate",
+            "2e-4",
+            "--warmup_steps",
+            "50",
+        ],  # fmt: skip
+    },
+}
+GROUPS = ("main_utd_mhad", "zero_shot", "projector", "knowledge", "main_nw_ucla")
+ZERO_SHOT_PROTOCOL = "utd_mhad_22_5"
+
+
+@dataclass
+class Run:
+    """One training process; ``result`` names what the table shows for it."""
+
+    name: str
+    group: str
+    corpus: str
+    stage: str
+    args: list[str]
+    label: str
+    depends: list[str] = field(default_factory=list)
+    zero_shot: bool = False
+
+
+def encoder_args(preset: dict, corpus: str, lr: float) -> list[str]:
+    epochs = preset["encoder_epochs"][corpus]
+    decay = [round(epochs * 0.7), round(epochs * 0.9)]
+    return [*preset["encoder"], "--num_train_epochs", str(epochs), "--learning_rate", str(lr),
+            "--lr_decay_epochs", *map(str, decay), "--per_device_train_batch_size", "16"]  # fmt: skip
+
+
+def main_runs(preset: dict, corpus: str) -> list[Run]:
+    """Baseline, stage 1 and stage 2 of one corpus with the same encoder budget."""
+    group = f"main_{corpus}"
+    stage1 = f"{corpus}/stage1"
+    return [
+        Run(f"{corpus}/baseline", group, corpus, "baseline", encoder_args(preset, corpus, 0.05),
+            "CTR-GCN + FC (cross-entropy)"),
+        Run(stage1, group, corpus, "1", encoder_args(preset, corpus, 0.01), "SUGAR stage 1 only (nearest class text)"),
+        Run(f"{corpus}/stage2", group, corpus, "2", ["--init_from", stage1, *preset["stage2"]],
+            "SUGAR (stage 1 + stage 2, LLM ranks the class names)", [stage1]),
+    ]  # fmt: skip
+
+
+def plan(preset: dict) -> list[Run]:
+    """Every run of the benchmark, in execution order."""
+    runs: list[Run] = main_runs(preset, "utd_mhad")
+    zs = ["--zero_shot_protocol", ZERO_SHOT_PROTOCOL]
+    runs += [
+        Run("zero_shot/stage1", "zero_shot", "utd_mhad", "1", [*encoder_args(preset, "utd_mhad", 0.01), *zs],
+            "stage 1 on the 22 seen classes"),
+        Run("zero_shot/stage2", "zero_shot", "utd_mhad", "2",
+            ["--init_from", "zero_shot/stage1", *preset["stage2"], *zs],
+            "SUGAR trained on 22 classes, ranking the 5 unseen names", ["zero_shot/stage1"], zero_shot=True),
+    ]  # fmt: skip
+    for projector in ("qformer", "linear", "cross_attention"):
+        runs.append(
+            Run(f"projector_{projector}/stage2", "projector", "utd_mhad", "2",
+                ["--init_from", "utd_mhad/stage1", *preset["stage2"], "--projector_type", projector],
+                f"projector: {projector}", ["utd_mhad/stage1"])
+        )  # fmt: skip
+    for knowledge in ("none", "motion", "visual"):
+        stage1 = f"knowledge_{knowledge}/stage1"
+        runs += [
+            Run(stage1, "knowledge", "utd_mhad", "1",
+                [*encoder_args(preset, "utd_mhad", 0.01), "--knowledge", knowledge], f"stage 1, {knowledge}"),
+            Run(f"knowledge_{knowledge}/stage2", "knowledge", "utd_mhad", "2",
+                ["--init_from", stage1, *preset["stage2"]], f"knowledge: {knowledge}", [stage1]),
+        ]  # fmt: skip
+    return runs + main_runs(preset, "nw_ucla")
+
+
+def ensure_converted(corpus: str, data_root: Path, shared: Path) -> Path:
+    """Convert the raw corpus once (``sugar-hf convert``); returns the split folder."""
+    raw, split_folder, _ = CORPORA[corpus]
+    out = data_root / split_folder
+    if not (out / "dataset_dict.json").exists():
+        source = shared / raw
+        if not source.exists():
+            raise SystemExit(f"{source}: raw {corpus} data not found (set SUGAR_HF_SHARED_DATA)")
+        print(f"converting {corpus} from {source} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "sugar_hf.cli", "convert", corpus, str(source),
+                        str(data_root / corpus)], check=True)  # fmt: skip
+    return out
+
+
+def is_done(folder: Path, run: Run) -> bool:
+    return (folder / "train_results.json").exists() and (
+        run.zero_shot
+        and (folder / "zero_shot_metrics.json").exists()
+        or not run.zero_shot
+        and (folder / "eval_metrics.json").exists()
+    )
+
+
+def execute(run: Run, workdir: Path, dataset: Path) -> None:
+    """Train (continuing a partial run), evaluate; accumulate the wall time over attempts."""
+    folder = workdir / run.name
+    folder.mkdir(parents=True, exist_ok=True)
+    wall_file = folder / "benchmark_wall.json"
+    wall = json.loads(wall_file.read_text()) if wall_file.exists() else {"seconds": 0.0, "attempts": 0}
+    args = [re.sub(r"^(utd_mhad|nw_ucla|zero_shot|knowledge_\w+)/stage1$", lambda m: str(workdir / m.group(0)), a)
+            for a in run.args]  # fmt: skip
+    command = [sys.executable, str(ROOT / "examples" / "train.py"), "--stage", run.stage, "--corpus", run.corpus,
+               "--dataset", str(dataset), "--output_dir", str(folder), "--resume", "latest", "--save_steps", "20" if run.stage == "2" else "100",
+               "--save_total_limit", "1", "--mixed_precision", "no", "--disable_tqdm", "true", "--logging_steps", "25",
+               *args]  # fmt: skip
+    print(f"\n=== {run.name}: {' '.join(command[2:])}", flush=True)
+    start = time.perf_counter()
+    with open(folder / "train.log", "a", encoding="utf-8") as log:
+        try:
+            if not (folder / "train_results.json").exists():
+                subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, check=True, cwd=ROOT)
+            if run.zero_shot:
+                subprocess.run([sys.executable, str(ROOT / "examples" / "zero_shot.py"), str(folder), "--protocol",
+                                ZERO_SHOT_PROTOCOL, "--dataset", str(dataset), "--output_dir", str(folder / "zero_shot")],
+                               stdout=log, stderr=subprocess.STDOUT, check=True, cwd=ROOT)  # fmt: skip
+                (folder / "zero_shot_metrics.json").write_text(
+                    (folder / "zero_shot" / "metrics.json").read_text()
+                )
+        finally:
+            wall["seconds"] += time.perf_counter() - start
+            wall["attempts"] += 1
+            wall_file.write_text(json.dumps(wall))
+    if not (folder / "train_results.json").exists():
+        raise RuntimeError(f"{run.name}: training stopped without results; see {folder / 'train.log'}")
+
+
+def summarise(runs: list[Run], workdir: Path, preset_name: str) -> dict:
+    """results.json rows for every finished run."""
+    rows = []
+    for run in runs:
+        folder = workdir / run.name
+        if not is_done(folder, run):
+            continue
+        metrics_file = folder / ("zero_shot_metrics.json" if run.zero_shot else "eval_metrics.json")
+        metrics = json.loads(metrics_file.read_text())
+        wall = json.loads((folder / "benchmark_wall.json").read_text())["seconds"]
+        rows.append({
+            "run": run.name, "group": run.group, "corpus": run.corpus, "split": CORPORA[run.corpus][2],
+            "stage": run.stage, "what": run.label, "top1": metrics["top1"], "top5": metrics.get("top5"),
+            "mean_class_accuracy": metrics.get("mean_class_accuracy"), "wall_seconds": round(wall, 1),
+            "num_candidates": metrics.get("num_candidates", len(metrics.get("class_names", [])) or None),
+            "finished": dt.datetime.fromtimestamp(metrics_file.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds"),
+        })  # fmt: skip
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).date().isoformat(),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip()
+        + f", {os.cpu_count()} cores, "
+        f"torch threads {os.environ.get('OMP_NUM_THREADS') or _threads()}",
+        "preset": preset_name,
+        "rows": rows,
+        "pending": [run.name for run in runs if not is_done(workdir / run.name, run)],
+    }
+
+
+def _threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def markdown(summary: dict) -> str:
+    def pct(value):
+        return "–" if value is None else f"{100 * value:.1f}"
+
+    lines = [
+        f"Measured {summary['date']} on {summary['machine']} (preset `{summary['preset']}`) with "
+        "`python benchmarks/real_data.py`.",
+        "",
+        "| corpus (split) | run | model | top-1 % | top-5 % | mean class % | wall |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for row in summary["rows"]:
+        minutes = row["wall_seconds"] / 60
+        lines.append(f"| {row['corpus']} ({row['split']}) | `{row['run']}` | {row['what']} | {pct(row['top1'])} | "
+                     f"{pct(row['top5'])} | {pct(row['mean_class_accuracy'])} | {minutes:.1f} min |")  # fmt: skip
+    if summary["pending"]:
+        lines += ["", "Not run yet: " + ", ".join(f"`{name}`" for name in summary["pending"]) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(readme: Path, table: str) -> None:
+    start, end = "<!-- real-data:start -->", "<!-- real-data:end -->"
+    text = readme.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{readme}: add the markers {start} and {end} where the table goes")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workdir", default=str(ROOT / "outputs" / "real_data"))
+    parser.add_argument("--data", default=str(ROOT / "data"), help="where converted corpora go")
+    parser.add_argument(
+        "--shared", default=os.environ.get("SUGAR_HF_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
+    )
+    parser.add_argument("--preset", default="cpu", choices=sorted(PRESETS))
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups of {GROUPS}")
+    parser.add_argument("--readme", default=None, help="rewrite the table between the real-data markers here")
+    parser.add_argument(
+        "--threads", type=int, default=None,
+        help="torch/OpenMP threads per run (default: all cores; use fewer on a shared machine, where "
+        "oversubscribed OpenMP threads slow a run down by 10x)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--summary-only", action="store_true", help="only rebuild the tables from finished runs"
+    )
+    args = parser.parse_args()
+
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    runs = plan(PRESETS[args.preset])
+    wanted = set(args.only.split(","))
+    unknown = wanted - set(GROUPS)
+    if unknown:
+        raise SystemExit(f"--only: unknown groups {sorted(unknown)}; choose from {GROUPS}")
+    by_name = {run.name: run for run in runs}
+    selected = [run for run in runs if run.group in wanted]
+    for run in list(selected):  # an ablation needs the main run it shares
+        for dep in run.depends:
+            if by_name[dep] not in selected:
+                selected.insert(selected.index(run), by_name[dep])
+
+    def write_tables() -> None:
+        summary = summarise(runs, workdir, args.preset)
+        (workdir / "results.json").write_text(json.dumps(summary, indent=2))
+        table = markdown(summary)
+        (workdir / "results.md").write_text(table)
+        if args.readme:
+            update_readme(Path(args.readme), table)
+
+    if args.threads:
+        os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
+    if not args.summary_only:
+        for run in selected:
+            folder = workdir / run.name
+            if is_done(folder, run):
+                print(f"=== {run.name}: done, skipped", flush=True)
+                continue
+            dataset = ensure_converted(run.corpus, Path(args.data), Path(args.shared))
+            execute(run, workdir, dataset)
+            write_tables()
+    write_tables()
+    print((workdir / "results.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
