@@ -112,7 +112,7 @@ def main_runs(preset: dict, corpus: str) -> list[Run]:
         Run(f"{corpus}/baseline", group, corpus, "baseline", encoder_args(preset, corpus, 0.05),
             "CTR-GCN + FC (cross-entropy)"),
         Run(stage1, group, corpus, "1", encoder_args(preset, corpus, 0.01), "SUGAR stage 1 only (nearest class text)"),
-        Run(f"{corpus}/stage2", group, corpus, "2", ["--init_from", stage1, *preset["stage2"]],
+        Run(f"{corpus}/stage2", group, corpus, "2", ["--init_from", stage1, *preset["encoder"], *preset["stage2"]],
             "SUGAR (stage 1 + stage 2, LLM ranks the class names)", [stage1]),
     ]  # fmt: skip
 
@@ -125,13 +125,13 @@ def plan(preset: dict) -> list[Run]:
         Run("zero_shot/stage1", "zero_shot", "utd_mhad", "1", [*encoder_args(preset, "utd_mhad", 0.01), *zs],
             "stage 1 on the 22 seen classes"),
         Run("zero_shot/stage2", "zero_shot", "utd_mhad", "2",
-            ["--init_from", "zero_shot/stage1", *preset["stage2"], *zs],
+            ["--init_from", "zero_shot/stage1", *preset["encoder"], *preset["stage2"], *zs],
             "SUGAR trained on 22 classes, ranking the 5 unseen names", ["zero_shot/stage1"], zero_shot=True),
     ]  # fmt: skip
     for projector in ("qformer", "linear", "cross_attention"):
         runs.append(
             Run(f"projector_{projector}/stage2", "projector", "utd_mhad", "2",
-                ["--init_from", "utd_mhad/stage1", *preset["stage2"], "--projector_type", projector],
+                ["--init_from", "utd_mhad/stage1", *preset["encoder"], *preset["stage2"], "--projector_type", projector],
                 f"projector: {projector}", ["utd_mhad/stage1"])
         )  # fmt: skip
     for knowledge in ("none", "motion", "visual"):
@@ -140,7 +140,7 @@ def plan(preset: dict) -> list[Run]:
             Run(stage1, "knowledge", "utd_mhad", "1",
                 [*encoder_args(preset, "utd_mhad", 0.01), "--knowledge", knowledge], f"stage 1, {knowledge}"),
             Run(f"knowledge_{knowledge}/stage2", "knowledge", "utd_mhad", "2",
-                ["--init_from", stage1, *preset["stage2"]], f"knowledge: {knowledge}", [stage1]),
+                ["--init_from", stage1, *preset["encoder"], *preset["stage2"]], f"knowledge: {knowledge}", [stage1]),
         ]  # fmt: skip
     return runs + main_runs(preset, "nw_ucla")
 
@@ -311,17 +311,31 @@ def main() -> None:
 
     if args.threads:
         os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
+    failed: list[str] = []
     if not args.summary_only:
         for run in selected:
             folder = workdir / run.name
             if is_done(folder, run):
                 print(f"=== {run.name}: done, skipped", flush=True)
                 continue
+            if any(dep in failed for dep in run.depends):
+                print(f"=== {run.name}: skipped, {run.depends} failed", flush=True)
+                failed.append(run.name)
+                continue
             dataset = ensure_converted(run.corpus, Path(args.data), Path(args.shared))
-            execute(run, workdir, dataset)
+            try:
+                execute(run, workdir, dataset)
+            except (
+                subprocess.CalledProcessError,
+                RuntimeError,
+            ) as error:  # one failed run never ends the rest
+                print(f"=== {run.name}: FAILED ({error}); log: {folder / 'train.log'}", flush=True)
+                failed.append(run.name)
             write_tables()
     write_tables()
     print((workdir / "results.md").read_text())
+    if failed:
+        raise SystemExit(f"failed runs: {failed} (fix and re-run the same command: finished runs are kept)")
 
 
 if __name__ == "__main__":
