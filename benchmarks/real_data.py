@@ -47,6 +47,7 @@ PRESETS = {
             "--num_train_epochs 6 --per_device_train_batch_size 8 --learning_rate 1e-3 --warmup_steps 10 "
             "--per_device_eval_batch_size 16"
         ).split(),
+        "zero_shot_stage2": ["--num_train_epochs", "3"],  # CPU session budget; the main UTD-MHAD run has 6
     },
     "paper": {
         "encoder": ["--base_channels", "64", "--num_frames", "64", "--num_persons", "1"],
@@ -103,7 +104,7 @@ def plan(preset: dict) -> list[Run]:
         Run("zero_shot/stage1", "zero_shot", "utd_mhad", "1", [*encoder_args(preset, "utd_mhad", 0.01), *zs],
             "stage 1 on the 22 seen classes"),
         Run("zero_shot/stage2", "zero_shot", "utd_mhad", "2",
-            ["--init_from", "zero_shot/stage1", *preset["encoder"], *preset["stage2"], *zs, "--do_eval", "false"],
+            ["--init_from", "zero_shot/stage1", *preset["encoder"], *preset["stage2"], *zs, "--do_eval", "false", *preset.get("zero_shot_stage2", [])],
             "SUGAR trained on 22 classes, ranking the 5 unseen names", ["zero_shot/stage1"], zero_shot=True),
     ]  # fmt: skip
     for projector in ("qformer", "linear", "cross_attention"):
