@@ -22,6 +22,7 @@ import torch
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, DEFAULT_INSTRUCTION
 from sugar_hf.data.class_names import CORPUS_CLASSES
 from sugar_hf.embedded import build_embedded_default
+from sugar_hf.modeling_sugar import answer_logits_to_keep
 from sugar_hf.processing_sugar import format_answer
 
 
@@ -72,8 +73,7 @@ def main() -> None:
         processor.instruction_template = template
         inputs = processor(skeletons=clips, candidates=names, answers=answers)
         if kwargs.pop("trim", False):
-            first = int((inputs["labels"] != -100).any(0).nonzero()[0])
-            kwargs["logits_to_keep"] = inputs["input_ids"].shape[1] - first + 1
+            kwargs["logits_to_keep"] = answer_logits_to_keep(inputs["labels"])
         shared = model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"])
         if kwargs.get("share_prefix") is False:
             shared = 0

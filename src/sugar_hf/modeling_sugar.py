@@ -95,6 +95,12 @@ def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     )
 
 
+def answer_logits_to_keep(labels: torch.Tensor) -> int:
+    """The ``logits_to_keep`` that covers every supervised position and the one before it (0: all)."""
+    supervised = (labels != -100).any(0).nonzero()
+    return labels.shape[1] - int(supervised[0]) + 1 if len(supervised) else 0
+
+
 @dataclass
 class SugarCausalLMOutput(ModelOutput):
     """
@@ -761,6 +767,8 @@ __all__ = [
     "SugarSkeletonEncoder",
     "SugarSkeletonTextModel",
     "SugarSkeletonTextOutput",
+    "answer_logits_to_keep",
+    "causal_lm_loss",
     "mil_nce_loss",
     "masked_mean_pool",
 ]

@@ -23,7 +23,12 @@ from ..configuration_sugar import (
 )
 from ..data.collator import SkeletonCollator, SugarCollator
 from ..modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
-from ..modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel, resolve_pretrained_name
+from ..modeling_sugar import (
+    SugarForActionRecognition,
+    SugarSkeletonTextModel,
+    answer_logits_to_keep,
+    resolve_pretrained_name,
+)
 from ..processing_sugar import SugarProcessor
 from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
 from .data import build_text_bank, class_texts, short_descriptions
@@ -195,9 +200,7 @@ class Stage2Task:
     def loss(self, model, batch, step: int) -> torch.Tensor:
         # Logits only from the position before the first answer token on: the LM head over the prompt and
         # skeleton tokens would be wasted work (it is ~20% of a small LLM's FLOPs per position).
-        supervised = (batch["labels"] != -100).any(0).nonzero()
-        keep = batch["input_ids"].shape[1] - int(supervised[0]) + 1 if len(supervised) else 0
-        return model(**batch, logits_to_keep=keep).loss
+        return model(**batch, logits_to_keep=answer_logits_to_keep(batch["labels"])).loss
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
