@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -72,7 +71,7 @@ class Run:
     stage: str
     args: list[str]
     label: str
-    depends: list[str] = field(default_factory=list)
+    depends: list[str] = field(default_factory=list)  # the stage-1 run whose encoder a stage-2 run loads
     zero_shot: bool = False
 
 
@@ -91,7 +90,7 @@ def main_runs(preset: dict, corpus: str) -> list[Run]:
         Run(f"{corpus}/baseline", group, corpus, "baseline", encoder_args(preset, corpus, 0.05),
             "CTR-GCN + FC (cross-entropy)"),
         Run(stage1, group, corpus, "1", encoder_args(preset, corpus, 0.01), "SUGAR stage 1 only (nearest class text)"),
-        Run(f"{corpus}/stage2", group, corpus, "2", ["--init_from", stage1, *preset["encoder"], *preset["stage2"]],
+        Run(f"{corpus}/stage2", group, corpus, "2", [*preset["encoder"], *preset["stage2"]],
             "SUGAR (stage 1 + stage 2, LLM ranks the class names)", [stage1]),
     ]  # fmt: skip
 
@@ -104,13 +103,13 @@ def plan(preset: dict) -> list[Run]:
         Run("zero_shot/stage1", "zero_shot", "utd_mhad", "1", [*encoder_args(preset, "utd_mhad", 0.01), *zs],
             "stage 1 on the 22 seen classes"),
         Run("zero_shot/stage2", "zero_shot", "utd_mhad", "2",
-            ["--init_from", "zero_shot/stage1", *preset["encoder"], *preset["stage2"], *zs, "--do_eval", "false", *preset.get("zero_shot_stage2", [])],
+            [*preset["encoder"], *preset["stage2"], *zs, "--do_eval", "false", *preset.get("zero_shot_stage2", [])],
             "SUGAR trained on 22 classes, ranking the 5 unseen names", ["zero_shot/stage1"], zero_shot=True),
     ]  # fmt: skip
     for projector in ("qformer", "linear", "cross_attention"):
         runs.append(
             Run(f"projector_{projector}/stage2", "projector", "utd_mhad", "2",
-                ["--init_from", "utd_mhad/stage1", *preset["encoder"], *preset["stage2"], "--projector_type", projector],
+                [*preset["encoder"], *preset["stage2"], "--projector_type", projector],
                 f"projector: {projector}", ["utd_mhad/stage1"])
         )  # fmt: skip
     runs += main_runs(preset, "nw_ucla")
@@ -120,7 +119,7 @@ def plan(preset: dict) -> list[Run]:
             Run(stage1, "knowledge", "utd_mhad", "1",
                 [*encoder_args(preset, "utd_mhad", 0.01), "--knowledge", knowledge], f"stage 1, {knowledge}"),
             Run(f"knowledge_{knowledge}/stage2", "knowledge", "utd_mhad", "2",
-                ["--init_from", stage1, *preset["encoder"], *preset["stage2"]], f"knowledge: {knowledge}", [stage1]),
+                [*preset["encoder"], *preset["stage2"]], f"knowledge: {knowledge}", [stage1]),
         ]  # fmt: skip
     return runs
 
@@ -167,8 +166,8 @@ def execute(run: Run, workdir: Path, dataset: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     wall_file = folder / "benchmark_wall.json"
     wall = json.loads(wall_file.read_text()) if wall_file.exists() else {"seconds": 0.0, "attempts": 0}
-    args = [re.sub(r"^(utd_mhad|nw_ucla|zero_shot|knowledge_\w+)/stage1$", lambda m: str(workdir / m.group(0)), a)
-            for a in run.args]  # fmt: skip
+    # A stage-2 run starts from the stage-1 run it depends on.
+    args = [*(arg for dep in run.depends for arg in ("--init_from", str(workdir / dep))), *run.args]
     command = [sys.executable, str(ROOT / "examples" / "train.py"), "--stage", run.stage, "--corpus", run.corpus,
                "--dataset", str(dataset), "--output_dir", str(folder), "--resume", "latest", "--save_steps", "20" if run.stage == "2" else "100",
                "--save_total_limit", "1", "--mixed_precision", "no", "--disable_tqdm", "true", "--logging_steps", "25",
