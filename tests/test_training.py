@@ -135,6 +135,17 @@ def test_baseline_loads_with_automodel(fixtures):
     assert model(torch.randn(2, 2, 16, 20, 3)).logits.shape == (2, 6)
 
 
+def test_eval_epochs_write_a_learning_curve(fixtures):
+    out = fixtures["root"] / "baseline_curve"
+    launch(["--stage", "baseline", *fixtures["common"], "--num_train_epochs", "3", "--save_steps", "0",
+            "--eval_epochs", "1", "2", "3", "--output_dir", str(out)])  # fmt: skip
+    for epoch in (1, 2):
+        metrics = json.loads((out / f"epoch{epoch}_eval_metrics.json").read_text())
+        assert 0.0 <= metrics["top1"] <= 1.0 and len(metrics["class_names"]) == 6
+    assert not (out / "epoch3_eval_metrics.json").exists()  # the last epoch is the final evaluation
+    assert (out / "eval_metrics.json").exists()
+
+
 RANK_SCRIPT = textwrap.dedent(
     """
     import sys

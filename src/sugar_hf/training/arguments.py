@@ -143,6 +143,11 @@ class SugarTrainingArguments:
     )
     project_name: str = "sugar-hf"
     do_eval: bool = field(default=True, metadata={"help": "Evaluate on eval_split after training."})
+    eval_epochs: list[int] = field(
+        default_factory=list,
+        metadata={"help": "Also evaluate after these epochs (writes epoch<N>_eval_metrics.json): a learning "
+                  "curve from one run, e.g. an ablation's shorter budget read off the main run."},
+    )  # fmt: skip
     disable_tqdm: bool = False
 
     def __post_init__(self) -> None:

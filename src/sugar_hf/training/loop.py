@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -130,6 +131,37 @@ def evaluate_task(task, model, dataloader, accelerator, num_classes: int, k: int
     return action_recognition_metrics(ranked, refs, num_classes=num_classes, top_k=(1, 5))
 
 
+def _evaluate_to_file(
+    task,
+    model,
+    eval_ds,
+    view_kwargs: dict,
+    accelerator,
+    args: SugarTrainingArguments,
+    names: Sequence[str],
+    filename: str,
+) -> dict:
+    """Evaluate on the eval split and write ``filename`` in the output folder (once: a resumed run that
+    already wrote it keeps it)."""
+    from ..data.torch_dataset import SkeletonTorchDataset
+
+    path = os.path.join(args.output_dir, filename)
+    if filename != "eval_metrics.json" and os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    eval_view = SkeletonTorchDataset(eval_ds, train=False, **view_kwargs)
+    eval_loader = accelerator.prepare_data_loader(
+        DataLoader(eval_view, batch_size=args.per_device_eval_batch_size, collate_fn=task.eval_collate)
+    )
+    metrics = evaluate_task(task, model, eval_loader, accelerator, num_classes=len(names))
+    if accelerator.is_main_process:
+        Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump({**metrics, "class_names": list(names)}, handle)
+        logger.info("%s: top-1 %.4f", filename, metrics["top1"])
+    return metrics
+
+
 def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrainingArguments) -> dict:
     """Run one stage end to end; returns the final metrics (and writes the model to ``args.output_dir``)."""
     from accelerate import Accelerator, skip_first_batches
@@ -240,6 +272,12 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
                         "step %d/%d %s", global_step, total_steps, {k: round(v, 5) for k, v in logs.items()}
                     )
                 running, running_count = 0.0, 0
+            # Before the checkpoint: a run killed while evaluating resumes from before the epoch's end.
+            finished_epoch = global_step // steps_per_epoch
+            if (global_step % steps_per_epoch == 0 and finished_epoch in args.eval_epochs
+                    and global_step < total_steps and eval_ds is not None and len(eval_ds)):  # fmt: skip
+                _evaluate_to_file(task, accelerator.unwrap_model(model), eval_ds, view_kwargs, accelerator, args,
+                                  names, f"epoch{finished_epoch}_eval_metrics.json")  # fmt: skip
             if args.save_steps and global_step % args.save_steps == 0:
                 _save_checkpoint(accelerator, args, global_step, epoch)
             if args.stop_after_steps and global_step >= args.stop_after_steps and global_step < total_steps:
@@ -258,16 +296,10 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
     accelerator.wait_for_everyone()
     unwrapped = accelerator.unwrap_model(model)
     if args.do_eval and eval_ds is not None and len(eval_ds):
-        eval_view = SkeletonTorchDataset(eval_ds, train=False, **view_kwargs)
-        eval_loader = accelerator.prepare_data_loader(
-            DataLoader(eval_view, batch_size=args.per_device_eval_batch_size, collate_fn=task.eval_collate)
-        )
-        metrics = evaluate_task(task, unwrapped, eval_loader, accelerator, num_classes=len(names))
+        metrics = _evaluate_to_file(task, unwrapped, eval_ds, view_kwargs, accelerator, args, names,
+                                    "eval_metrics.json")  # fmt: skip
         results.update({f"eval/{k}": v for k, v in metrics.items() if isinstance(v, float)})
         accelerator.log({k: v for k, v in results.items() if k.startswith("eval/")}, step=global_step)
-        if accelerator.is_main_process:
-            with open(os.path.join(args.output_dir, "eval_metrics.json"), "w", encoding="utf-8") as handle:
-                json.dump({**metrics, "class_names": list(names)}, handle)
     if accelerator.is_main_process:
         task.save(unwrapped, args.output_dir, model_args)
         with open(os.path.join(args.output_dir, "train_results.json"), "w", encoding="utf-8") as handle:
