@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fnmatch
 import json
 import os
 import platform
@@ -47,6 +48,8 @@ PRESETS = {
             "--per_device_eval_batch_size 16"
         ).split(),
         "zero_shot_stage2": ["--num_train_epochs", "3"],  # CPU session budget; the main UTD-MHAD run has 6
+        # Ablation arms train stage 2 for 3 epochs; their default arm is the main run's evaluation after epoch 3.
+        "ablation_stage2_epochs": 3,
     },
     "paper": {
         "encoder": ["--base_channels", "64", "--num_frames", "64", "--num_persons", "1"],
@@ -59,6 +62,9 @@ PRESETS = {
 }
 GROUPS = ("main_utd_mhad", "zero_shot", "projector", "main_nw_ucla", "knowledge")
 ZERO_SHOT_PROTOCOL = "utd_mhad_22_5"
+ABLATION_CORPUS = "utd_mhad"
+# The ablations' default arms are the main run (tqp projector; motion+visual knowledge): rows read off it.
+DEFAULT_ARMS = {"projector": "projector: tqp", "knowledge": "knowledge: motion+visual"}
 
 
 @dataclass
@@ -82,15 +88,22 @@ def encoder_args(preset: dict, corpus: str, lr: float) -> list[str]:
             "--lr_decay_epochs", *map(str, decay), "--per_device_train_batch_size", "16"]  # fmt: skip
 
 
+def ablation_args(preset: dict) -> list[str]:
+    epochs = preset.get("ablation_stage2_epochs")
+    return ["--num_train_epochs", str(epochs)] if epochs else []
+
+
 def main_runs(preset: dict, corpus: str) -> list[Run]:
     """Baseline, stage 1 and stage 2 of one corpus with the same encoder budget."""
     group = f"main_{corpus}"
     stage1 = f"{corpus}/stage1"
+    epochs = preset.get("ablation_stage2_epochs")
+    curve = ["--eval_epochs", str(epochs)] if epochs and corpus == ABLATION_CORPUS else []
     return [
         Run(f"{corpus}/baseline", group, corpus, "baseline", encoder_args(preset, corpus, 0.05),
             "CTR-GCN + FC (cross-entropy)"),
         Run(stage1, group, corpus, "1", encoder_args(preset, corpus, 0.01), "SUGAR stage 1 only (nearest class text)"),
-        Run(f"{corpus}/stage2", group, corpus, "2", [*preset["encoder"], *preset["stage2"]],
+        Run(f"{corpus}/stage2", group, corpus, "2", [*preset["encoder"], *preset["stage2"], *curve],
             "SUGAR (stage 1 + stage 2, LLM ranks the class names)", [stage1]),
     ]  # fmt: skip
 
@@ -109,7 +122,7 @@ def plan(preset: dict) -> list[Run]:
     for projector in ("qformer", "linear", "cross_attention"):
         runs.append(
             Run(f"projector_{projector}/stage2", "projector", "utd_mhad", "2",
-                [*preset["encoder"], *preset["stage2"], "--projector_type", projector],
+                [*preset["encoder"], *preset["stage2"], *ablation_args(preset), "--projector_type", projector],
                 f"projector: {projector}", ["utd_mhad/stage1"])
         )  # fmt: skip
     runs += main_runs(preset, "nw_ucla")
@@ -119,7 +132,7 @@ def plan(preset: dict) -> list[Run]:
             Run(stage1, "knowledge", "utd_mhad", "1",
                 [*encoder_args(preset, "utd_mhad", 0.01), "--knowledge", knowledge], f"stage 1, {knowledge}"),
             Run(f"knowledge_{knowledge}/stage2", "knowledge", "utd_mhad", "2",
-                [*preset["encoder"], *preset["stage2"]], f"knowledge: {knowledge}", [stage1]),
+                [*preset["encoder"], *preset["stage2"], *ablation_args(preset)], f"knowledge: {knowledge}", [stage1]),
         ]  # fmt: skip
     return runs
 
@@ -247,7 +260,11 @@ def linear_probe(stage1_folder: Path, dataset: Path, classes: list[int] | None =
 def summarise(runs: list[Run], workdir: Path, preset_name: str) -> dict:
     """results.json rows for every finished run."""
     rows = []
+    shown_defaults: set[str] = set()
     for run in runs:
+        if run.group in DEFAULT_ARMS and run.group not in shown_defaults:
+            shown_defaults.add(run.group)
+            rows += default_arm_row(run.group, workdir, PRESETS[preset_name])
         folder = workdir / run.name
         if not is_done(folder, run):
             continue
@@ -273,6 +290,25 @@ def summarise(runs: list[Run], workdir: Path, preset_name: str) -> dict:
     }
 
 
+def default_arm_row(group: str, workdir: Path, preset: dict) -> list[dict]:
+    """The ablation's default arm, read off the main stage-2 run at the ablation arms' epoch budget."""
+    main = workdir / ABLATION_CORPUS / "stage2"
+    epochs = preset.get("ablation_stage2_epochs")
+    metrics_file = main / (f"epoch{epochs}_eval_metrics.json" if epochs else "eval_metrics.json")
+    if not metrics_file.exists():
+        return []
+    metrics = json.loads(metrics_file.read_text())
+    budget = f" ({ABLATION_CORPUS}/stage2 after epoch {epochs})" if epochs else f" ({ABLATION_CORPUS}/stage2)"
+    return [{
+        "run": f"{ABLATION_CORPUS}/stage2" + (f"@epoch{epochs}" if epochs else ""), "group": group,
+        "corpus": ABLATION_CORPUS, "split": CORPORA[ABLATION_CORPUS][2], "stage": "2",
+        "what": DEFAULT_ARMS[group] + budget, "top1": metrics["top1"], "top5": metrics.get("top5"),
+        "mean_class_accuracy": metrics.get("mean_class_accuracy"), "wall_seconds": None,
+        "num_candidates": len(metrics.get("class_names", [])) or None, "linear_probe_top1": None,
+        "finished": dt.datetime.fromtimestamp(metrics_file.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds"),
+    }]  # fmt: skip
+
+
 def _read_probe(folder: Path) -> float | None:
     path = folder / "linear_probe.json"
     return json.loads(path.read_text())["top1"] if path.exists() else None
@@ -296,10 +332,10 @@ def markdown(summary: dict) -> str:
         "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in summary["rows"]:
-        minutes = row["wall_seconds"] / 60
+        wall = "–" if row["wall_seconds"] is None else f"{row['wall_seconds'] / 60:.1f} min"
         lines.append(f"| {row['corpus']} ({row['split']}) | `{row['run']}` | {row['what']} | {pct(row['top1'])} | "
                      f"{pct(row['top5'])} | {pct(row['mean_class_accuracy'])} | {pct(row.get('linear_probe_top1'))} | "
-                     f"{minutes:.1f} min |")  # fmt: skip
+                     f"{wall} |")  # fmt: skip
     lines += [
         "",
         "Encoder probe: test top-1 of a logistic regression on the frozen stage-1 encoder's mean-pooled "
@@ -338,6 +374,10 @@ def main() -> None:
         "oversubscribed OpenMP threads slow a run down by 10x)",
     )  # fmt: skip
     parser.add_argument(
+        "--runs", default=None,
+        help="comma-separated run names or patterns within --only, e.g. 'projector_*,knowledge_*/stage1'",
+    )  # fmt: skip
+    parser.add_argument(
         "--summary-only", action="store_true", help="only rebuild the tables from finished runs"
     )
     args = parser.parse_args()
@@ -351,6 +391,11 @@ def main() -> None:
         raise SystemExit(f"--only: unknown groups {sorted(unknown)}; choose from {GROUPS}")
     by_name = {run.name: run for run in runs}
     selected = [run for run in runs if run.group in wanted]
+    if args.runs:
+        patterns = args.runs.split(",")
+        selected = [run for run in selected if any(fnmatch.fnmatch(run.name, p) for p in patterns)]
+        if not selected:
+            raise SystemExit(f"--runs {args.runs}: no run of {sorted(wanted)} matches; runs: {list(by_name)}")
     for run in list(selected):  # an ablation needs the main run it shares
         for dep in run.depends:
             if by_name[dep] not in selected:
