@@ -26,6 +26,11 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
     parser.add_argument(
         "--push-to-hub", metavar="REPO", default=None, help="push each config to this Hub dataset repo"
     )
+    parser.add_argument(
+        "--i-accept-the-dataset-terms",
+        action="store_true",
+        help="you may share this research corpus under its terms (needed with --push-to-hub; uploads privately)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     if extra:
         extra(parser)
@@ -42,6 +47,7 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
         configs=tuple(args.configs) if args.configs else None,
         parquet=not args.no_parquet,
         push_to_hub=args.push_to_hub,
+        accept_terms=args.i_accept_the_dataset_terms,
         num_workers=args.workers,
         progress=not args.quiet,
         **options,

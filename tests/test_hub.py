@@ -232,6 +232,21 @@ def test_research_dataset_guard(tmp_path):
     assert api.calls[0][2]["private"] is False
 
 
+def test_convert_push_to_hub_keeps_the_terms_guard(tmp_path, capsys):
+    from sugar_hf.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    # refused before any conversion work, with the flag named, by the CLI and by the converter scripts' function
+    assert main(["convert", "utd_mhad", str(raw), str(out), "--push-to-hub", "me/utd"]) == 2
+    assert "--i-accept-the-dataset-terms" in capsys.readouterr().err and not out.exists()
+    from sugar_hf.data.builders import convert_corpus
+
+    with pytest.raises(DatasetTermsError):
+        convert_corpus("ntu60", raw, out, push_to_hub="me/ntu")
+    assert not out.exists()
+
+
 # -------------------------------------------------------------------------------------------------- space
 @pytest.fixture
 def space_dir(tmp_path):

@@ -98,7 +98,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     options = {"labels_csv": args.labels_csv, "layout": args.layout} if args.corpus == "folder" else {}
     report = convert_corpus(args.corpus, args.raw_dir, args.out_dir, push_to_hub=args.push_to_hub,
-                            num_workers=args.workers, **options)  # fmt: skip
+                            num_workers=args.workers, accept_terms=args.i_accept_the_dataset_terms,
+                            **options)  # fmt: skip
     print(report.summary())
     for item in report.skipped:
         print(f"skipped: {item['reason']}", file=sys.stderr)
@@ -152,7 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("raw_dir")
     convert.add_argument("out_dir")
     convert.add_argument("--workers", type=int, default=None)
-    convert.add_argument("--push-to-hub", metavar="REPO", default=None)
+    convert.add_argument("--push-to-hub", metavar="REPO", default=None,
+                         help="upload the converted configs (a research corpus needs the flag below)")  # fmt: skip
+    convert.add_argument("--i-accept-the-dataset-terms", action="store_true",
+                         help="you may share this research corpus under its terms (uploads privately)")  # fmt: skip
     convert.add_argument("--labels-csv", help="folder corpus: CSV with file,label[,subject,...] columns")
     convert.add_argument("--layout", default="ntu25", help="folder corpus: joint layout name")
     convert.set_defaults(func=cmd_convert)

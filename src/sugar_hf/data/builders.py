@@ -535,29 +535,38 @@ def convert_corpus(
     push_to_hub: str | None = None,
     num_workers: int | None = None,
     progress: bool = True,
+    accept_terms: bool = False,
     **options,
 ) -> ConversionReport:
     """Build a corpus and write each split config to ``out_dir/<config>`` (``save_to_disk``), Parquet files
     to ``out_dir/parquet/<config>/<split>.parquet``, the skip report to ``out_dir/conversion_report.json``;
-    ``push_to_hub="user/repo"`` pushes each config as a Hub dataset config."""
+    ``push_to_hub="user/repo"`` then uploads the configs with :func:`sugar_hf.hub.push_dataset` (dataset card;
+    a research corpus only with ``accept_terms=True``, checked before any conversion work, and privately)."""
     import shutil
 
     import datasets
 
+    from ..hub.publish import check_upload_terms
+
+    if push_to_hub:
+        check_upload_terms(corpus, accept_terms)
     bars_were_on = datasets.is_progress_bar_enabled()
     if not progress:
         datasets.disable_progress_bars()
     try:
-        return _convert(
-            corpus, raw_dir, out_dir, configs, parquet, push_to_hub, num_workers, progress, options
-        )
+        report = _convert(corpus, raw_dir, out_dir, configs, parquet, num_workers, progress, options)
     finally:
         if bars_were_on:
             datasets.enable_progress_bars()
         shutil.rmtree(Path(out_dir) / "_cache", ignore_errors=True)
+    if push_to_hub:
+        from ..hub.publish import push_dataset
+
+        push_dataset(out_dir, push_to_hub, corpus=corpus, accept_terms=accept_terms, configs=configs)
+    return report
 
 
-def _convert(corpus, raw_dir, out_dir, configs, parquet, push_to_hub, num_workers, progress, options):
+def _convert(corpus, raw_dir, out_dir, configs, parquet, num_workers, progress, options):
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     cache = out / "_cache"
@@ -581,7 +590,5 @@ def _convert(corpus, raw_dir, out_dir, configs, parquet, push_to_hub, num_worker
                 target = out / "parquet" / config / f"{split}.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 ds.to_parquet(str(target))
-        if push_to_hub:
-            dd.push_to_hub(push_to_hub, config_name=config)
     report.save(out / "conversion_report.json")
     return report

@@ -209,6 +209,16 @@ def build_dataset_folder(
     return folder
 
 
+def check_upload_terms(corpus: str, accept_terms: bool) -> None:
+    """Raise :class:`DatasetTermsError` when a research corpus would be uploaded without ``accept_terms``."""
+    if is_research_corpus(corpus) and not accept_terms:
+        info = corpus_info(corpus)
+        raise DatasetTermsError(
+            f"{info.pretty_name} is a research corpus and is never uploaded by default. Its terms: {info.terms} "
+            "If you may share it under them, pass accept_terms=True (CLI: --i-accept-the-dataset-terms)."
+        )
+
+
 def push_dataset(
     source: Any,
     repo_id: str,
@@ -230,12 +240,8 @@ def push_dataset(
     """
     corpus_info(corpus)
     research = is_research_corpus(corpus)
-    if research and not accept_terms and dry_run_dir is None:
-        info = corpus_info(corpus)
-        raise DatasetTermsError(
-            f"{info.pretty_name} is a research corpus and is never uploaded by default. Its terms: {info.terms} "
-            "If you may share it under them, pass accept_terms=True (CLI: --i-accept-the-dataset-terms)."
-        )
+    if dry_run_dir is None:
+        check_upload_terms(corpus, accept_terms)
     private = research if private is None else private
     return _upload(
         lambda folder: build_dataset_folder(source, folder, corpus=corpus, repo_id=repo_id, configs=configs),
