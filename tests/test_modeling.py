@@ -412,3 +412,22 @@ def test_projector_follows_an_edited_encoder_width(tokenizer):
     tokens = model.get_skeleton_tokens(torch.randn(1, 2, 16, 20, 3))
     assert tokens.shape == (1, 6, 32)
     assert model.config.projector_config.qformer_config.encoder_hidden_size == 16
+
+
+def test_projector_output_norm_puts_tokens_at_the_embedding_scale(tmp_path):
+    config = tiny_config()
+    config.projector_config.output_norm = True
+    model = SugarForActionRecognition(config).eval()
+    with torch.no_grad():
+        model.llm.get_input_embeddings().weight.normal_(std=0.25)
+    model.match_projector_norm_to_embeddings()
+    tokens = model.get_skeleton_tokens(torch.randn(2, 2, 16, 20, 3))
+    embed_rms = model.llm.get_input_embeddings().weight.pow(2).mean(-1).sqrt().mean()
+    assert torch.allclose(tokens.pow(2).mean(-1).sqrt(), embed_rms.expand(2, tokens.shape[1]), rtol=1e-3)
+    # the gain is a trained parameter that survives save/load; the default config has no norm
+    with torch.no_grad():
+        model.projector_norm.weight.mul_(2.0)
+    model.save_pretrained(tmp_path)
+    again = SugarForActionRecognition.from_pretrained(tmp_path)
+    assert torch.equal(again.projector_norm.weight, model.projector_norm.weight)
+    assert SugarForActionRecognition(tiny_config()).projector_norm is None

@@ -148,6 +148,9 @@ class SugarProjectorConfig(PretrainedConfig):
             so every ablation feeds the LLM the same number of tokens.
         qformer_config: Size of the Q-Former (``Blip2QFormerConfig``); its ``encoder_hidden_size`` is set to
             the encoder width by :class:`SugarConfig`.
+        output_norm: RMS-normalise the projected tokens, with a learnable gain that starts at the LLM's
+            word-embedding scale (not in the paper, off by default). Without it the projector's tokens drift
+            far above the scale of word embeddings (measured 12x on UTD-MHAD).
     """
 
     model_type = "sugar_projector"
@@ -160,6 +163,7 @@ class SugarProjectorConfig(PretrainedConfig):
         num_segments: int = 4,
         num_queries: int = 32,
         qformer_config: Blip2QFormerConfig | Mapping | None = None,
+        output_norm: bool = False,
         **kwargs: Any,
     ) -> None:
         if projector_type not in PROJECTOR_TYPES:
@@ -169,6 +173,7 @@ class SugarProjectorConfig(PretrainedConfig):
         self.projector_type = projector_type
         self.num_segments = num_segments
         self.num_queries = num_queries
+        self.output_norm = output_norm
         if isinstance(qformer_config, Mapping):
             qformer_config = Blip2QFormerConfig(
                 **{k: v for k, v in qformer_config.items() if k != "model_type"}

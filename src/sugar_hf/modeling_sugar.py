@@ -422,6 +422,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         self.projector = build_projector(
             config.projector_config, self.encoder.tokens_per_frame, config.llm_config.hidden_size
         )
+        self.projector_norm = (
+            nn.RMSNorm(config.llm_config.hidden_size, eps=1e-6) if config.projector_config.output_norm else None
+        )
         self.llm.requires_grad_(False)
         if config.lora_config:
             inject_adapter_in_model(LoraConfig(**config.lora_config), self.llm)  # LoRA weights stay trainable
@@ -465,6 +468,20 @@ class SugarForActionRecognition(SugarPreTrainedModel):
                 model.processor = processing.SugarProcessor.from_pretrained(pretrained_model_name_or_path)
         return model
 
+    @classmethod
+    def from_config_with_pretrained_bases(cls, config: SugarConfig, **kwargs: Any):
+        model = super().from_config_with_pretrained_bases(config, **kwargs)
+        model.match_projector_norm_to_embeddings()
+        return model
+
+    @torch.no_grad()
+    def match_projector_norm_to_embeddings(self) -> None:
+        """Start the projector's output gain at the RMS of the LLM's word embeddings (with ``output_norm``), so
+        skeleton tokens enter the LLM at the scale its own tokens have."""
+        if self.projector_norm is not None:
+            weight = self.llm.get_input_embeddings().weight.float()
+            self.projector_norm.weight.fill_(weight.pow(2).mean(-1).sqrt().mean().item())
+
     def load_encoder_from(self, stage1: SugarSkeletonTextModel | str | os.PathLike) -> None:
         """Take the skeleton encoder trained in stage 1 (a model or a saved ``SugarSkeletonTextModel`` folder)."""
         if not isinstance(stage1, SugarSkeletonTextModel):
@@ -491,6 +508,8 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             tokens = self.encoder(skeleton_values.to(encoder_dtype)).last_hidden_state
         projector_dtype = next(self.projector.parameters()).dtype
         tokens = self.projector(tokens.to(projector_dtype))
+        if self.projector_norm is not None:
+            tokens = self.projector_norm(tokens)
         return tokens.to(self.llm.get_input_embeddings().weight.dtype)
 
     def embed_inputs(

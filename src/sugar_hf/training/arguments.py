@@ -32,6 +32,10 @@ class ModelArguments:
                   "Stage 1 / baseline: a folder to continue from."},
     )  # fmt: skip
     projector_type: str = field(default="tqp", metadata={"help": "tqp | qformer | linear | cross_attention"})
+    projector_output_norm: bool = field(
+        default=False,
+        metadata={"help": "RMS-normalise projected tokens to the LLM's word-embedding scale (not in the paper)."},
+    )
     num_segments: int = 4
     num_queries: int = 32
     base_channels: int = 64

@@ -61,6 +61,8 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
                                   lora_dropout=model_args.lora_dropout)  # fmt: skip
     config.class_names = list(class_names)
+    if model_args.projector_output_norm:
+        config.projector_config.output_norm = True
     templates = {"paper": DEFAULT_INSTRUCTION, "candidates_first": CANDIDATES_FIRST_INSTRUCTION}
     if model_args.instruction not in templates:
         raise ValueError(f"--instruction must be one of {sorted(templates)}, got {model_args.instruction!r}")
