@@ -423,7 +423,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             config.projector_config, self.encoder.tokens_per_frame, config.llm_config.hidden_size
         )
         self.projector_norm = (
-            nn.RMSNorm(config.llm_config.hidden_size, eps=1e-6) if config.projector_config.output_norm else None
+            nn.RMSNorm(config.llm_config.hidden_size, eps=1e-6)
+            if config.projector_config.output_norm
+            else None
         )
         self.llm.requires_grad_(False)
         if config.lora_config:

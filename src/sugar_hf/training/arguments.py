@@ -34,7 +34,9 @@ class ModelArguments:
     projector_type: str = field(default="tqp", metadata={"help": "tqp | qformer | linear | cross_attention"})
     projector_output_norm: bool = field(
         default=False,
-        metadata={"help": "RMS-normalise projected tokens to the LLM's word-embedding scale (not in the paper)."},
+        metadata={
+            "help": "RMS-normalise projected tokens to the LLM's word-embedding scale (not in the paper)."
+        },
     )
     num_segments: int = 4
     num_queries: int = 32
