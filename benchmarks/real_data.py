@@ -125,6 +125,11 @@ def plan(preset: dict) -> list[Run]:
                 [*preset["encoder"], *preset["stage2"], *ablation_args(preset), "--projector_type", projector],
                 f"projector: {projector}", ["utd_mhad/stage1"])
         )  # fmt: skip
+    runs.append(  # not in the paper: TQP with its tokens RMS-normalised to the LLM's word-embedding scale
+        Run("projector_tqp_norm/stage2", "projector", "utd_mhad", "2",
+            [*preset["encoder"], *preset["stage2"], *ablation_args(preset), "--projector_output_norm", "true"],
+            "projector: tqp + output RMS norm at the word-embedding scale (not in the paper)", ["utd_mhad/stage1"])
+    )  # fmt: skip
     runs += main_runs(preset, "nw_ucla")
     for knowledge in ("none", "motion", "visual"):
         stage1 = f"knowledge_{knowledge}/stage1"
