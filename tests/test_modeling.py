@@ -300,6 +300,18 @@ def test_shared_prefix_ranking_equals_naive_scoring(tokenizer):
     assert (fast.argsort(dim=1) == naive.argsort(dim=1)).all()
 
 
+def test_candidates_with_shared_starts_score_like_naive(tokenizer):
+    # The scorer runs a trie: shared starts once. Paths that share 1-2 tokens, one a prefix of another,
+    # a one-token candidate and a repeated candidate must all score exactly as separate full passes.
+    model = _model(tokenizer, seed=5)
+    inputs = model.processor(skeletons=_clips(2), candidates=CLASSES)
+    candidate_ids = [[11, 12, 13], [11, 12, 14], [11, 15], [11, 12], [16], [11, 12, 13], [17, 12, 13]]
+    fast = model.score_candidates(**inputs, candidate_ids=candidate_ids)
+    naive = model.score_candidates_naive(**inputs, candidate_ids=candidate_ids)
+    assert torch.allclose(fast, naive, atol=1e-4)
+    assert torch.equal(fast[:, 0], fast[:, 5])
+
+
 def test_classify_returns_ranked_pairs_for_unseen_names(tokenizer):
     model = _model(tokenizer)
     unseen = ["kick something", "wave hand", "jump up"]

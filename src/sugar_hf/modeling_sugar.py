@@ -676,7 +676,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         The prompt (skeleton tokens + instruction; left-padded) runs once and its KV cache is shared by every
         candidate: all candidates are packed into one block behind the prefix with a tree-shaped attention
         mask (each candidate sees the prefix and its own earlier tokens), so ranking C names costs one prefix
-        pass plus one pass over the candidates' tokens.
+        pass plus one pass over the candidates' distinct token paths (a trie: shared starts run once).
         """
         inputs = {
             "skeleton_values": skeleton_values,
@@ -692,27 +692,37 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         first = torch.tensor([c[0] for c in candidate_ids], device=device)
         totals = first_logprobs[:, first]  # (B, C): log p(first token | prefix)
 
-        # Block of all candidate tokens except each one's last (whose successor is not scored).
-        block_tokens, owner, offset = [], [], []
+        # A trie of all candidate tokens except each one's last (whose successor is not scored): candidates that
+        # share a start ("right hand ...") share its nodes, so each distinct prefix path runs once.
+        node_of: dict[tuple[int, ...], int] = {}
+        node_tokens, node_depth, parents = [], [], []
+        gather_node, gather_target, gather_owner = [], [], []
         for i, cand in enumerate(candidate_ids):
-            for k, token in enumerate(cand[:-1]):
-                block_tokens.append(token)
-                owner.append(i)
-                offset.append(k)
-        if block_tokens:
-            block = torch.tensor(block_tokens, device=device)
-            owner_t = torch.tensor(owner, device=device)
-            offset_t = torch.tensor(offset, device=device)
-            size = block.numel()
+            for k in range(len(cand) - 1):
+                path = tuple(cand[: k + 1])
+                if path not in node_of:
+                    node_of[path] = len(node_tokens)
+                    node_tokens.append(cand[k])
+                    node_depth.append(k)
+                    parents.append(node_of[path[:-1]] if k else -1)
+                gather_node.append(node_of[path])
+                gather_target.append(cand[k + 1])
+                gather_owner.append(i)
+        if node_tokens:
+            size = len(node_tokens)
+            ancestors = torch.eye(size, dtype=torch.bool)  # node n sees itself and every ancestor
+            for n, parent in enumerate(parents):
+                if parent >= 0:
+                    ancestors[n] |= ancestors[parent]
+            block = torch.tensor(node_tokens, device=device)
             dtype = self.llm.get_input_embeddings().weight.dtype
-            visible_block = (owner_t[:, None] == owner_t[None, :]) & (offset_t[None, :] <= offset_t[:, None])
             visible = torch.cat(
                 [prefix_mask.bool()[:, None, :].expand(batch, size, prefix_len),
-                 visible_block[None].expand(batch, size, size)], dim=-1,
+                 ancestors.to(device)[None].expand(batch, size, size)], dim=-1,
             )  # fmt: skip
             mask4d = torch.zeros(batch, 1, size, prefix_len + size, dtype=dtype, device=device)
             mask4d.masked_fill_(~visible[:, None], torch.finfo(dtype).min)
-            position_ids = lengths[:, None] + offset_t[None, :]
+            position_ids = lengths[:, None] + torch.tensor(node_depth, device=device)[None, :]
             logits = self.llm(
                 input_ids=block[None].expand(batch, size),
                 attention_mask=mask4d,
@@ -720,12 +730,13 @@ class SugarForActionRecognition(SugarPreTrainedModel):
                 cache=cache,
                 use_cache=True,
             ).logits.float()
-            # Each block token predicts the next token of its own candidate.
-            targets = torch.tensor([candidate_ids[i][k + 1] for i, k in zip(owner, offset)], device=device)
-            token_logprobs = logits.log_softmax(-1).gather(-1, targets[None, :, None].expand(batch, size, 1))[
-                ..., 0
-            ]
-            totals = totals.index_add(1, owner_t, token_logprobs)
+            # Each (candidate, position) reads the log-prob of its next token at the node of its path so far.
+            nodes, targets = (
+                torch.tensor(gather_node, device=device),
+                torch.tensor(gather_target, device=device),
+            )
+            token_logprobs = logits.log_softmax(-1)[:, nodes, targets]  # (B, candidate positions)
+            totals = totals.index_add(1, torch.tensor(gather_owner, device=device), token_logprobs)
         return totals / torch.tensor(lens, device=device, dtype=totals.dtype)
 
     @torch.no_grad()
