@@ -10,10 +10,12 @@ latest``), so the command can be stopped and restarted at any point. After each 
 ``<workdir>/results.json`` and ``results.md`` (and the marked section of ``--readme``).
 
 Budget (``--preset cpu``, sized for 2 CPU cores): a narrow CTR-GCN (base_channels 16, 32 frames), stage 1 and
-the baseline with the same epochs, one stage-2 epoch (LoRA r=64, alpha=16 on q/v, TQP 2 x 8 = 16 tokens,
-candidates-first instruction so a batch shares its prompt). ``--preset paper`` uses the paper's sizes (GPU).
+the baseline with the same epochs, six stage-2 epochs for the main runs and three for the zero-shot run and the
+ablation arms (LoRA r=64, alpha=16 on q/v, TQP 2 x 8 = 16 tokens, candidates-first instruction so a batch shares
+its prompt, class names as answers). ``--preset paper`` uses the paper's sizes (GPU).
 Groups, run in this order: main_utd_mhad, zero_shot, projector, main_nw_ucla, knowledge. The ablations run
-on UTD-MHAD and reuse the main run for their default arm (tqp; motion+visual).
+on UTD-MHAD; their default arm (tqp; motion+visual) is the main run evaluated after as many epochs as the arms
+train (``--eval_epochs``). ``--runs`` picks single runs by name or pattern.
 """
 
 from __future__ import annotations
