@@ -140,13 +140,14 @@ def _evaluate_to_file(
     args: SugarTrainingArguments,
     names: Sequence[str],
     filename: str,
+    keep_existing: bool = False,
 ) -> dict:
-    """Evaluate on the eval split and write ``filename`` in the output folder (once: a resumed run that
-    already wrote it keeps it)."""
+    """Evaluate on the eval split and write ``filename`` in the output folder; with ``keep_existing`` a
+    resumed run that already wrote the file reads it instead of evaluating again."""
     from ..data.torch_dataset import SkeletonTorchDataset
 
     path = os.path.join(args.output_dir, filename)
-    if filename != "eval_metrics.json" and os.path.exists(path):
+    if keep_existing and os.path.exists(path):
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     eval_view = SkeletonTorchDataset(eval_ds, train=False, **view_kwargs)
@@ -277,7 +278,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
             if (global_step % steps_per_epoch == 0 and finished_epoch in args.eval_epochs
                     and global_step < total_steps and eval_ds is not None and len(eval_ds)):  # fmt: skip
                 _evaluate_to_file(task, accelerator.unwrap_model(model), eval_ds, view_kwargs, accelerator, args,
-                                  names, f"epoch{finished_epoch}_eval_metrics.json")  # fmt: skip
+                                  names, f"epoch{finished_epoch}_eval_metrics.json", keep_existing=True)  # fmt: skip
             if args.save_steps and global_step % args.save_steps == 0:
                 _save_checkpoint(accelerator, args, global_step, epoch)
             if args.stop_after_steps and global_step >= args.stop_after_steps and global_step < total_steps:
