@@ -276,16 +276,9 @@ def summarise(runs: list[Run], workdir: Path, preset_name: str) -> dict:
         if not is_done(folder, run):
             continue
         metrics_file = folder / ("zero_shot_metrics.json" if run.zero_shot else "eval_metrics.json")
-        metrics = json.loads(metrics_file.read_text())
         wall = json.loads((folder / "benchmark_wall.json").read_text())["seconds"]
-        rows.append({
-            "run": run.name, "group": run.group, "corpus": run.corpus, "split": CORPORA[run.corpus][2],
-            "stage": run.stage, "what": run.label, "top1": metrics["top1"], "top5": metrics.get("top5"),
-            "mean_class_accuracy": metrics.get("mean_class_accuracy"), "wall_seconds": round(wall, 1),
-            "num_candidates": metrics.get("num_candidates", len(metrics.get("class_names", [])) or None),
-            "linear_probe_top1": _read_probe(folder),
-            "finished": dt.datetime.fromtimestamp(metrics_file.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds"),
-        })  # fmt: skip
+        rows.append(result_row(run.name, run.group, run.corpus, run.stage, run.label, metrics_file,
+                               round(wall, 1), _read_probe(folder)))  # fmt: skip
     return {
         "date": dt.datetime.now(dt.timezone.utc).date().isoformat(),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip()
@@ -304,16 +297,25 @@ def default_arm_row(group: str, workdir: Path, preset: dict) -> list[dict]:
     metrics_file = main / (f"epoch{epochs}_eval_metrics.json" if epochs else "eval_metrics.json")
     if not metrics_file.exists():
         return []
-    metrics = json.loads(metrics_file.read_text())
     budget = f" ({ABLATION_CORPUS}/stage2 after epoch {epochs})" if epochs else f" ({ABLATION_CORPUS}/stage2)"
-    return [{
-        "run": f"{ABLATION_CORPUS}/stage2" + (f"@epoch{epochs}" if epochs else ""), "group": group,
-        "corpus": ABLATION_CORPUS, "split": CORPORA[ABLATION_CORPUS][2], "stage": "2",
-        "what": DEFAULT_ARMS[group] + budget, "top1": metrics["top1"], "top5": metrics.get("top5"),
-        "mean_class_accuracy": metrics.get("mean_class_accuracy"), "wall_seconds": None,
-        "num_candidates": len(metrics.get("class_names", [])) or None, "linear_probe_top1": None,
+    name = f"{ABLATION_CORPUS}/stage2" + (f"@epoch{epochs}" if epochs else "")
+    return [
+        result_row(name, group, ABLATION_CORPUS, "2", DEFAULT_ARMS[group] + budget, metrics_file, None, None)
+    ]
+
+
+def result_row(name: str, group: str, corpus: str, stage: str, what: str, metrics_file: Path,
+               wall_seconds: float | None, probe: float | None) -> dict:  # fmt: skip
+    """One results.json row from a run's metrics file."""
+    metrics = json.loads(metrics_file.read_text())
+    return {
+        "run": name, "group": group, "corpus": corpus, "split": CORPORA[corpus][2], "stage": stage, "what": what,
+        "top1": metrics["top1"], "top5": metrics.get("top5"), "mean_class_accuracy": metrics.get("mean_class_accuracy"),
+        "wall_seconds": wall_seconds,
+        "num_candidates": metrics.get("num_candidates", len(metrics.get("class_names", [])) or None),
+        "linear_probe_top1": probe,
         "finished": dt.datetime.fromtimestamp(metrics_file.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds"),
-    }]  # fmt: skip
+    }  # fmt: skip
 
 
 def _read_probe(folder: Path) -> float | None:
