@@ -34,6 +34,8 @@ paper's wording."""
 
 PROJECTOR_TYPES = ("tqp", "qformer", "linear", "cross_attention")
 TOKEN_LAYOUTS = ("frame", "frame_joint")
+SKELETON_STREAMS = ("joint", "bone", "motion", "bone_motion")
+"""Input modalities of CTR-GCN: joint positions, bones (joint minus parent), and their frame differences."""
 
 
 def _as_config(value: Any, default: PretrainedConfig | None = None) -> PretrainedConfig | None:
@@ -69,6 +71,19 @@ class SugarEncoderConfig(PretrainedConfig):
             output frame and joint, the full spatio-temporal map the paper keeps.
         adaptive: Learn the shared topology A (CTR-GCN's ``adaptive=True``).
         drop_out: Dropout before the pooled output.
+        stream: The input modality the encoder was trained on, applied by every preprocessing path (the
+            dataset view, the processor): ``"joint"`` (positions), ``"bone"`` (each joint minus its parent),
+            ``"motion"`` (frame differences of the joints) or ``"bone_motion"`` (frame differences of bones).
+        center: Translate each clip so the layout's centre joint of the first body, first valid frame, is the
+            origin (CTR-GCN's NTU preprocessing).
+        test_crop_ratio: At evaluation and inference, the centred fraction of the valid frames kept before
+            resizing to ``num_frames`` (CTR-GCN's 0.95; 1.0 keeps every frame); ``0 < ratio <= 1``.
+        align_view: Rotate each clip to a canonical view (first-frame spine onto +z, shoulders onto +x) after
+            centring.
+
+    The last four are preprocessing, not architecture: they are saved with the checkpoint so that
+    :class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` feeds inference exactly what training saw. Configs
+    saved before they existed load with these defaults (joints, centred, 0.95 crop, no view alignment).
     """
 
     model_type = "sugar_encoder"
@@ -86,8 +101,16 @@ class SugarEncoderConfig(PretrainedConfig):
         token_layout: str = "frame_joint",
         adaptive: bool = True,
         drop_out: float = 0.0,
+        stream: str = "joint",
+        center: bool = True,
+        test_crop_ratio: float = 0.95,
+        align_view: bool = False,
         **kwargs: Any,
     ) -> None:
+        if stream not in SKELETON_STREAMS:
+            raise ValueError(f"stream must be one of {SKELETON_STREAMS}, got {stream!r}")
+        if not 0 < test_crop_ratio <= 1:
+            raise ValueError(f"test_crop_ratio must be in (0, 1], got {test_crop_ratio!r}")
         if token_layout not in TOKEN_LAYOUTS:
             raise ValueError(f"token_layout must be one of {TOKEN_LAYOUTS}, got {token_layout!r}")
         if len(channel_multipliers) != len(temporal_strides):
@@ -103,6 +126,10 @@ class SugarEncoderConfig(PretrainedConfig):
         self.token_layout = token_layout
         self.adaptive = adaptive
         self.drop_out = drop_out
+        self.stream = stream
+        self.center = bool(center)
+        self.test_crop_ratio = float(test_crop_ratio)
+        self.align_view = bool(align_view)
         super().__init__(**kwargs)
 
     @property

@@ -8,18 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..skeleton.layouts import SkeletonLayout, get_layout
-from ..skeleton.transforms import (
-    align_view,
-    bone_stream,
-    center_on_joint,
-    motion_stream,
-    pad_or_trim_persons,
-    random_rotation,
-    valid_crop_resize,
-)
+from ..skeleton.pipeline import STREAMS, SkeletonPipeline
 from .builders import row_to_skeleton
 
-STREAMS = ("joint", "bone", "motion", "bone_motion")
+__all__ = ["STREAMS", "SkeletonTorchDataset"]
 
 
 def _layout_of(dataset) -> str | None:
@@ -32,14 +24,18 @@ def _layout_of(dataset) -> str | None:
 class SkeletonTorchDataset:
     """Rows of a converted ``datasets.Dataset`` as fixed-size arrays, with train-time augmentation.
 
-    Per item: rebuild ``(M, T, V, C)`` -> centre on the layout's centre joint in the first frame -> optional
-    view alignment -> valid crop-resize to ``num_frames`` (random ratio in ``train_ratio`` for training, the
-    centred ``test_ratio`` crop otherwise) -> random rotation (training, ``rotate`` radians, 3-D data only)
-    -> the requested stream -> pad/trim to ``num_persons``.
+    Per item: rebuild ``(M, T, V, C)`` and run the :class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline`:
+    centre on the layout's centre joint in the first frame -> optional view alignment -> valid crop-resize
+    to ``num_frames`` (random ratio in ``train_ratio`` for training, the centred ``test_ratio`` crop
+    otherwise) -> random rotation (training, ``rotate`` radians) -> the requested stream -> pad/trim to
+    ``num_persons``. The processor runs the same pipeline (``train=False``), so an evaluation item is
+    bit-identical to what ``SugarProcessor`` makes of the same raw row. Build the view of a checkpoint with
+    :meth:`from_encoder_config`, which takes the stream, crop, centring and alignment it was trained with.
 
     ``__getitem__`` returns ``{"skeleton": float32 (num_persons, num_frames, V, C), "label": int, "name": str}``.
     It is a ``torch.utils.data.Dataset`` by protocol (``__len__`` / ``__getitem__``), usable with
-    ``DataLoader`` and :class:`~sugar_hf.data.collator.SkeletonCollator`.
+    ``DataLoader`` and :class:`~sugar_hf.data.collator.SkeletonCollator`. ``rng`` (settable, as
+    :class:`~sugar_hf.training.data.SeededView` does) drives the training augmentation.
     """
 
     def __init__(
@@ -57,44 +53,71 @@ class SkeletonTorchDataset:
         align: bool = False,
         stream: str = "joint",
         seed: int | None = None,
+        in_channels: int | None = None,
+        pipeline: SkeletonPipeline | None = None,
     ) -> None:
-        if stream not in STREAMS:
-            raise ValueError(f"stream must be one of {STREAMS}, got {stream!r}")
-        name = layout if layout is not None else _layout_of(dataset)
-        if name is None:
-            raise ValueError("the dataset does not record its layout: pass layout=...")
         self.dataset = dataset.with_format("numpy") if hasattr(dataset, "with_format") else dataset
-        self.layout = get_layout(name)
+        if pipeline is None:
+            if stream not in STREAMS:
+                raise ValueError(f"stream must be one of {STREAMS}, got {stream!r}")
+            name = layout if layout is not None else _layout_of(dataset)
+            if name is None:
+                raise ValueError("the dataset does not record its layout: pass layout=...")
+            pipeline = SkeletonPipeline(
+                layout=get_layout(name), num_frames=num_frames, num_persons=num_persons, in_channels=in_channels,
+                stream=stream, center=center, align_view=align, test_crop_ratio=test_ratio,
+                train_ratio=train_ratio, rotate=rotate,
+            )  # fmt: skip
+        self.pipeline = pipeline
         self.train = train
-        self.num_frames = num_frames
-        self.num_persons = num_persons
-        self.train_ratio = train_ratio
-        self.test_ratio = test_ratio
-        self.rotate = rotate
-        self.center = center
-        self.align = align
-        self.stream = stream
         self.rng = np.random.default_rng(seed)
+
+    @classmethod
+    def from_encoder_config(
+        cls,
+        dataset,
+        encoder_config,
+        *,
+        train: bool = False,
+        rotate: float = 0.3,
+        seed: int | None = None,
+        **overrides,
+    ) -> SkeletonTorchDataset:
+        """The view of ``dataset`` that a checkpoint with this encoder config (or :class:`SugarConfig`) sees:
+        its layout, sizes, ``in_channels``, stream, centring, test crop and view alignment. ``overrides``
+        replace pipeline fields (e.g. ``train_ratio``). Raises when the dataset records a preset layout other
+        than the encoder's."""
+        pipeline = SkeletonPipeline.from_encoder_config(encoder_config, rotate=rotate, **overrides)
+        recorded = _layout_of(dataset)
+        if isinstance(recorded, str):
+            try:
+                data_layout = get_layout(recorded)
+            except ValueError:  # "custom" or a name this version does not know: the joint check still applies
+                data_layout = None
+            if data_layout is not None and data_layout.name != pipeline.layout.name:
+                raise ValueError(
+                    f"the dataset's layout is {recorded!r} but the encoder's is {pipeline.layout.name!r}: "
+                    "the model was built for other joints"
+                )
+        return cls(dataset, train=train, seed=seed, pipeline=pipeline)
+
+    # Read-only views of the pipeline's fields, as the constructor names them.
+    layout = property(lambda self: self.pipeline.layout)
+    num_frames = property(lambda self: self.pipeline.num_frames)
+    num_persons = property(lambda self: self.pipeline.num_persons)
+    train_ratio = property(lambda self: self.pipeline.train_ratio)
+    test_ratio = property(lambda self: self.pipeline.test_crop_ratio)
+    rotate = property(lambda self: self.pipeline.rotate)
+    center = property(lambda self: self.pipeline.center)
+    align = property(lambda self: self.pipeline.align_view)
+    stream = property(lambda self: self.pipeline.stream)
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def transform(self, skeleton: np.ndarray) -> np.ndarray:
         """Apply the configured pipeline to one ``(M, T, V, C)`` array."""
-        x = skeleton
-        if self.center:
-            x = center_on_joint(x, self.layout)
-        if self.align:
-            x = align_view(x, self.layout)
-        ratio = self.train_ratio if self.train else self.test_ratio
-        x = valid_crop_resize(x, self.num_frames, ratio, rng=self.rng, min_length=self.num_frames)
-        if self.train and self.rotate > 0:
-            x = random_rotation(x, self.rotate, rng=self.rng)
-        if self.stream in ("bone", "bone_motion"):
-            x = bone_stream(x, self.layout)
-        if self.stream in ("motion", "bone_motion"):
-            x = motion_stream(x)
-        return pad_or_trim_persons(x, self.num_persons)
+        return self.pipeline(skeleton, train=self.train, rng=self.rng)
 
     def __getitem__(self, index: int) -> dict:
         row = self.dataset[int(index)]
