@@ -1,9 +1,13 @@
 """SugarProcessor: raw skeleton arrays + instruction + tokenizer -> model inputs, and answers back to names.
 
-Skeletons are centred on the layout's centre joint, optionally view-aligned, padded/trimmed to the model's
-person count and resampled to its frame count. The instruction's ``<action>`` placeholder becomes
-``num_action_tokens`` positions with the (negative) ``action_token_id`` that the model fills with skeleton
-tokens; answers, when given, are appended and are the only tokens with labels.
+Skeletons go through the :class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` the model was trained with
+(evaluation mode): centred on the layout's centre joint, optionally view-aligned, the centred
+``test_crop_ratio`` crop resized to the model's frame count, the model's stream (joint / bone / motion /
+bone_motion), padded/trimmed to its person count: exactly what the evaluation dataset view produces.
+
+The instruction's ``<action>`` placeholder becomes ``num_action_tokens`` positions with the (negative)
+``action_token_id`` that the model fills with skeleton tokens; answers, when given, are appended and are the
+only tokens with labels.
 """
 
 from __future__ import annotations
@@ -16,14 +20,7 @@ import torch
 from transformers import ProcessorMixin
 
 from .configuration_sugar import ACTION_PLACEHOLDER, DEFAULT_INSTRUCTION, SugarConfig
-from .skeleton.transforms import (
-    align_view,
-    as_persons_first,
-    center_on_joint,
-    pad_or_trim_persons,
-    resample_frames,
-)
-from .skeleton_layouts import get_layout
+from .skeleton.pipeline import SkeletonPipeline
 
 IGNORE_INDEX = -100
 
@@ -45,8 +42,16 @@ class SugarProcessor(ProcessorMixin):
         action_token_id: Negative id marking those positions.
         instruction_template: Prompt with ``<action>`` and ``{candidates}``.
         use_chat_template: Wrap the instruction in the tokenizer's chat template when it has one.
-        align_view: Rotate each clip to a canonical view (spine up, shoulders along x) before resampling.
+        align_view: Rotate each clip to a canonical view (spine up, shoulders along x) after centring.
         class_names: Default candidates when none are passed.
+        stream: The encoder's input stream: ``"joint"``, ``"bone"``, ``"motion"`` or ``"bone_motion"``.
+        center: Centre each clip on the layout's centre joint (first body, first valid frame).
+        test_crop_ratio: Centred fraction of the valid frames kept before resizing to ``num_frames``.
+
+    The preprocessing fields (``layout``, sizes, ``stream``, ``center``, ``test_crop_ratio``, ``align_view``)
+    are saved in ``processor_config.json``; :meth:`from_config` takes them from the model's encoder config.
+    Processor folders saved before ``stream`` / ``center`` / ``test_crop_ratio`` existed load with the
+    defaults (joints, centred, 0.95).
     """
 
     tokenizer_class = "AutoTokenizer"
@@ -65,6 +70,9 @@ class SugarProcessor(ProcessorMixin):
         align_view: bool = False,
         class_names: Sequence[str] | None = None,
         chat_template: str | None = None,
+        stream: str = "joint",
+        center: bool = True,
+        test_crop_ratio: float = 0.95,
         **kwargs: Any,
     ) -> None:
         self.layout = dict(layout) if isinstance(layout, Mapping) else layout
@@ -77,13 +85,19 @@ class SugarProcessor(ProcessorMixin):
         self.use_chat_template = use_chat_template
         self.align_view = align_view
         self.class_names = list(class_names or [])
+        self.stream = stream
+        self.center = center
+        self.test_crop_ratio = test_crop_ratio
+        _ = self.pipeline  # validate the preprocessing fields now, not at the first clip
         super().__init__(tokenizer, chat_template=chat_template)
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
     @classmethod
-    def from_config(cls, tokenizer, config: SugarConfig, align_view: bool = False) -> SugarProcessor:
-        """A processor matching a model config (layout, sizes, prompt, classes)."""
+    def from_config(cls, tokenizer, config: SugarConfig, align_view: bool | None = None) -> SugarProcessor:
+        """A processor matching a model config: layout, sizes and preprocessing (stream, centring, test crop,
+        view alignment) from ``config.encoder_config``; prompt and classes from ``config``. ``align_view``
+        overrides the encoder config's when given."""
         enc = config.encoder_config
         return cls(
             tokenizer,
@@ -95,34 +109,33 @@ class SugarProcessor(ProcessorMixin):
             action_token_id=config.action_token_id,
             instruction_template=config.instruction_template,
             use_chat_template=config.use_chat_template,
-            align_view=align_view,
+            align_view=getattr(enc, "align_view", False) if align_view is None else align_view,
             class_names=config.class_names,
+            stream=getattr(enc, "stream", "joint"),
+            center=getattr(enc, "center", True),
+            test_crop_ratio=getattr(enc, "test_crop_ratio", 0.95),
         )
 
     # -- skeletons ----------------------------------------------------------------------------------------
+    @property
+    def pipeline(self) -> SkeletonPipeline:
+        """The evaluation-mode pipeline of the current settings (the dataset view runs the same one)."""
+        return SkeletonPipeline(
+            layout=self.layout, num_frames=self.num_frames, num_persons=self.num_persons,
+            in_channels=self.in_channels, stream=self.stream, center=self.center, align_view=self.align_view,
+            test_crop_ratio=self.test_crop_ratio,
+        )  # fmt: skip
+
     def prepare_skeleton(self, skeleton: np.ndarray | torch.Tensor) -> np.ndarray:
-        """One clip ``(frames, joints, channels)`` or ``(persons, frames, joints, channels)`` -> ``(M, T, V, C)``."""
+        """One raw clip ``(frames, joints, channels)`` or ``(persons, frames, joints, channels)`` ->
+        float32 ``(M, T, V, C)`` through :attr:`pipeline` (evaluation mode: no randomness)."""
         if isinstance(skeleton, torch.Tensor):
             skeleton = skeleton.detach().cpu().numpy()
-        layout = get_layout(self.layout)
-        x = as_persons_first(skeleton)
-        if x.shape[2] != layout.num_joints:
-            raise ValueError(
-                f"skeleton has {x.shape[2]} joints, layout {layout.name!r} has {layout.num_joints}"
-            )
-        if x.shape[3] < self.in_channels:
-            raise ValueError(
-                f"skeleton has {x.shape[3]} channels per joint, the model needs {self.in_channels}"
-            )
-        x = x[..., : self.in_channels]
-        x = center_on_joint(x, layout)
-        if self.align_view:
-            x = align_view(x, layout)
-        x = pad_or_trim_persons(x, self.num_persons)
-        return resample_frames(x, self.num_frames)
+        return self.pipeline(skeleton, train=False)
 
     def prepare_skeletons(self, skeletons: torch.Tensor | Sequence) -> torch.Tensor:
-        """A batch tensor ``(batch, M, T, V, C)``; a 5-D tensor is taken as already prepared."""
+        """A batch tensor ``(batch, M, T, V, C)``; a 5-D tensor is taken as already prepared (e.g. a batch of
+        dataset-view items, which ran the same pipeline) and passed through unchanged."""
         if isinstance(skeletons, torch.Tensor) and skeletons.dim() == 5:
             return skeletons.float()
         if isinstance(skeletons, (np.ndarray, torch.Tensor)) and skeletons.ndim in (3, 4):

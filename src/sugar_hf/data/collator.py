@@ -10,9 +10,14 @@ from ..skeleton.transforms import pad_or_trim_persons, resample_frames
 from .builders import row_to_skeleton
 
 
+def _is_raw_row(item: dict) -> bool:
+    """A converted dataset row (persons stacked along time) rather than a prepared torch-view item."""
+    return "num_persons" in item and "num_frames" in item
+
+
 def _skeleton_of(item: dict) -> np.ndarray:
     """``(M, T, V, C)`` from a torch-view item (``skeleton`` already 4-D) or a raw dataset row."""
-    if "num_persons" in item and "num_frames" in item:
+    if _is_raw_row(item):
         return row_to_skeleton(item)
     return np.asarray(item["skeleton"], dtype=np.float32)
 
@@ -22,7 +27,9 @@ class SkeletonCollator:
 
     Each skeleton is padded/trimmed to ``num_persons`` bodies and linearly resampled to ``num_frames`` when
     its length differs (items from :class:`~sugar_hf.data.torch_dataset.SkeletonTorchDataset` already fit).
-    Accepts view items (``skeleton``, ``label``) and raw converted rows alike.
+    Accepts view items (``skeleton``, ``label``) and raw converted rows alike. Raw rows are only padded and
+    resampled here (no centring, crop or stream): for model inputs, build the items with
+    :meth:`SkeletonTorchDataset.from_encoder_config <sugar_hf.data.torch_dataset.SkeletonTorchDataset.from_encoder_config>`.
     """
 
     def __init__(self, num_persons: int = 2, num_frames: int = 64) -> None:
@@ -46,8 +53,12 @@ class SkeletonCollator:
 class SugarCollator:
     """Turn items into SUGAR model inputs through the processor.
 
-    Calls ``processor(skeletons=[(M, T, V, C) arrays], candidates=candidates, answers=[...], return_tensors="pt")``
-    where each answer is the class name followed by a short description, formatted by
+    Calls ``processor(skeletons=..., candidates=candidates, answers=[...], return_tensors="pt")``. Items of a
+    :class:`~sugar_hf.data.torch_dataset.SkeletonTorchDataset` have already been through the preprocessing
+    pipeline: they are passed as one prepared ``(B, M, T, V, C)`` tensor, which the processor leaves as it is,
+    so the model sees exactly the view's arrays (no second centring, no stream applied twice). Raw dataset
+    rows (with ``num_persons`` / ``num_frames``) are passed as ``(M, T, V, C)`` arrays, which the processor
+    prepares with its own pipeline. Each answer is the class name followed by a short description, formatted by
     ``sugar_hf.processing_sugar.format_answer`` (``"<name>."`` or ``"<name>. <description>"``; just the name
     when ``describe`` is ``None`` or returns nothing).
 
@@ -83,10 +94,33 @@ class SugarCollator:
         name = self.class_names[label]
         return format_answer(name, self.describe(name) if self.describe else None)
 
+    def skeletons(self, items: Sequence[dict]):
+        """A prepared ``(B, M, T, V, C)`` tensor for view items, a list of raw ``(M, T, V, C)`` arrays for rows."""
+        import torch
+
+        raw = [_is_raw_row(item) for item in items]
+        if all(raw):
+            return [row_to_skeleton(item) for item in items]
+        if any(raw):
+            raise ValueError("a batch mixes raw dataset rows and prepared view items: use one kind")
+        prepared = torch.from_numpy(
+            np.stack([np.asarray(item["skeleton"], dtype=np.float32) for item in items])
+        )
+        names = ("num_persons", "num_frames", "in_channels")
+        expected = tuple(getattr(self.processor, name, None) for name in names)
+        got = (prepared.shape[1], prepared.shape[2], prepared.shape[4])
+        if None not in expected and got != expected:
+            raise ValueError(
+                f"view items have {got[0]} persons x {got[1]} frames x {got[2]} channels, the processor expects "
+                f"{expected[0]} x {expected[1]} x {expected[2]}: build the view with "
+                "SkeletonTorchDataset.from_encoder_config(dataset, model.config.encoder_config)"
+            )
+        return prepared
+
     def __call__(self, items: Sequence[dict]) -> dict:
         labels = [int(item["label"]) for item in items]
         batch = self.processor(
-            skeletons=[_skeleton_of(item) for item in items],
+            skeletons=self.skeletons(items),
             candidates=self.candidates,
             answers=[self.answer(label) for label in labels] if self.with_answers else None,
             return_tensors="pt",
