@@ -224,14 +224,14 @@ def linear_probe(stage1_folder: Path, dataset: Path, classes: list[int] | None =
     from sugar_hf.training.data import keep_labels, load_splits
 
     model = SugarSkeletonTextModel.from_pretrained(str(stage1_folder)).eval()
-    train, test, names, layout = load_splits(str(dataset), "train", "test")
+    train, test, names, _ = load_splits(str(dataset), "train", "test")
     if classes is not None:
         train, test = keep_labels(train, classes), keep_labels(test, classes)
     enc = model.config.encoder_config
 
     def features(split):
-        view = SkeletonTorchDataset(split, layout=layout, train=False, num_frames=enc.num_frames,
-                                    num_persons=enc.num_persons)  # fmt: skip
+        # The checkpoint's own preprocessing (stream, test crop, centring, view alignment, in_channels).
+        view = SkeletonTorchDataset.from_encoder_config(split, enc, train=False)
         xs, ys = [], []
         for start in range(0, len(view), 64):
             items = [view[i] for i in range(start, min(start + 64, len(view)))]

@@ -61,6 +61,15 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
                                   lora_dropout=model_args.lora_dropout)  # fmt: skip
     config.class_names = list(class_names)
+    # The stream is preprocessing the checkpoint must remember: the processor and every view read it back.
+    config.encoder_config.stream = data_args.stream
+    init_config = os.path.join(model_args.init_from, "config.json") if model_args.init_from else ""
+    if init_config and os.path.exists(init_config):
+        with open(init_config, encoding="utf-8") as handle:
+            trained = (json.load(handle).get("encoder_config") or {}).get("stream", "joint")
+        if trained != data_args.stream:
+            logger.warning("--init_from %s was trained on the %s stream; this run feeds it %s (--stream)",
+                           model_args.init_from, trained, data_args.stream)  # fmt: skip
     if model_args.projector_output_norm:
         config.projector_config.output_norm = True
     templates = {"paper": DEFAULT_INSTRUCTION, "candidates_first": CANDIDATES_FIRST_INSTRUCTION}
@@ -86,7 +95,8 @@ class BaselineTask:
                 encoder = load_sugar_config(model_args, data_args, class_names, layout).encoder_config
             else:
                 encoder = SugarEncoderConfig(layout=layout or "ntu25", num_persons=data_args.num_persons,
-                                             num_frames=data_args.num_frames, base_channels=model_args.base_channels)  # fmt: skip
+                                             num_frames=data_args.num_frames, base_channels=model_args.base_channels,
+                                             stream=data_args.stream)  # fmt: skip
             self.model = SugarForSkeletonClassification(
                 SugarBaselineConfig(encoder_config=encoder, class_names=class_names)
             )
