@@ -196,7 +196,18 @@ class SugarProcessor(ProcessorMixin):
         if skeletons is None:
             raise ValueError("skeletons are required")
         skeleton_values = self.prepare_skeletons(skeletons)
-        batch = skeleton_values.shape[0]
+        text = self.text_inputs(skeleton_values.shape[0], candidates, answers, padding_side)
+        return {"skeleton_values": skeleton_values, **text}
+
+    def text_inputs(
+        self,
+        batch: int,
+        candidates: Sequence[str] | Sequence[Sequence[str]] | None = None,
+        answers: Sequence[str] | None = None,
+        padding_side: str | None = None,
+    ) -> dict[str, torch.Tensor]:
+        """The text side of :meth:`__call__` for ``batch`` clips: ``input_ids``, ``attention_mask`` (and
+        ``labels`` with ``answers``); for inputs whose skeleton side is precomputed (an encoder-token cache)."""
         candidates = candidates if candidates is not None else self.class_names
         if not candidates:
             raise ValueError("no candidates: pass candidates=[...] or set class_names")
@@ -237,7 +248,7 @@ class SugarProcessor(ProcessorMixin):
             attention_mask[i, span] = 1
             if label_rows[i] is not None:
                 labels[i, span] = torch.tensor(label_rows[i])
-        out = {"skeleton_values": skeleton_values, "input_ids": input_ids, "attention_mask": attention_mask}
+        out = {"input_ids": input_ids, "attention_mask": attention_mask}
         if answers is not None:
             out["labels"] = labels
         return out
