@@ -197,7 +197,7 @@ class SugarPreTrainedModel(PreTrainedModel):
             nn.init.zeros_(module.bias)
         elif isinstance(module, nn.MultiheadAttention):
             module._reset_parameters()
-        for name in ("query_tokens",):
+        for name in ("query_tokens", "frame_embeddings", "joint_embeddings"):
             param = getattr(module, name, None)
             if isinstance(param, nn.Parameter):
                 nn.init.normal_(param, std=0.02)  # BLIP-2's query init
@@ -428,12 +428,14 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             else None
         )
         self.llm.requires_grad_(False)
-        if config.lora_config:
-            inject_adapter_in_model(LoraConfig(**config.lora_config), self.llm)  # LoRA weights stay trainable
         if config.freeze_encoder:
             self.encoder.requires_grad_(False)
         self.processor = None  # set by from_pretrained when the folder has one, or by the user
         self.post_init()
+        # After post_init: `_init_weights` must not redraw LoRA's own init (A random, B zero, so the tuned LLM
+        # starts as the pretrained one); the frozen base is loaded over its random init by load_frozen_pretrained.
+        if config.lora_config:
+            inject_adapter_in_model(LoraConfig(**config.lora_config), self.llm)  # LoRA weights stay trainable
 
     # -- training-mode bookkeeping ---------------------------------------------------------------------
     def train(self, mode: bool = True):
@@ -503,11 +505,25 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         self.encoder.load_state_dict(stage1.encoder.state_dict())
 
     # -- embedding ----------------------------------------------------------------------------------------
-    def get_skeleton_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:
-        """Projector output ``(batch, num_action_tokens, llm_hidden)`` in the LLM's dtype."""
+    def get_encoder_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:
+        """The encoder's token sequence ``(batch, tokens, encoder_hidden)`` (no gradient when frozen)."""
         with torch.set_grad_enabled(torch.is_grad_enabled() and not self.config.freeze_encoder):
             encoder_dtype = next(self.encoder.parameters()).dtype
-            tokens = self.encoder(skeleton_values.to(encoder_dtype)).last_hidden_state
+            return self.encoder(skeleton_values.to(encoder_dtype)).last_hidden_state
+
+    def get_skeleton_tokens(
+        self, skeleton_values: torch.Tensor | None = None, encoder_tokens: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Projector output ``(batch, num_action_tokens, llm_hidden)`` in the LLM's dtype.
+
+        ``encoder_tokens`` (``(batch, tokens, encoder_hidden)``, e.g. from an encoder-token cache) replaces
+        running the encoder on ``skeleton_values``.
+        """
+        if encoder_tokens is None:
+            if skeleton_values is None:
+                raise ValueError("pass skeleton_values or precomputed encoder_tokens")
+            encoder_tokens = self.get_encoder_tokens(skeleton_values)
+        tokens = encoder_tokens
         projector_dtype = next(self.projector.parameters()).dtype
         tokens = self.projector(tokens.to(projector_dtype))
         if self.projector_norm is not None:
@@ -515,10 +531,13 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         return tokens.to(self.llm.get_input_embeddings().weight.dtype)
 
     def embed_inputs(
-        self, skeleton_values: torch.Tensor, input_ids: torch.Tensor
+        self,
+        skeleton_values: torch.Tensor | None,
+        input_ids: torch.Tensor,
+        encoder_tokens: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """LLM input embeddings with the skeleton tokens spliced in at the ``action_token_id`` positions."""
-        skeleton_tokens = self.get_skeleton_tokens(skeleton_values)
+        skeleton_tokens = self.get_skeleton_tokens(skeleton_values, encoder_tokens)
         placeholder = input_ids == self.config.action_token_id
         counts = placeholder.sum(1)
         expected = skeleton_tokens.shape[1]
@@ -533,18 +552,21 @@ class SugarForActionRecognition(SugarPreTrainedModel):
 
     def forward(
         self,
-        skeleton_values: torch.Tensor,
-        input_ids: torch.Tensor,
+        skeleton_values: torch.Tensor | None = None,
+        input_ids: torch.Tensor | None = None,
         attention_mask: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         position_ids: torch.Tensor | None = None,
         use_cache: bool = False,
         share_prefix: bool = True,
+        encoder_tokens: torch.Tensor | None = None,
         **kwargs: Any,
     ) -> SugarCausalLMOutput:
         """
         Args:
             skeleton_values (`torch.FloatTensor` of shape `(batch, persons, frames, joints, channels)`).
+            encoder_tokens (`torch.FloatTensor` of shape `(batch, tokens, encoder_hidden)`, optional): the frozen
+                encoder's output computed beforehand (an encoder-token cache); replaces `skeleton_values`.
             input_ids (`torch.LongTensor` of shape `(batch, sequence)`): prompt (+ answer) with
                 `num_action_tokens` positions equal to `config.action_token_id`.
             attention_mask (`torch.LongTensor` of shape `(batch, sequence)`).
@@ -556,7 +578,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             logits_to_keep (`int`, via kwargs): compute logits for the last N positions only (0: all). The loss
                 is then taken over those positions, so keep every answer token and the one before it.
         """
-        embeds, skeleton_tokens = self.embed_inputs(skeleton_values, input_ids)
+        if input_ids is None:
+            raise ValueError("input_ids are required (build them with SugarProcessor)")
+        embeds, skeleton_tokens = self.embed_inputs(skeleton_values, input_ids, encoder_tokens)
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         if position_ids is None:
@@ -659,7 +683,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         mask = inputs["attention_mask"]
         out = self.forward(
             skeleton_values=inputs["skeleton_values"], input_ids=inputs["input_ids"], attention_mask=mask,
-            use_cache=True, logits_to_keep=1,
+            use_cache=True, logits_to_keep=1, encoder_tokens=inputs.get("encoder_tokens"),
         )  # fmt: skip
         return out.cache, out.logits[:, -1].float().log_softmax(-1), mask.long().sum(-1), mask
 
@@ -670,8 +694,11 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
         candidate_ids: Sequence[Sequence[int]],
+        encoder_tokens: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Length-normalised log-likelihood ``(batch, num_candidates)`` of each candidate answer.
+
+        ``encoder_tokens`` (precomputed encoder output, e.g. an encoder-token cache) replaces ``skeleton_values``.
 
         The prompt (skeleton tokens + instruction; left-padded) runs once and its KV cache is shared by every
         candidate: all candidates are packed into one block behind the prefix with a tree-shaped attention
@@ -682,6 +709,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             "skeleton_values": skeleton_values,
             "input_ids": input_ids,
             "attention_mask": attention_mask,
+            "encoder_tokens": encoder_tokens,
         }
         cache, first_logprobs, lengths, prefix_mask = self._prefix(inputs)
         device = input_ids.device
