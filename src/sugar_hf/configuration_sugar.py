@@ -178,6 +178,12 @@ class SugarProjectorConfig(PretrainedConfig):
         output_norm: RMS-normalise the projected tokens, with a learnable gain that starts at the LLM's
             word-embedding scale (not in the paper, off by default). Without it the projector's tokens drift
             far above the scale of word embeddings (measured 12x on UTD-MHAD).
+        input_norm: Layer-normalise the encoder tokens before the projector reads them, as BLIP-2 normalises
+            its vision features before the Q-Former (not stated in the paper; off here, on in the recipe).
+            CTR-GCN tokens are post-ReLU (about half exact zeros) and unnormalised.
+        input_positions: Add learnable temporal (per output frame) and joint (per token of a frame)
+            embeddings to the encoder tokens, so the projector knows where and when each token is (not in
+            the paper; off here, on in the recipe). ``max_frames`` bounds the temporal table.
     """
 
     model_type = "sugar_projector"
@@ -191,6 +197,9 @@ class SugarProjectorConfig(PretrainedConfig):
         num_queries: int = 32,
         qformer_config: Blip2QFormerConfig | Mapping | None = None,
         output_norm: bool = False,
+        input_norm: bool = False,
+        input_positions: bool = False,
+        max_frames: int = 64,
         **kwargs: Any,
     ) -> None:
         if projector_type not in PROJECTOR_TYPES:
@@ -201,6 +210,9 @@ class SugarProjectorConfig(PretrainedConfig):
         self.num_segments = num_segments
         self.num_queries = num_queries
         self.output_norm = output_norm
+        self.input_norm = input_norm
+        self.input_positions = input_positions
+        self.max_frames = max_frames
         if isinstance(qformer_config, Mapping):
             qformer_config = Blip2QFormerConfig(
                 **{k: v for k, v in qformer_config.items() if k != "model_type"}

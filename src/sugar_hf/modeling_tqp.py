@@ -30,6 +30,41 @@ def split_into_segments(tokens: torch.Tensor, tokens_per_frame: int, num_segment
     return [chunk.reshape(batch, -1, hidden) for chunk in torch.tensor_split(per_frame, num_segments, dim=1)]
 
 
+class EncoderTokenAdapter(nn.Module):
+    """What the projector reads: encoder tokens plus learnable (frame, joint) positions, layer-normalised.
+
+    ``input_positions`` adds a temporal embedding per output frame and a joint embedding per token of a frame;
+    ``input_norm`` applies a LayerNorm (BLIP-2 normalises its ViT features before the Q-Former). Both are off
+    in the paper's configuration, where this module is the identity.
+    """
+
+    def __init__(self, config: SugarProjectorConfig, tokens_per_frame: int, hidden: int) -> None:
+        super().__init__()
+        self.tokens_per_frame = tokens_per_frame
+        self.norm = nn.LayerNorm(hidden) if config.input_norm else None
+        if config.input_positions:
+            self.frame_embeddings = nn.Parameter(torch.zeros(config.max_frames, hidden))
+            self.joint_embeddings = nn.Parameter(torch.zeros(tokens_per_frame, hidden))
+        else:
+            self.frame_embeddings = self.joint_embeddings = None
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        if self.frame_embeddings is not None:
+            batch, length, hidden = tokens.shape
+            frames = length // self.tokens_per_frame
+            if frames > self.frame_embeddings.shape[0]:
+                raise ValueError(
+                    f"{frames} encoder frames exceed the projector's max_frames={self.frame_embeddings.shape[0]}"
+                )
+            positions = self.frame_embeddings[:frames, None] + self.joint_embeddings[None]
+            tokens = tokens + positions.reshape(1, frames * self.tokens_per_frame, hidden).to(tokens.dtype)
+        return self.norm(tokens) if self.norm is not None else tokens
+
+
+def _encoder_width(config: SugarProjectorConfig) -> int:
+    return config.qformer_config.encoder_hidden_size
+
+
 class SugarTemporalQueryProjection(nn.Module):
     """TQP: one Q-Former, shared across temporal segments and chained through its queries.
 
@@ -42,13 +77,16 @@ class SugarTemporalQueryProjection(nn.Module):
         super().__init__()
         self.num_segments = config.num_segments
         self.tokens_per_frame = tokens_per_frame
+        self.input_adapter = EncoderTokenAdapter(config, tokens_per_frame, _encoder_width(config))
         qformer_config = config.qformer_config
         self.query_tokens = nn.Parameter(torch.zeros(1, config.num_queries, qformer_config.hidden_size))
         self.qformer = Blip2QFormerModel(qformer_config)
         self.language_projection = nn.Linear(qformer_config.hidden_size, llm_hidden_size)
 
     def forward(self, encoder_tokens: torch.Tensor) -> torch.Tensor:
-        segments = split_into_segments(encoder_tokens, self.tokens_per_frame, self.num_segments)
+        segments = split_into_segments(
+            self.input_adapter(encoder_tokens), self.tokens_per_frame, self.num_segments
+        )
         queries = self.query_tokens.expand(encoder_tokens.shape[0], -1, -1)
         outputs = []
         for segment in segments:
@@ -63,13 +101,16 @@ class SugarQFormerProjection(nn.Module):
     def __init__(self, config: SugarProjectorConfig, tokens_per_frame: int, llm_hidden_size: int) -> None:
         super().__init__()
         hidden = config.qformer_config.hidden_size
+        self.input_adapter = EncoderTokenAdapter(config, tokens_per_frame, _encoder_width(config))
         self.query_tokens = nn.Parameter(torch.zeros(1, config.num_output_tokens, hidden))
         self.qformer = Blip2QFormerModel(config.qformer_config)
         self.language_projection = nn.Linear(hidden, llm_hidden_size)
 
     def forward(self, encoder_tokens: torch.Tensor) -> torch.Tensor:
         queries = self.query_tokens.expand(encoder_tokens.shape[0], -1, -1)
-        out = self.qformer(query_embeds=queries, encoder_hidden_states=encoder_tokens).last_hidden_state
+        out = self.qformer(
+            query_embeds=queries, encoder_hidden_states=self.input_adapter(encoder_tokens)
+        ).last_hidden_state
         return self.language_projection(out)
 
 
@@ -79,10 +120,12 @@ class SugarLinearProjection(nn.Module):
     def __init__(self, config: SugarProjectorConfig, tokens_per_frame: int, llm_hidden_size: int) -> None:
         super().__init__()
         self.num_output_tokens = config.num_output_tokens
-        self.language_projection = nn.Linear(config.qformer_config.encoder_hidden_size, llm_hidden_size)
+        self.input_adapter = EncoderTokenAdapter(config, tokens_per_frame, _encoder_width(config))
+        self.language_projection = nn.Linear(_encoder_width(config), llm_hidden_size)
 
     def forward(self, encoder_tokens: torch.Tensor) -> torch.Tensor:
-        pooled = F.adaptive_avg_pool1d(encoder_tokens.transpose(1, 2), self.num_output_tokens).transpose(1, 2)
+        tokens = self.input_adapter(encoder_tokens)
+        pooled = F.adaptive_avg_pool1d(tokens.transpose(1, 2), self.num_output_tokens).transpose(1, 2)
         return self.language_projection(pooled)
 
 
@@ -92,6 +135,7 @@ class SugarCrossAttentionProjection(nn.Module):
     def __init__(self, config: SugarProjectorConfig, tokens_per_frame: int, llm_hidden_size: int) -> None:
         super().__init__()
         qformer = config.qformer_config
+        self.input_adapter = EncoderTokenAdapter(config, tokens_per_frame, _encoder_width(config))
         self.query_tokens = nn.Parameter(torch.zeros(1, config.num_output_tokens, qformer.hidden_size))
         self.attention = nn.MultiheadAttention(
             qformer.hidden_size,
@@ -105,7 +149,8 @@ class SugarCrossAttentionProjection(nn.Module):
 
     def forward(self, encoder_tokens: torch.Tensor) -> torch.Tensor:
         queries = self.query_tokens.expand(encoder_tokens.shape[0], -1, -1)
-        attended, _ = self.attention(queries, encoder_tokens, encoder_tokens, need_weights=False)
+        tokens = self.input_adapter(encoder_tokens)
+        attended, _ = self.attention(queries, tokens, tokens, need_weights=False)
         return self.language_projection(self.layernorm(attended + queries))
 
 
