@@ -122,6 +122,28 @@ def test_stage2_from_stage1_loads_with_automodel(fixtures, stage1):
     assert len(metrics["confusion_matrix"]) == 6
 
 
+def test_stage2_recipe_caches_tokens_aligns_then_tunes(fixtures, stage1):
+    """Cached encoder tokens (keyed file, reused by a second run), projector alignment with its gate metric in
+    alignment.json, then the LLM phase; the final evaluation runs through the real skeleton path."""
+    cache_dir = fixtures["root"] / "token_cache"
+    args = ["--stage", "2", *fixtures["common"], "--init_from", str(stage1), "--num_train_epochs", "2",
+            "--save_steps", "0", "--align_steps", "6", "--align_batch_size", "8", "--token_cache_views", "2",
+            "--token_cache_dir", str(cache_dir), "--projector_learning_rate", "1e-4"]  # fmt: skip
+    first = fixtures["root"] / "stage2_recipe"
+    launch([*args, "--output_dir", str(first)])
+    files = sorted(cache_dir.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".safetensors"
+    log = json.loads((first / "alignment.json").read_text())
+    assert log["steps"] == 6 and 0.0 <= log["gate_before"] <= 1.0 and 0.0 <= log["gate_after"] <= 1.0
+    assert json.loads((first / "eval_metrics.json").read_text())["top1"] >= 0.0
+    stamp = files[0].stat().st_mtime_ns
+    second = fixtures["root"] / "stage2_recipe_again"
+    launch([*args, "--output_dir", str(second)])
+    assert sorted(cache_dir.iterdir()) == files and files[0].stat().st_mtime_ns == stamp  # read, not rebuilt
+    a, b = load_file(first / "model.safetensors"), load_file(second / "model.safetensors")
+    assert all(torch.equal(a[k], b[k]) for k in a)  # same seed, same cache: the same model
+
+
 def test_baseline_loads_with_automodel(fixtures):
     from transformers import AutoModel
 

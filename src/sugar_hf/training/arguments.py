@@ -38,6 +38,21 @@ class ModelArguments:
             "help": "RMS-normalise projected tokens to the LLM's word-embedding scale (not in the paper)."
         },
     )
+    projector_input_norm: bool = field(
+        default=True,
+        metadata={"help": "LayerNorm on the encoder tokens before the projector (as BLIP-2 before its Q-Former; "
+                  "not stated in the paper)."},
+    )  # fmt: skip
+    projector_input_positions: bool = field(
+        default=True,
+        metadata={
+            "help": "Learnable frame and joint embeddings added to the encoder tokens (not in the paper)."
+        },
+    )
+    projector_dropout: float = field(
+        default=0.0,
+        metadata={"help": "Q-Former hidden/attention dropout (BLIP-2 uses 0.1; 0 for short runs)."},
+    )
     num_segments: int = 4
     num_queries: int = 32
     base_channels: int = 64
@@ -50,7 +65,7 @@ class ModelArguments:
     )  # fmt: skip
     lora_r: int = 64
     lora_alpha: int = 16
-    lora_dropout: float = 0.05
+    lora_dropout: float = field(default=0.0, metadata={"help": "LoRA dropout (the paper's config: 0.05)."})
     lora_target_modules: list[str] = field(default_factory=lambda: ["q_proj", "v_proj"])
     save_full_llm: bool = field(default=False, metadata={"help": "Write the frozen LLM/text weights too."})
 
@@ -78,6 +93,11 @@ class DataArguments:
         default=2,
         metadata={"help": "Stage 1: visual texts drawn at random per class and step (with the motion text)."},
     )
+    text_negatives: str = field(
+        default="batch",
+        metadata={"help": "Stage 1 MIL-NCE negatives: batch (texts of the classes in the batch, the paper) | all "
+                  "(every training class's texts at every step)"},
+    )  # fmt: skip
     answer_description: bool = field(
         default=True, metadata={"help": "Stage 2: the target is '<name>. <description>' (else '<name>.')."}
     )
@@ -127,7 +147,41 @@ class SugarTrainingArguments:
     )
     lr_decay_gamma: float = 0.1
     warmup_steps: int = 0
-    max_grad_norm: float | None = None
+    warmup_ratio: float = field(
+        default=0.0,
+        metadata={"help": "Linear warm-up over this fraction of the steps (when warmup_steps is 0)."},
+    )
+    lr_scheduler_type: str | None = field(
+        default=None,
+        metadata={"help": "step (lr_decay_epochs / lr_decay_steps; default for stage 1 and the baseline) | cosine "
+                  "(warm-up then cosine decay to 0; default for stage 2)"},
+    )  # fmt: skip
+    projector_learning_rate: float | None = field(
+        default=None,
+        metadata={"help": "Stage 2: the projector's lr during the LLM phase (default: learning_rate); LoRA uses "
+                  "learning_rate. Norms, biases, query tokens and position tables get no weight decay."},
+    )  # fmt: skip
+    max_grad_norm: float | None = field(
+        default=None, metadata={"help": "Clip the gradient norm (default: 1.0 for stage 2, off otherwise)."}
+    )
+    token_cache: bool = field(
+        default=True,
+        metadata={"help": "Stage 2: run the frozen encoder once per cached view (token_cache_views seeded "
+                  "training views per clip) and train from the cache; epoch e reads view e % views."},
+    )  # fmt: skip
+    token_cache_views: int = field(default=8, metadata={"help": "Stage 2: augmented views cached per clip."})
+    token_cache_dir: str | None = field(
+        default=None,
+        metadata={"help": "Where encoder-token caches are kept, keyed by encoder weights + preprocessing + data "
+                  "(default: $SUGAR_HF_CACHE/encoder_tokens, else ~/.cache/sugar_hf/encoder_tokens)."},
+    )  # fmt: skip
+    align_steps: int = field(
+        default=0,
+        metadata={"help": "Stage 2: projector-alignment steps on the cached tokens before the LLM phase (no LLM "
+                  "run; beyond the paper, see sugar_hf.training.alignment). 0: off."},
+    )  # fmt: skip
+    align_learning_rate: float = 1e-3
+    align_batch_size: int = 32
     mixed_precision: str = field(
         default="auto", metadata={"help": "auto (bf16 on GPUs that have it) | no | bf16 | fp16"}
     )
@@ -166,6 +220,14 @@ class SugarTrainingArguments:
             self.learning_rate = {"1": 0.01, "2": 2e-5, "baseline": 0.1}[self.stage]
         if self.weight_decay is None:
             self.weight_decay = 4e-4 if self.optimizer == "sgd" else 0.0
+        if self.lr_scheduler_type is None:
+            self.lr_scheduler_type = "cosine" if self.stage == "2" else "step"
+        if self.lr_scheduler_type not in ("step", "cosine"):
+            raise ValueError(f"--lr_scheduler_type must be step or cosine, got {self.lr_scheduler_type!r}")
+        if self.max_grad_norm is None and self.stage == "2":
+            self.max_grad_norm = 1.0
+        if self.token_cache_views < 1:
+            raise ValueError("--token_cache_views must be at least 1")
 
 
 def _parser():

@@ -32,6 +32,7 @@ from ..modeling_sugar import (
 from ..processing_sugar import SugarProcessor
 from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
 from .data import build_text_bank, class_texts, short_descriptions
+from .token_cache import CachedSugarCollator
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,13 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
                            model_args.init_from, trained, data_args.stream)  # fmt: skip
     if model_args.projector_output_norm:
         config.projector_config.output_norm = True
+    if not model_args.model_config:
+        projector = config.projector_config
+        projector.input_norm = model_args.projector_input_norm
+        projector.input_positions = model_args.projector_input_positions
+        projector.max_frames = max(projector.max_frames, config.encoder_config.num_output_frames)
+        projector.qformer_config.hidden_dropout_prob = model_args.projector_dropout
+        projector.qformer_config.attention_probs_dropout_prob = model_args.projector_dropout
     templates = {"paper": DEFAULT_INSTRUCTION, "candidates_first": CANDIDATES_FIRST_INSTRUCTION}
     if model_args.instruction not in templates:
         raise ValueError(f"--instruction must be one of {sorted(templates)}, got {model_args.instruction!r}")
@@ -138,6 +146,10 @@ class Stage1Task:
                                             data_args.knowledge)  # fmt: skip
         self.bank = build_text_bank(self.model, self.tokenizer, texts, labels, motion)
         self.num_visual = data_args.num_visual_texts
+        self.all_classes = torch.tensor(sorted(set(labels)), dtype=torch.long)
+        self.text_negatives = data_args.text_negatives
+        if self.text_negatives not in ("batch", "all"):
+            raise ValueError(f"--text_negatives must be batch or all, got {self.text_negatives!r}")
         self.seed = seed
         enc = config.encoder_config
         self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
@@ -146,7 +158,10 @@ class Stage1Task:
 
     def loss(self, model, batch, step: int) -> torch.Tensor:
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + step)
-        index = self.bank.sample(batch["labels"].cpu(), self.num_visual, generator)
+        # "batch": the texts of the batch's classes (the paper's in-batch MIL-NCE); "all": every training
+        # class's texts each step, so each clip is contrasted with all the other classes.
+        classes = batch["labels"].cpu() if self.text_negatives == "batch" else self.all_classes
+        index = self.bank.sample(classes, self.num_visual, generator)
         device = batch["skeleton_values"].device
         return model(
             skeleton_values=batch["skeleton_values"], text_embeds=self.bank.embeds[index].to(device),
@@ -206,6 +221,8 @@ class Stage2Task:
         self.collate = SugarCollator(self.processor, class_names, describe, candidates=self.candidates)
         self.eval_collate = SugarCollator(self.processor, class_names, candidates=self.candidates,
                                           with_answers=False, return_class_ids=True)  # fmt: skip
+        # Batches of cached encoder tokens (--token_cache): the same prompts and answers, no skeletons.
+        self.cached_collate = CachedSugarCollator(self.collate)
         enc = config.encoder_config
         self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
 
@@ -216,8 +233,8 @@ class Stage2Task:
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        scores = model.score_candidates(batch["skeleton_values"], batch["input_ids"], batch["attention_mask"],
-                                        self.candidate_ids)  # fmt: skip
+        scores = model.score_candidates(batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"],
+                                        self.candidate_ids, encoder_tokens=batch.get("encoder_tokens"))  # fmt: skip
         top = scores.topk(min(k, len(self.candidates)), dim=1).indices
         return self.candidate_labels.to(top.device)[top], batch["class_ids"]
 
