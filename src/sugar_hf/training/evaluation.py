@@ -116,16 +116,15 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
     from .data import keep_labels, load_splits
 
     model, kind = load_any_model(model_dir)
-    _, evaluation, names, layout = load_splits(dataset, eval_split=split)
+    _, evaluation, names, _ = load_splits(dataset, eval_split=split)
     if evaluation is None:
         raise ValueError(f"{dataset} has no split {split!r}")
     if classes is not None:
         evaluation = keep_labels(evaluation, classes)
     if max_samples:
         evaluation = evaluation.select(range(min(max_samples, len(evaluation))))
-    enc = model.config.encoder_config
-    view = SkeletonTorchDataset(evaluation, layout=layout, train=False, num_frames=enc.num_frames,
-                                num_persons=enc.num_persons)  # fmt: skip
+    # The checkpoint's own preprocessing (stream, test crop, centring, view alignment): what its processor does.
+    view = SkeletonTorchDataset.from_encoder_config(evaluation, model.config.encoder_config, train=False)
     candidates = list(
         candidates if candidates is not None else (classes if classes is not None else range(len(names)))
     )

@@ -32,11 +32,21 @@ CHECKPOINT_DIR = "checkpoints"
 STATE_FILE = "trainer_state.json"
 
 
-def resolve_mixed_precision(value: str) -> str:
-    """``auto``: bf16 on a GPU that supports it, else full precision."""
+def cpu_has_native_bf16() -> bool:
+    """AMX or AVX512-BF16: bf16 matrix units on this CPU (elsewhere bf16 is emulated and slower than fp32)."""
+    cpu = getattr(torch, "cpu", None)
+    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(bool(getattr(cpu, name, lambda: False)()) for name in checks)
+
+
+def resolve_mixed_precision(value: str, stage: str = "1") -> str:
+    """``auto``: bf16 on a GPU that supports it; for stage 2 also on a CPU with native bf16 units (the LLM's
+    matrix products, ~1.6x faster ranking measured on AMX); else full precision."""
     if value != "auto":
         return value
-    return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+    if torch.cuda.is_available():
+        return "bf16" if torch.cuda.is_bf16_supported() else "no"
+    return "bf16" if stage == "2" and cpu_has_native_bf16() else "no"
 
 
 def step_decay_lambda(milestones: list[int], gamma: float, warmup_steps: int = 0):
@@ -191,7 +201,7 @@ def _evaluate_to_file(
     if keep_existing and os.path.exists(path):
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
-    eval_view = SkeletonTorchDataset(eval_ds, train=False, **view_kwargs)
+    eval_view = SkeletonTorchDataset.from_encoder_config(eval_ds, train=False, **view_kwargs)
     eval_loader = accelerator.prepare_data_loader(
         DataLoader(eval_view, batch_size=args.per_device_eval_batch_size, collate_fn=task.eval_collate)
     )
@@ -210,7 +220,11 @@ def _encoder_token_cache(task, train_view, train_ds, eval_ds, view_kwargs, data_
     from ..embedded import cache_dir
 
     encoder = task.model.encoder
-    eval_view = SkeletonTorchDataset(eval_ds, train=False, **view_kwargs) if eval_ds is not None else None
+    eval_view = (
+        SkeletonTorchDataset.from_encoder_config(eval_ds, train=False, **view_kwargs)
+        if eval_ds is not None
+        else None
+    )
     kwargs = {**view_kwargs, "rotate": data_args.rotate}
     key = cache_key(encoder, kwargs, args.seed, args.token_cache_views, train_ds, eval_ds)
     folder = args.token_cache_dir or str(cache_dir() / "encoder_tokens")
@@ -232,6 +246,17 @@ def _align(task, model, cache, args: SugarTrainingArguments, accelerator) -> dic
     return log
 
 
+def _allow_new_precision(precision: str) -> None:
+    """Stages chained in one process (the quickstart: stage 1 in fp32, stage 2 in bf16) each get their own
+    precision: accelerate keeps one process-wide state, so a finished stage's is dropped (the process group,
+    in PartialState, is kept)."""
+    from accelerate.state import AcceleratorState
+
+    state = AcceleratorState._shared_state
+    if state and str(state.get("_mixed_precision", precision)) != precision:
+        AcceleratorState._reset_state(reset_partial_state=False)
+
+
 def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrainingArguments) -> dict:
     """Run one stage end to end; returns the final metrics (and writes the model to ``args.output_dir``)."""
     from accelerate import Accelerator, skip_first_batches
@@ -241,10 +266,12 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
     from ..data.torch_dataset import SkeletonTorchDataset
 
     report_to = None if args.report_to == "none" else args.report_to
+    precision = resolve_mixed_precision(args.mixed_precision, args.stage)
+    _allow_new_precision(precision)
     accelerator = Accelerator(
         # Several processes and no GPU: gloo DDP on CPU (accelerate only picks it with cpu=True).
         cpu=not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1,
-        mixed_precision=resolve_mixed_precision(args.mixed_precision),
+        mixed_precision=precision,
         log_with=report_to,
         project_config=ProjectConfiguration(project_dir=args.output_dir, logging_dir=os.path.join(args.output_dir, "logs")),
     )  # fmt: skip
@@ -257,10 +284,19 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
     model = task.model
     model.train()
 
-    view_kwargs = dict(layout=layout, num_frames=task.num_frames, num_persons=task.num_persons,
-                       stream=data_args.stream)  # fmt: skip
+    # The views preprocess as the checkpoint records (layout, sizes, in_channels, stream, centring, test crop,
+    # view alignment), so evaluation here, the processor and a reloaded model all see the same arrays.
+    encoder_config = model.config.encoder_config
+    if encoder_config.stream != data_args.stream:  # --init_from of a baseline / stage-1 folder keeps its own
+        logger.warning("the model's encoder was configured for the %s stream; training on --stream %s",
+                       encoder_config.stream, data_args.stream)  # fmt: skip
+        encoder_config.stream = data_args.stream
+    view_kwargs = {"encoder_config": encoder_config}
     train_view = SeededView(
-        SkeletonTorchDataset(train_ds, train=True, rotate=data_args.rotate, **view_kwargs), args.seed
+        SkeletonTorchDataset.from_encoder_config(
+            train_ds, train=True, rotate=data_args.rotate, **view_kwargs
+        ),
+        args.seed,
     )
     collate, cache = task.collate, None
     if args.stage == "2" and (args.token_cache or args.align_steps):
