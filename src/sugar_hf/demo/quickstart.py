@@ -3,8 +3,9 @@
 1. generate the demo corpus (seen classes split by subject, unseen classes held out) and its class texts;
 2. stage 1: MIL-NCE between the CTR-GCN encoder and MiniLM embeddings of the texts
    (:func:`sugar_hf.training.train`, ``stage="1"``);
-3. stage 2: frozen encoder -> TQP -> SmolLM2-135M with LoRA, answering "<name>. <description>"
-   (``stage="2"``), evaluated by ranking the seen class names on the test subjects;
+3. stage 2: frozen encoder -> TQP -> SmolLM2-135M with LoRA (``stage="2"``): the encoder's tokens cached, the
+   projector aligned to the LLM's name embeddings, then one LoRA epoch answering the class name; evaluated by
+   ranking the seen class names on the test subjects;
 4. reload the checkpoint with ``AutoModel.from_pretrained`` and rank the unseen class names (zero-shot);
 5. write the model card, a confusion matrix and a skeleton animation.
 
@@ -51,6 +52,11 @@ class QuickstartSettings:
     stage2_epochs: float = 1.0
     stage2_batch_size: int = 8
     stage2_learning_rate: float = 1e-3
+    stage2_projector_learning_rate: float = 3e-4
+    align_steps: int = 300
+    token_cache_views: int = 4
+    answer_description: bool = False
+    mixed_precision: str = "auto"
     eval_batch_size: int = 16
     model_config: str | None = None
     tokenizer: str | None = None
@@ -98,7 +104,8 @@ def _stage_args(
         lora_alpha=settings.lora_alpha, **model,
     )  # fmt: skip
     data_args = DataArguments(dataset=str(data), descriptions=descriptions, num_frames=settings.num_frames,
-                              num_persons=settings.num_persons, num_visual_texts=2)  # fmt: skip
+                              num_persons=settings.num_persons, num_visual_texts=2,
+                              answer_description=settings.answer_description)  # fmt: skip
     if stage == "1":
         epochs, batch, lr, optimizer = (settings.stage1_epochs, settings.stage1_batch_size,
                                         settings.stage1_learning_rate, "sgd")  # fmt: skip
@@ -107,12 +114,16 @@ def _stage_args(
         epochs, batch, lr, optimizer = (settings.stage2_epochs, settings.stage2_batch_size,
                                         settings.stage2_learning_rate, "adamw")  # fmt: skip
         decay = [0.75 * epochs]
+    stage2 = {}
+    if stage == "2":  # the stage-2 recipe: cached encoder tokens, projector alignment, then LoRA (cosine)
+        stage2 = dict(projector_learning_rate=settings.stage2_projector_learning_rate, warmup_ratio=0.05,
+                      align_steps=settings.align_steps, token_cache_views=settings.token_cache_views,
+                      token_cache_dir=str(out.parent / "token_cache"))  # fmt: skip
     train_args = SugarTrainingArguments(
         stage=stage, output_dir=str(out), seed=settings.seed, num_train_epochs=epochs,
         per_device_train_batch_size=batch, per_device_eval_batch_size=settings.eval_batch_size,
-        optimizer=optimizer, learning_rate=lr, lr_decay_epochs=decay, warmup_steps=5 if stage == "2" else 0,
-        max_grad_norm=1.0 if stage == "2" else None, mixed_precision="no", save_steps=0, logging_steps=5,
-        disable_tqdm=not settings.progress,
+        optimizer=optimizer, learning_rate=lr, lr_decay_epochs=decay, mixed_precision=settings.mixed_precision,
+        save_steps=0, logging_steps=5, disable_tqdm=not settings.progress, **stage2,
     )  # fmt: skip
     return model_args, data_args, train_args
 

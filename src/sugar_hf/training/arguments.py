@@ -63,6 +63,11 @@ class ModelArguments:
                   "(same words, candidates first: the batch shares the prompt up to the skeleton, 2-5x cheaper "
                   "steps with long candidate lists)"},
     )  # fmt: skip
+    contrastive_dim: int | None = field(
+        default=None,
+        metadata={"help": "Stage 1: project skeleton and text embeddings into a learned space of this size (CLIP "
+                  "style: both projections trainable); default: the text encoder's own space (text side frozen)."},
+    )  # fmt: skip
     lora_r: int = 64
     lora_alpha: int = 16
     lora_dropout: float = field(default=0.0, metadata={"help": "LoRA dropout (the paper's config: 0.05)."})

@@ -73,6 +73,8 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
                            model_args.init_from, trained, data_args.stream)  # fmt: skip
     if model_args.projector_output_norm:
         config.projector_config.output_norm = True
+    if model_args.contrastive_dim:
+        config.contrastive_dim = model_args.contrastive_dim
     if not model_args.model_config:
         projector = config.projector_config
         projector.input_norm = model_args.projector_input_norm
