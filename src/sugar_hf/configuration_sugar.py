@@ -257,11 +257,16 @@ class SugarConfig(PretrainedConfig):
         text_config / text_name_or_path: Stage-1 text encoder (CLIP text tower in the paper; any
             ``AutoModel`` text model with masked mean pooling works).
         contrastive_dim: Width of the shared skeleton-text space in stage 1 (defaults to the text width).
+        learn_text_projection: Stage 1: a trainable linear map on the (frozen) text embeddings, starting at the
+            identity when ``contrastive_dim`` is unset, so similar class texts can move apart (not in the paper).
         instruction_template: Prompt with one ``<action>`` placeholder and a ``{candidates}`` field.
         class_names: The action classes the model was trained on (the default candidate list).
         action_token_id: Id marking skeleton-token positions in ``input_ids``; negative so it never collides
             with a real vocabulary entry and the LLM's embedding matrix needs no resize.
         use_chat_template: Wrap the instruction in the tokenizer's chat template when it has one.
+        candidate_scoring: How ``classify`` scores a candidate name: ``"sum"`` (its summed log-likelihood) or
+            ``"mean"`` (per token). Measured on UTD-MHAD with the stage-2 recipe: sum 77.4 % vs mean 76.0 % top-1;
+            the frozen LLM reading name-token sequences: 59.3 % vs 22.2 %.
         save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
         freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
     """
@@ -284,10 +289,12 @@ class SugarConfig(PretrainedConfig):
         text_config: PretrainedConfig | Mapping | None = None,
         text_name_or_path: str | None = "openai/clip-vit-base-patch32",
         contrastive_dim: int | None = None,
+        learn_text_projection: bool = False,
         instruction_template: str = DEFAULT_INSTRUCTION,
         class_names: Sequence[str] | None = None,
         action_token_id: int = -200,
         use_chat_template: bool = True,
+        candidate_scoring: str = "sum",
         save_full_llm: bool = False,
         freeze_encoder: bool = True,
         **kwargs: Any,
@@ -310,6 +317,7 @@ class SugarConfig(PretrainedConfig):
         self.text_config = _as_config(text_config, CLIPTextConfig())
         self.text_name_or_path = text_name_or_path
         self.contrastive_dim = contrastive_dim
+        self.learn_text_projection = learn_text_projection
         if instruction_template.count(ACTION_PLACEHOLDER) != 1:
             raise ValueError(
                 f"instruction_template must contain exactly one {ACTION_PLACEHOLDER} placeholder"
@@ -320,6 +328,9 @@ class SugarConfig(PretrainedConfig):
             raise ValueError("action_token_id must be negative (it is never looked up in the vocabulary)")
         self.action_token_id = action_token_id
         self.use_chat_template = use_chat_template
+        if candidate_scoring not in ("sum", "mean"):
+            raise ValueError(f"candidate_scoring must be 'sum' or 'mean', got {candidate_scoring!r}")
+        self.candidate_scoring = candidate_scoring
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
         super().__init__(**kwargs)

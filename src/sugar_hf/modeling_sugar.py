@@ -203,6 +203,10 @@ class SugarPreTrainedModel(PreTrainedModel):
                 nn.init.normal_(param, std=0.02)  # BLIP-2's query init
         if isinstance(module, SugarSkeletonTextModel):
             module.logit_scale.data.fill_(math.log(1 / 0.07))
+            projection = module.text_projection
+            if isinstance(projection, nn.Linear) and projection.in_features == projection.out_features:
+                nn.init.eye_(projection.weight)  # a learned text map starts as the text encoder's own space
+                nn.init.zeros_(projection.bias)
 
     def _frozen_base_keys(self) -> set[str]:
         """State-dict keys that belong to a frozen pretrained base (LoRA weights excluded)."""
@@ -334,7 +338,8 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
         self.text_model.requires_grad_(False)
         dim = config.contrastive_dim or text_dim
         self.skeleton_projection = nn.Linear(config.encoder_config.hidden_size, dim)
-        self.text_projection = nn.Linear(text_dim, dim) if dim != text_dim else nn.Identity()
+        learn = getattr(config, "learn_text_projection", False)
+        self.text_projection = nn.Linear(text_dim, dim) if dim != text_dim or learn else nn.Identity()
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
         self.post_init()
 
@@ -695,8 +700,10 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         attention_mask: torch.Tensor,
         candidate_ids: Sequence[Sequence[int]],
         encoder_tokens: torch.Tensor | None = None,
+        scoring: str | None = None,
     ) -> torch.Tensor:
-        """Length-normalised log-likelihood ``(batch, num_candidates)`` of each candidate answer.
+        """Log-likelihood ``(batch, num_candidates)`` of each candidate answer: summed over its tokens
+        (``scoring="sum"``) or per token (``"mean"``); default ``config.candidate_scoring``.
 
         ``encoder_tokens`` (precomputed encoder output, e.g. an encoder-token cache) replaces ``skeleton_values``.
 
@@ -751,21 +758,32 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             mask4d = torch.zeros(batch, 1, size, prefix_len + size, dtype=dtype, device=device)
             mask4d.masked_fill_(~visible[:, None], torch.finfo(dtype).min)
             position_ids = lengths[:, None] + torch.tensor(node_depth, device=device)[None, :]
-            logits = self.llm(
+            hidden = self.llm.get_decoder()(
                 input_ids=block[None].expand(batch, size),
                 attention_mask=mask4d,
                 position_ids=position_ids,
                 cache=cache,
                 use_cache=True,
-            ).logits.float()
-            # Each (candidate, position) reads the log-prob of its next token at the node of its path so far.
+            ).last_hidden_state
+            # Each (candidate, position) reads the log-prob of its next token at the node of its path so far:
+            # the LM head runs on the flattened nodes (a plain matrix product) and only the log-normaliser and
+            # the wanted logits are kept, never a full log-softmax over the vocabulary.
             nodes, targets = (
                 torch.tensor(gather_node, device=device),
                 torch.tensor(gather_target, device=device),
             )
-            token_logprobs = logits.log_softmax(-1)[:, nodes, targets]  # (B, candidate positions)
+            logits = self.llm.get_output_embeddings()(hidden.reshape(batch * size, -1)).view(batch, size, -1)
+            normaliser = logits.float().logsumexp(-1)  # (B, nodes)
+            token_logprobs = (
+                logits[:, nodes, targets].float() - normaliser[:, nodes]
+            )  # (B, candidate positions)
             totals = totals.index_add(1, torch.tensor(gather_owner, device=device), token_logprobs)
-        return totals / torch.tensor(lens, device=device, dtype=totals.dtype)
+        scoring = scoring or getattr(self.config, "candidate_scoring", "sum")
+        if scoring == "sum":
+            return totals
+        if scoring == "mean":
+            return totals / torch.tensor(lens, device=device, dtype=totals.dtype)
+        raise ValueError(f"scoring must be 'sum' or 'mean', got {scoring!r}")
 
     @torch.no_grad()
     def score_candidates_naive(
@@ -774,6 +792,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
         candidate_ids: Sequence[Sequence[int]],
+        scoring: str | None = None,
     ) -> torch.Tensor:
         """Reference scorer: one full forward of prompt + candidate per candidate (for tests and benchmarks)."""
         scores = []
@@ -783,7 +802,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             mask = torch.cat([attention_mask, torch.ones_like(cand_t)], dim=1)
             logits = self.forward(skeleton_values=skeleton_values, input_ids=ids, attention_mask=mask).logits
             logprobs = logits[:, input_ids.shape[1] - 1 : -1].float().log_softmax(-1)
-            scores.append(logprobs.gather(-1, cand_t[..., None])[..., 0].mean(-1))
+            token_logprobs = logprobs.gather(-1, cand_t[..., None])[..., 0]
+            mean = (scoring or getattr(self.config, "candidate_scoring", "sum")) == "mean"
+            scores.append(token_logprobs.mean(-1) if mean else token_logprobs.sum(-1))
         return torch.stack(scores, dim=1)
 
     @torch.no_grad()
@@ -802,7 +823,8 @@ class SugarForActionRecognition(SugarPreTrainedModel):
                 processor prepares.
             candidates: any action names, including classes never trained on; defaults to
                 `config.class_names`. They are listed in the instruction, as in training.
-            top_k: how many `(name, score)` pairs to return per sample (score: mean log-probability per token).
+            top_k: how many `(name, score)` pairs to return per sample (score: the candidate's log-likelihood,
+                summed or per token as `config.candidate_scoring` says).
         """
         processor = self._require_processor(processor)
         candidates = list(candidates or self.config.class_names)

@@ -68,6 +68,12 @@ class ModelArguments:
         metadata={"help": "Stage 1: project skeleton and text embeddings into a learned space of this size (CLIP "
                   "style: both projections trainable); default: the text encoder's own space (text side frozen)."},
     )  # fmt: skip
+    learn_text_projection: bool = field(
+        default=False,
+        metadata={
+            "help": "Stage 1: a trainable linear map on the frozen text embeddings (identity at start)."
+        },
+    )
     lora_r: int = 64
     lora_alpha: int = 16
     lora_dropout: float = field(default=0.0, metadata={"help": "LoRA dropout (the paper's config: 0.05)."})

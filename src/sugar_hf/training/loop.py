@@ -167,19 +167,36 @@ def prepare_data(data_args: DataArguments, train_args: SugarTrainingArguments):
 
 
 def evaluate_task(task, model, dataloader, accelerator, num_classes: int, k: int = 5) -> dict:
-    """Ranked predictions over a (prepared) dataloader, gathered from all processes, then the metrics."""
+    """Ranked predictions over a (prepared) dataloader, gathered from all processes, then the metrics.
+
+    A task with ``rank_variants`` (stage 2: summed vs per-token candidate scoring) also reports each variant's
+    top-1 under ``scoring_top1``, from the same forward passes.
+    """
     from ..metrics import action_recognition_metrics
 
     model.eval()
     ranked, refs = [], []
+    variants: dict[str, list[int]] = {}
     for batch in dataloader:
-        with accelerator.autocast():  # the run's precision (bf16 ranking on AMX CPUs is ~3x faster than fp32)
-            top, labels = task.rank(model, batch, k)
+        with accelerator.autocast():  # the run's precision (bf16 ranking on AMX CPUs is ~2x faster than fp32)
+            if hasattr(task, "rank_variants"):
+                every = task.rank_variants(model, batch, k)
+                top, labels = every[getattr(model.config, "candidate_scoring", "sum")]
+            else:
+                every, (top, labels) = {}, task.rank(model, batch, k)
         top, labels = accelerator.gather_for_metrics((top.contiguous(), labels.contiguous()))
         ranked.extend(top.cpu().tolist())
         refs.extend(labels.cpu().tolist())
+        for name, (variant_top, variant_labels) in every.items():
+            first, truth = accelerator.gather_for_metrics(
+                (variant_top[:, 0].contiguous(), variant_labels.contiguous())
+            )
+            variants.setdefault(name, []).extend((first == truth).long().cpu().tolist())
     model.train()
-    return action_recognition_metrics(ranked, refs, num_classes=num_classes, top_k=(1, 5))
+    metrics = action_recognition_metrics(ranked, refs, num_classes=num_classes, top_k=(1, 5))
+    if variants:
+        metrics["scoring_top1"] = {name: sum(hits) / max(len(hits), 1) for name, hits in variants.items()}
+    return metrics
 
 
 def _evaluate_to_file(

@@ -75,6 +75,8 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         config.projector_config.output_norm = True
     if model_args.contrastive_dim:
         config.contrastive_dim = model_args.contrastive_dim
+    if model_args.learn_text_projection:
+        config.learn_text_projection = True
     if not model_args.model_config:
         projector = config.projector_config
         projector.input_norm = model_args.projector_input_norm
@@ -234,11 +236,20 @@ class Stage2Task:
         return model(**batch, logits_to_keep=answer_logits_to_keep(batch["labels"])).loss
 
     @torch.no_grad()
+    def rank_variants(self, model, batch, k: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        """Rankings under both candidate scorings (``sum`` and ``mean``) from one pass; ``rank`` is the config's."""
+        summed = model.score_candidates(batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"],
+                                        self.candidate_ids, encoder_tokens=batch.get("encoder_tokens"),
+                                        scoring="sum")  # fmt: skip
+        lengths = torch.tensor([len(c) for c in self.candidate_ids], device=summed.device, dtype=summed.dtype)
+        labels = self.candidate_labels.to(summed.device)
+        width = min(k, len(self.candidates))
+        return {name: (labels[scores.topk(width, dim=1).indices], batch["class_ids"])
+                for name, scores in (("sum", summed), ("mean", summed / lengths))}  # fmt: skip
+
+    @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        scores = model.score_candidates(batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"],
-                                        self.candidate_ids, encoder_tokens=batch.get("encoder_tokens"))  # fmt: skip
-        top = scores.topk(min(k, len(self.candidates)), dim=1).indices
-        return self.candidate_labels.to(top.device)[top], batch["class_ids"]
+        return self.rank_variants(model, batch, k)[getattr(model.config, "candidate_scoring", "sum")]
 
     def save(self, model, folder: str, model_args) -> None:
         model.save_pretrained(folder, **_save_kwargs(model_args))
