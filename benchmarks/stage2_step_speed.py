@@ -1,10 +1,14 @@
-"""Stage-2 training step time on the embedded default (SmolLM2-135M): per-row prompts vs a batch-shared prefix.
+"""Stage-2 training step time on the embedded default (SmolLM2-135M): per-row prompts, a batch-shared prefix, and
+the stage-2 recipe.
 
-Three ways to run the same optimizer step (forward + backward, LoRA + projector trainable), in one process:
+Ways to run the same optimizer step (forward + backward, LoRA + projector trainable), in one process:
   * baseline: the paper's instruction, every row runs its whole prompt (the candidate list after the skeleton);
   * shared: the candidates-first instruction, the common prompt start runs once per batch
     (``SugarForActionRecognition.forward(share_prefix=True)``);
-  * shared+trim: the same, with logits only over the answer span (what ``examples/train.py`` does).
+  * shared+trim: the same, with logits only over the answer span (what ``examples/train.py`` did at abf8a31);
+  * recipe: shared+trim on cached encoder tokens (``--token_cache``) under bf16 autocast (AMX on this CPU), at
+    the batch size and at twice it (``--mixed_precision bf16``; the accuracy cost is measured in the README).
+Throughput is clips per second; the speed-up column is against shared+trim, the default before the recipe.
 The candidate list is a corpus's class names (default: UTD-MHAD's 27, the longest of the real CPU corpora).
 
     python benchmarks/stage2_step_speed.py [--corpus utd_mhad] [--batch 8] [--repeats 3]
@@ -26,13 +30,16 @@ from sugar_hf.modeling_sugar import answer_logits_to_keep
 from sugar_hf.processing_sugar import format_answer
 
 
-def step_seconds(model, inputs: dict, repeats: int, **forward_kwargs) -> tuple[float, float]:
+def step_seconds(
+    model, inputs: dict, repeats: int, bf16: bool = False, **forward_kwargs
+) -> tuple[float, float]:
     """Best wall time of forward + backward, and the loss (to show the variants compute the same thing)."""
     times, loss = [], None
     for _ in range(repeats):
         model.zero_grad(set_to_none=True)
         start = time.perf_counter()
-        out = model(**inputs, **forward_kwargs)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = model(**inputs, **forward_kwargs)
         out.loss.backward()
         times.append(time.perf_counter() - start)
         loss = float(out.loss)
@@ -58,20 +65,27 @@ def main() -> None:
     )  # fmt: skip
     model.eval()  # no dropout: the three variants must give the same loss
     rng = np.random.default_rng(0)
-    clips = [rng.normal(size=(1, 32, 25, 3)).astype(np.float32) for _ in range(args.batch)]
-    answers = [format_answer(names[i % len(names)], "The person moves the right arm across the body.")
-               for i in range(args.batch)]  # fmt: skip
+    clips = [rng.normal(size=(1, 32, 25, 3)).astype(np.float32) for _ in range(2 * args.batch)]
+    answers = [format_answer(names[i % len(names)]) for i in range(2 * args.batch)]
     print(f"{args.corpus}: {len(names)} candidates, batch {args.batch}, {processor.num_action_tokens} skeleton "
-          f"tokens, torch threads {torch.get_num_threads()}, {platform.processor() or platform.machine()}")  # fmt: skip
+          f"tokens, answers = class names, torch threads {torch.get_num_threads()}, "
+          f"{platform.processor() or platform.machine()}")  # fmt: skip
 
     rows = []
     for label, template, kwargs in [
         ("baseline (paper prompt, per row)", DEFAULT_INSTRUCTION, {"share_prefix": False}),
         ("shared prefix (candidates first)", CANDIDATES_FIRST_INSTRUCTION, {}),
         ("shared prefix + answer-only logits", CANDIDATES_FIRST_INSTRUCTION, {"trim": True}),
-    ]:
+        ("recipe: + cached tokens, bf16", CANDIDATES_FIRST_INSTRUCTION, {"trim": True, "cached": True, "bf16": True}),
+        (f"recipe, batch {2 * args.batch}", CANDIDATES_FIRST_INSTRUCTION,
+         {"trim": True, "cached": True, "bf16": True, "double": True}),
+    ]:  # fmt: skip
         processor.instruction_template = template
-        inputs = processor(skeletons=clips, candidates=names, answers=answers)
+        batch = 2 * args.batch if kwargs.pop("double", False) else args.batch
+        inputs = processor(skeletons=clips[:batch], candidates=names, answers=answers[:batch])
+        if kwargs.pop("cached", False):  # the encoder ran once, ahead of training (the cache)
+            with torch.no_grad():
+                inputs["encoder_tokens"] = model.get_encoder_tokens(inputs.pop("skeleton_values"))
         if kwargs.pop("trim", False):
             kwargs["logits_to_keep"] = answer_logits_to_keep(inputs["labels"])
         shared = model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"])
@@ -79,11 +93,15 @@ def main() -> None:
             shared = 0
         seconds, loss = step_seconds(model, inputs, args.repeats, **kwargs)
         tokens = inputs["attention_mask"].sum().item()
-        rows.append((label, seconds, loss, tokens, shared))
-    base = rows[0][1]
-    print(f"{'variant':<38} {'step s':>8} {'speed-up':>9} {'tokens':>7} {'shared':>7} {'loss':>8}")
-    for label, seconds, loss, tokens, shared in rows:
-        print(f"{label:<38} {seconds:>8.2f} {base / seconds:>8.2f}x {tokens:>7} {shared:>7} {loss:>8.4f}")
+        rows.append((label, seconds, batch / seconds, loss, tokens, shared))
+    base = rows[2][2]
+    print(
+        f"{'variant':<38} {'step s':>8} {'clips/s':>8} {'vs trim':>8} {'tokens':>7} {'shared':>7} {'loss':>8}"
+    )
+    for label, seconds, speed, loss, tokens, shared in rows:
+        print(
+            f"{label:<38} {seconds:>8.2f} {speed:>8.2f} {speed / base:>7.2f}x {tokens:>7} {shared:>7} {loss:>8.4f}"
+        )
 
 
 if __name__ == "__main__":
