@@ -33,9 +33,10 @@ def load_any_model(folder: str):
 @torch.no_grad()
 def rank_dataset(model, kind: str, view, candidate_labels: Sequence[int], class_names: Sequence[str],
                  batch_size: int = 16, k: int = 5, descriptions: str | None = None, tokenizer=None,
-                 progress: bool = True) -> tuple[list[list[int]], list[int]]:  # fmt: skip
+                 progress: bool = True, scoring_top1: dict | None = None) -> tuple[list[list[int]], list[int]]:  # fmt: skip
     """Rank ``candidate_labels`` (ids into ``class_names``) for every clip of ``view``; returns ``(ranked ids,
-    true ids)``. Stage 1 needs its text ``tokenizer`` and the ``descriptions`` of the candidates."""
+    true ids)``. Stage 1 needs its text ``tokenizer`` and the ``descriptions`` of the candidates. For stage 2,
+    ``scoring_top1`` (a dict) receives the top-1 under each candidate scoring (``sum``, ``mean``)."""
     from tqdm.auto import tqdm
 
     from .data import build_text_bank, class_texts
@@ -48,21 +49,34 @@ def rank_dataset(model, kind: str, view, candidate_labels: Sequence[int], class_
         bank = build_text_bank(model, tokenizer, texts, text_labels, motion)
         classes, protos = bank.class_prototypes(model.text_projection)
     names = [class_names[i] for i in candidate_labels]
+    if kind == "stage2":
+        processor = model._require_processor(None)
+        candidate_ids = processor.candidate_token_ids(names)
+        lengths = torch.tensor([len(c) for c in candidate_ids], dtype=torch.float)
+        default = getattr(model.config, "candidate_scoring", "sum")
     ranked, refs = [], []
+    variants: dict[str, list[bool]] = {"sum": [], "mean": []}
     for start in tqdm(range(0, len(view), batch_size), disable=not progress, desc="evaluating"):
         items = [view[i] for i in range(start, min(start + batch_size, len(view)))]
         skeletons = torch.from_numpy(np.stack([item["skeleton"] for item in items]))
         refs.extend(int(item["label"]) for item in items)
-        if kind == "stage2":
-            out = model.classify(skeletons, candidates=names, top_k=k)
-            position = {n: i for i, n in enumerate(names)}
-            ranked.extend([int(labels[position[n]]) for n, _ in row] for row in out)
+        if kind == "stage2":  # what classify does, with both candidate scorings from one pass
+            inputs = processor(skeletons=skeletons, candidates=names)
+            with torch.no_grad():
+                summed = model.score_candidates(**inputs, candidate_ids=candidate_ids, scoring="sum").float()
+            every = {"sum": summed, "mean": summed / lengths}
+            ranked.extend(labels[every[default].topk(k, dim=1).indices].tolist())
+            truth = torch.tensor(refs[-len(items) :])
+            for name, scores in every.items():
+                variants[name].extend((labels[scores.argmax(1)] == truth).tolist())
         elif kind == "stage1":
             sims = model.get_skeleton_features(skeletons) @ protos.t()
             ranked.extend(classes[sims.topk(k, dim=1).indices].tolist())
         else:
             logits = model(skeleton_values=skeletons).logits[:, labels]
             ranked.extend(labels[logits.topk(k, dim=1).indices].tolist())
+    if kind == "stage2" and scoring_top1 is not None:
+        scoring_top1.update({name: sum(hits) / max(len(hits), 1) for name, hits in variants.items()})
     return ranked, refs
 
 
@@ -129,10 +143,14 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
         candidates if candidates is not None else (classes if classes is not None else range(len(names)))
     )
     tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
+    scoring_top1: dict = {}
     ranked, refs = rank_dataset(model, kind, view, candidates, names, batch_size=batch_size,
-                                descriptions=descriptions, tokenizer=tokenizer, progress=progress)  # fmt: skip
+                                descriptions=descriptions, tokenizer=tokenizer, progress=progress,
+                                scoring_top1=scoring_top1)  # fmt: skip
     metrics = action_recognition_metrics(ranked, refs, num_classes=len(names), top_k=(1, 5))
     metrics.update(model_kind=kind, num_samples=len(refs), num_candidates=len(candidates))
+    if scoring_top1:
+        metrics["scoring_top1"] = scoring_top1
     if output_dir:
         os.makedirs(output_dir, exist_ok=True)
         with open(os.path.join(output_dir, "metrics.json"), "w", encoding="utf-8") as handle:
