@@ -46,7 +46,7 @@ PRESETS = {
         # at 3e-4, warm-up + cosine, gradient clipping, no dropout, bf16 autocast (AMX), class names as answers.
         "stage2": (
             "--num_segments 2 --num_queries 8 --instruction candidates_first --answer_description false "
-            "--num_train_epochs 2 --per_device_train_batch_size 8 --learning_rate 1e-3 "
+            "--num_train_epochs 3 --per_device_train_batch_size 8 --learning_rate 1e-3 "
             "--projector_learning_rate 3e-4 --warmup_ratio 0.05 --align_steps 400 --mixed_precision bf16 "
             "--per_device_eval_batch_size 16"
         ).split(),

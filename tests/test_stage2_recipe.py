@@ -199,3 +199,29 @@ def test_alignment_loss_is_zero_for_the_tiled_name_embeddings(tokenizer):
     _, parts = alignment_loss(perfect, index, targets, temperature=0.01)
     assert parts["regression"] == pytest.approx(0.0, abs=1e-10)
     assert parts["contrastive"] < 0.1
+
+
+def test_config_files_stack_later_wins_and_the_command_line_wins_over_all(tmp_path):
+    from sugar_hf.training.arguments import parse_train_args
+
+    (tmp_path / "corpus.yaml").write_text("num_frames: 32\nnum_queries: 16\nlearning_rate: 0.01\n")
+    (tmp_path / "stage2.yaml").write_text("num_queries: 8\nalign_steps: 400\nlearning_rate: 1.0e-3\n")
+    model, data, train = parse_train_args(["--config", str(tmp_path / "corpus.yaml"), "--config",
+                                           str(tmp_path / "stage2.yaml"), "--stage", "2", "--align_steps", "5"])  # fmt: skip
+    assert data.num_frames == 32 and model.num_queries == 8 and train.learning_rate == 1e-3
+    assert train.align_steps == 5
+    (tmp_path / "bad.yaml").write_text("no_such_field: 1\n")
+    with pytest.raises(ValueError, match="bad.yaml: unknown keys"):
+        parse_train_args(["--config", str(tmp_path / "bad.yaml")])
+
+
+def test_the_cpu_recipe_config_parses_on_top_of_a_corpus_config():
+    from pathlib import Path
+
+    from sugar_hf.training.arguments import parse_train_args
+
+    configs = Path(__file__).resolve().parents[1] / "configs"
+    model, data, train = parse_train_args(["--config", str(configs / "utd_mhad.yaml"), "--config",
+                                           str(configs / "stage2_cpu.yaml"), "--stage", "2"])  # fmt: skip
+    assert data.num_frames == 32 and train.align_steps == 400 and train.lr_scheduler_type == "cosine"
+    assert model.projector_input_norm and model.lora_dropout == 0.0

@@ -250,22 +250,24 @@ def _parser():
 def parse_train_args(
     argv: Sequence[str] | None = None,
 ) -> tuple[ModelArguments, DataArguments, SugarTrainingArguments]:
-    """Parse ``--config file.yaml`` (optional, repeatable) and command-line overrides into the three dataclasses."""
+    """Parse ``--config file.yaml`` (optional, repeatable: later files win) and command-line overrides into the
+    three dataclasses."""
     import yaml
 
     pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--config", default=None)
+    pre.add_argument("--config", action="append", default=[])
     known, rest = pre.parse_known_args(argv)
     parser = _parser()
-    if known.config:
-        with open(known.config, encoding="utf-8") as handle:
+    allowed = {f.name for cls in (ModelArguments, DataArguments, SugarTrainingArguments) for f in fields(cls)}
+    merged: dict = {}
+    for path in known.config:  # repeatable: later files win, the command line wins over all of them
+        with open(path, encoding="utf-8") as handle:
             values = yaml.safe_load(handle) or {}
-        allowed = {
-            f.name for cls in (ModelArguments, DataArguments, SugarTrainingArguments) for f in fields(cls)
-        }
         unknown = sorted(set(values) - allowed)
         if unknown:
-            raise ValueError(f"{known.config}: unknown keys {unknown}")
-        parser.set_defaults(**values)
+            raise ValueError(f"{path}: unknown keys {unknown}")
+        merged.update(values)
+    if merged:
+        parser.set_defaults(**merged)
     model_args, data_args, train_args = parser.parse_args_into_dataclasses(args=rest)
     return model_args, data_args, train_args
