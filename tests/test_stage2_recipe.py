@@ -225,3 +225,23 @@ def test_the_cpu_recipe_config_parses_on_top_of_a_corpus_config():
                                            str(configs / "stage2_cpu.yaml"), "--stage", "2"])  # fmt: skip
     assert data.num_frames == 32 and train.align_steps == 400 and train.lr_scheduler_type == "cosine"
     assert model.projector_input_norm and model.lora_dropout == 0.0
+
+
+def test_candidate_list_sampling_keeps_the_batch_classes_and_is_reproducible(tokenizer):
+    from sugar_hf import SugarProcessor
+    from sugar_hf.data.collator import SugarCollator
+
+    processor = SugarProcessor.from_config(tokenizer, tiny_config())
+    collator = SugarCollator(processor, CLASSES, candidates=CLASSES, num_candidates=4, seed=3)
+    lists = [collator.candidates_for(labels) for labels in ([0, 0, 2], [1, 5], [3])]
+    for labels, names in zip(([0, 0, 2], [1, 5], [3]), lists):
+        assert len(names) == 4 and len(set(names)) == 4 and set(names) <= set(CLASSES)
+        assert {CLASSES[i] for i in labels} <= set(names)
+    assert lists[0] == collator.candidates_for([0, 0, 2])  # the same batch draws the same list (exact resume)
+    assert len({tuple(n) for n in lists}) == 3
+    full = SugarCollator(processor, CLASSES, candidates=CLASSES)
+    assert full.candidates_for([0, 1]) == CLASSES  # off: the whole list in its order
+    batch = collator([{"skeleton": np.zeros((2, 16, 20, 3), np.float32), "label": 0},
+                      {"skeleton": np.zeros((2, 16, 20, 3), np.float32), "label": 2}])  # fmt: skip
+    prompt = torch.tensor(processor.prompt_token_ids(collator.candidates_for([0, 2])))
+    assert all(torch.equal(row[: len(prompt)], prompt) for row in batch["input_ids"])  # one list per batch

@@ -69,6 +69,12 @@ class SugarCollator:
         candidates: Candidate names passed to the processor (``None``: the processor's default prompt).
         with_answers: ``False`` for inference batches (``answers=None``).
         return_class_ids: Add ``class_ids`` ``(B,)`` (the integer labels) to the batch, for ranking metrics.
+        num_candidates: Candidate-list sampling for training (0: always ``candidates`` in their order). With
+            ``N > 0`` each batch lists its own classes plus other names of ``candidates`` drawn at random, ``N``
+            names in all, in a random order, so the LLM learns to choose from the list it is given (as it must
+            for unseen names) rather than from a memorised one. The draw is a function of ``seed`` and the
+            batch's labels, so a resumed run sees the same lists.
+        seed: Seed of the candidate-list draws.
     """
 
     def __init__(
@@ -80,7 +86,13 @@ class SugarCollator:
         candidates: Sequence[str] | None = None,
         with_answers: bool = True,
         return_class_ids: bool = False,
+        num_candidates: int = 0,
+        seed: int = 0,
     ) -> None:
+        if num_candidates and candidates is None:
+            raise ValueError("num_candidates needs the full candidate list to draw from")
+        self.num_candidates = num_candidates
+        self.seed = seed
         self.processor = processor
         self.class_names = list(class_names)
         self.describe = describe
@@ -117,11 +129,22 @@ class SugarCollator:
             )
         return prepared
 
+    def candidates_for(self, labels: Sequence[int]) -> list[str] | None:
+        """The candidate list of a batch with these labels (see ``num_candidates``)."""
+        if not self.num_candidates:
+            return self.candidates
+        own = sorted({self.class_names[label] for label in labels})
+        others = [name for name in self.candidates if name not in own]
+        rng = np.random.default_rng([self.seed, *labels])
+        extra = max(self.num_candidates - len(own), 0)
+        picked = own + [others[i] for i in rng.permutation(len(others))[:extra]]
+        return [picked[i] for i in rng.permutation(len(picked))]
+
     def __call__(self, items: Sequence[dict]) -> dict:
         labels = [int(item["label"]) for item in items]
         batch = self.processor(
             skeletons=self.skeletons(items),
-            candidates=self.candidates,
+            candidates=self.candidates_for(labels),
             answers=[self.answer(label) for label in labels] if self.with_answers else None,
             return_tensors="pt",
         )

@@ -109,6 +109,11 @@ class DataArguments:
         metadata={"help": "Stage 1 MIL-NCE negatives: batch (texts of the classes in the batch, the paper) | all "
                   "(every training class's texts at every step)"},
     )  # fmt: skip
+    num_train_candidates: int = field(
+        default=0,
+        metadata={"help": "Stage 2: candidate-list sampling (0: every prompt lists all training classes). N > 0: "
+                  "each batch lists its own classes plus random others, N names in a random order (for zero-shot)."},
+    )  # fmt: skip
     answer_description: bool = field(
         default=True, metadata={"help": "Stage 2: the target is '<name>. <description>' (else '<name>.')."}
     )

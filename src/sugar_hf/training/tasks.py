@@ -201,7 +201,7 @@ class Stage2Task:
     """Frozen encoder -> projector -> LLM with LoRA; next-token loss on "<name>. <description>"."""
 
     def __init__(
-        self, model_args, data_args, class_names, layout, train_classes, gradient_checkpointing
+        self, model_args, data_args, class_names, layout, train_classes, gradient_checkpointing, seed: int = 0
     ) -> None:
         config = load_sugar_config(model_args, data_args, class_names, layout)
         config.freeze_encoder = True
@@ -222,7 +222,8 @@ class Stage2Task:
         described = short_descriptions(class_names, data_args.descriptions or data_args.corpus) \
             if data_args.answer_description else {}  # fmt: skip
         describe = described.get if described else None
-        self.collate = SugarCollator(self.processor, class_names, describe, candidates=self.candidates)
+        self.collate = SugarCollator(self.processor, class_names, describe, candidates=self.candidates,
+                                     num_candidates=data_args.num_train_candidates, seed=seed)  # fmt: skip
         self.eval_collate = SugarCollator(self.processor, class_names, candidates=self.candidates,
                                           with_answers=False, return_class_ids=True)  # fmt: skip
         # Batches of cached encoder tokens (--token_cache): the same prompts and answers, no skeletons.
@@ -262,7 +263,6 @@ def build_task(model_args: ModelArguments, data_args: DataArguments, train_args:
     if train_args.stage == "1":
         return Stage1Task(model_args, data_args, class_names, layout, train_classes, train_args.seed)
     if train_args.stage == "2":
-        return Stage2Task(
-            model_args, data_args, class_names, layout, train_classes, train_args.gradient_checkpointing
-        )
+        return Stage2Task(model_args, data_args, class_names, layout, train_classes,
+                          train_args.gradient_checkpointing, train_args.seed)  # fmt: skip
     return BaselineTask(model_args, data_args, class_names, layout, train_classes)

@@ -200,7 +200,7 @@ class CachedSugarCollator:
         collator = self.text_collator
         batch = collator.processor.text_inputs(
             len(items),
-            candidates=collator.candidates,
+            candidates=collator.candidates_for(labels),
             answers=[collator.answer(label) for label in labels] if collator.with_answers else None,
         )
         batch["encoder_tokens"] = torch.stack([torch.as_tensor(item["encoder_tokens"]) for item in items])
