@@ -228,7 +228,7 @@ def build_demo(model_name: str | None = None) -> gr.Blocks:
             with gr.Column(scale=2):
                 status = gr.HTML(elem_id="status")
                 plot = gr.Plot(label="skeleton (drag to rotate, ▶ to play)", elem_id="plot")
-                top5 = gr.Dataframe(headers=["action", "score (mean log-prob)", "probability"], label="top-5",
+                top5 = gr.Dataframe(headers=["action", "score (log-likelihood)", "probability"], label="top-5",
                                     elem_id="top5", interactive=False)  # fmt: skip
                 description = gr.Textbox(label="generated answer", elem_id="description", interactive=False)
         inputs = [upload, demo_name, candidates, model_box]
