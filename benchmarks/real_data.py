@@ -123,6 +123,13 @@ def plan(preset: dict) -> list[Run]:
         Run("zero_shot/stage2", "zero_shot", "utd_mhad", "2",
             [*preset["encoder"], *preset["stage2"], *zs, "--do_eval", "false", *preset.get("zero_shot_stage2", [])],
             "SUGAR trained on 22 classes, ranking the 5 unseen names", ["zero_shot/stage1"], zero_shot=True),
+        # The same with candidate-list sampling: each training batch lists its classes plus random others, 5 names
+        # in a random order, so the LLM learns to choose from the list it is given (as zero-shot ranking asks).
+        Run("zero_shot/stage2_sampled", "zero_shot", "utd_mhad", "2",
+            [*preset["encoder"], *preset["stage2"], *zs, "--do_eval", "false", "--num_train_candidates", "5",
+             *preset.get("zero_shot_stage2", [])],
+            "SUGAR trained on 22 classes with sampled 5-name candidate lists, ranking the 5 unseen names",
+            ["zero_shot/stage1"], zero_shot=True),
     ]  # fmt: skip
     for projector in ("qformer", "linear", "cross_attention"):
         runs.append(
@@ -130,11 +137,6 @@ def plan(preset: dict) -> list[Run]:
                 [*preset["encoder"], *preset["stage2"], *ablation_args(preset), "--projector_type", projector],
                 f"projector: {projector}", ["utd_mhad/stage1"])
         )  # fmt: skip
-    runs.append(  # not in the paper: TQP with its tokens RMS-normalised to the LLM's word-embedding scale
-        Run("projector_tqp_norm/stage2", "projector", "utd_mhad", "2",
-            [*preset["encoder"], *preset["stage2"], *ablation_args(preset), "--projector_output_norm", "true"],
-            "projector: tqp + output RMS norm at the word-embedding scale (not in the paper)", ["utd_mhad/stage1"])
-    )  # fmt: skip
     runs += main_runs(preset, "nw_ucla")
     for knowledge in ("none", "motion", "visual"):
         stage1 = f"knowledge_{knowledge}/stage1"
