@@ -160,9 +160,10 @@ def build_embedded_default(class_names: Sequence[str] = (), align_view: bool = F
     from .processing_sugar import SugarProcessor
 
     config = embedded_config(class_names, **kwargs)
+    config.encoder_config.align_view = align_view  # recorded with the model, so views and processor agree
     model = SugarForActionRecognition.from_config_with_pretrained_bases(config)
     tokenizer = AutoTokenizer.from_pretrained(smollm2_folder())
-    model.processor = SugarProcessor.from_config(tokenizer, config, align_view=align_view)
+    model.processor = SugarProcessor.from_config(tokenizer, config)
     return model, model.processor
 
 
