@@ -182,12 +182,12 @@ def align_projector(
             optimizer.zero_grad(set_to_none=True)
             step += 1
             if step % log_every == 0 or step == steps:
-                logger.info("align step %d/%d loss %.4f %s", step, steps, float(loss), parts)
+                logger.info("align step %d/%d loss %.4f %s", step, steps, loss.item(), parts)
             if step >= steps:
                 break
         epoch += 1
     model.train(was_training)
-    log.update(seconds=time.perf_counter() - start, loss=float(loss), **parts)
+    log.update(seconds=time.perf_counter() - start, loss=loss.item(), **parts)
     if eval_rows is not None:
         log["gate_after"] = nearest_name_accuracy(model, eval_tokens, eval_rows, targets)
         logger.info("projector alignment: nearest-name accuracy on the eval split %.4f -> %.4f (%.0f s)",
