@@ -95,6 +95,15 @@ def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     )
 
 
+def candidate_scorings(
+    summed: torch.Tensor, candidate_ids: Sequence[Sequence[int]]
+) -> dict[str, torch.Tensor]:
+    """Both candidate scorings from the summed log-likelihoods ``(batch, num_candidates)``: ``sum`` and ``mean``
+    (per token)."""
+    lengths = torch.tensor([len(c) for c in candidate_ids], device=summed.device, dtype=summed.dtype)
+    return {"sum": summed, "mean": summed / lengths}
+
+
 def answer_logits_to_keep(labels: torch.Tensor) -> int:
     """The ``logits_to_keep`` that covers every supervised position and the one before it (0: all)."""
     supervised = (labels != -100).any(0).nonzero()
@@ -850,6 +859,7 @@ __all__ = [
     "SugarSkeletonTextModel",
     "SugarSkeletonTextOutput",
     "answer_logits_to_keep",
+    "candidate_scorings",
     "causal_lm_loss",
     "mil_nce_loss",
     "masked_mean_pool",

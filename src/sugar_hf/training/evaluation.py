@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..metrics import action_recognition_metrics
+from ..modeling_sugar import candidate_scorings
 
 
 def load_any_model(folder: str):
@@ -52,7 +53,6 @@ def rank_dataset(model, kind: str, view, candidate_labels: Sequence[int], class_
     if kind == "stage2":
         processor = model._require_processor(None)
         candidate_ids = processor.candidate_token_ids(names)
-        lengths = torch.tensor([len(c) for c in candidate_ids], dtype=torch.float)
         default = getattr(model.config, "candidate_scoring", "sum")
     ranked, refs = [], []
     variants: dict[str, list[bool]] = {"sum": [], "mean": []}
@@ -64,7 +64,7 @@ def rank_dataset(model, kind: str, view, candidate_labels: Sequence[int], class_
             inputs = processor(skeletons=skeletons, candidates=names)
             with torch.no_grad():
                 summed = model.score_candidates(**inputs, candidate_ids=candidate_ids, scoring="sum").float()
-            every = {"sum": summed, "mean": summed / lengths}
+            every = candidate_scorings(summed, candidate_ids)
             ranked.extend(labels[every[default].topk(k, dim=1).indices].tolist())
             truth = torch.tensor(refs[-len(items) :])
             for name, scores in every.items():

@@ -80,20 +80,15 @@ def parameter_groups(model: torch.nn.Module, args: SugarTrainingArguments) -> li
     ]  # fmt: skip
 
 
-def build_optimizer(model_or_params, args: SugarTrainingArguments) -> torch.optim.Optimizer:
-    """SGD (momentum, Nesterov; stage 1 and the baseline; one group) or AdamW (stage 2; :func:`parameter_groups`
-    when given the model)."""
+def build_optimizer(model: torch.nn.Module, args: SugarTrainingArguments) -> torch.optim.Optimizer:
+    """SGD over the trainable parameters (momentum, Nesterov; stage 1 and the baseline) or AdamW with
+    :func:`parameter_groups` (stage 2)."""
     if args.optimizer == "sgd":
-        params = (
-            model_or_params.parameters() if isinstance(model_or_params, torch.nn.Module) else model_or_params
-        )
-        return torch.optim.SGD([p for p in params if p.requires_grad], lr=args.learning_rate, momentum=args.momentum,
-                               nesterov=args.nesterov, weight_decay=args.weight_decay)  # fmt: skip
+        params = [p for p in model.parameters() if p.requires_grad]
+        return torch.optim.SGD(params, lr=args.learning_rate, momentum=args.momentum, nesterov=args.nesterov,
+                               weight_decay=args.weight_decay)  # fmt: skip
     if args.optimizer == "adamw":
-        if isinstance(model_or_params, torch.nn.Module):
-            return torch.optim.AdamW(parameter_groups(model_or_params, args), lr=args.learning_rate)
-        params = [p for p in model_or_params if p.requires_grad]
-        return torch.optim.AdamW(params, lr=args.learning_rate, weight_decay=args.weight_decay)
+        return torch.optim.AdamW(parameter_groups(model, args), lr=args.learning_rate)
     raise ValueError(f"unknown optimizer {args.optimizer!r} (sgd | adamw)")
 
 

@@ -27,6 +27,7 @@ from ..modeling_sugar import (
     SugarForActionRecognition,
     SugarSkeletonTextModel,
     answer_logits_to_keep,
+    candidate_scorings,
     resolve_pretrained_name,
 )
 from ..processing_sugar import SugarProcessor
@@ -242,11 +243,10 @@ class Stage2Task:
         summed = model.score_candidates(batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"],
                                         self.candidate_ids, encoder_tokens=batch.get("encoder_tokens"),
                                         scoring="sum")  # fmt: skip
-        lengths = torch.tensor([len(c) for c in self.candidate_ids], device=summed.device, dtype=summed.dtype)
         labels = self.candidate_labels.to(summed.device)
         width = min(k, len(self.candidates))
         return {name: (labels[scores.topk(width, dim=1).indices], batch["class_ids"])
-                for name, scores in (("sum", summed), ("mean", summed / lengths))}  # fmt: skip
+                for name, scores in candidate_scorings(summed, self.candidate_ids).items()}  # fmt: skip
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -167,24 +167,6 @@ class CachedTokenView:
                 "label": int(self.cache.train_labels[int(index)])}  # fmt: skip
 
 
-class CachedEvalView:
-    """Evaluation items from the cache (``{"encoder_tokens", "label"}``)."""
-
-    def __init__(self, cache: EncoderTokenCache) -> None:
-        if cache.eval_tokens is None:
-            raise ValueError("the encoder-token cache has no evaluation split")
-        self.cache = cache
-
-    def __len__(self) -> int:
-        return self.cache.eval_tokens.shape[0]
-
-    def __getitem__(self, index: int) -> dict:
-        return {
-            "encoder_tokens": self.cache.eval_tokens[int(index)],
-            "label": int(self.cache.eval_labels[int(index)]),
-        }
-
-
 class CachedSugarCollator:
     """Stage-2 batches from cached items: ``encoder_tokens`` stacked, prompts and answers from the processor.
 
