@@ -1,9 +1,13 @@
 """The training loop shared by all stages: accelerate, step-decay schedule, checkpoints, exact resume.
 
 Exactness: the sample order of an epoch, each clip's augmentation and each step's dropout / text draw are
-pure functions of the seed, the epoch and the step; ``accelerator.save_state`` stores model, optimizer,
-scheduler and RNG states; ``--resume`` reloads them and skips the batches already consumed with
-``accelerate.skip_first_batches``. A resumed CPU run therefore ends with the same weights as a straight one.
+pure functions of the seed, the epoch and the step; :func:`~sugar_hf.training.checkpointing.save_training_state`
+stores model, optimizer, scheduler and RNG states without pickle (safetensors + JSON); ``--resume`` reloads them
+(never unpickling anything) and skips the batches already consumed with ``accelerate.skip_first_batches``. A
+resumed CPU run therefore ends with the same weights as a straight one (stage 1 and stage 2 are tested).
+
+Every run writes ``log_history.json`` and ``learning_curve.png`` (:mod:`sugar_hf.training.history`) in its
+output folder; a resumed run continues the same history.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import torch
 from torch.utils.data import DataLoader, Subset
 
 from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
+from .checkpointing import check_resumable, load_training_state, save_training_state
 from .data import SeededView, epoch_order, keep_labels, load_splits, zero_shot_classes
+from .history import LossHistory, eval_record
 from .tasks import build_task
 from .token_cache import CachedTokenView, build_token_cache, cache_key
 
@@ -120,15 +126,33 @@ def _resolve_resume(resume: str, output_dir: str) -> Path | None:
     return Path(resume)
 
 
-def _save_checkpoint(accelerator, args: SugarTrainingArguments, step: int, epoch: int) -> None:
+def _save_checkpoint(accelerator, args: SugarTrainingArguments, step: int, epoch: int, model, optimizer, scheduler,
+                     history: LossHistory | None = None) -> None:  # fmt: skip
     folder = Path(args.output_dir) / CHECKPOINT_DIR / f"step_{step}"
-    accelerator.save_state(str(folder))
+    save_training_state(folder, accelerator, model, optimizer, scheduler)
     if accelerator.is_main_process:
+        if history is not None:
+            history.write(folder)
         (folder / STATE_FILE).write_text(json.dumps({"global_step": step, "epoch": epoch}))
         if args.save_total_limit:
             for old in list_checkpoints(args.output_dir)[: -args.save_total_limit]:
                 shutil.rmtree(old, ignore_errors=True)
     accelerator.wait_for_everyone()
+
+
+def resolve_report_to(value: str | None):
+    """``none`` -> no tracker; ``auto`` -> tensorboard when it is installed (else none); anything else as
+    accelerate reads it (``all``, ``tensorboard``, ``wandb``, a comma-separated list)."""
+    import importlib.util
+
+    if value in (None, "", "none"):
+        return None
+    if value == "auto":
+        installed = any(
+            importlib.util.find_spec(name) is not None for name in ("tensorboard", "tensorboardX")
+        )
+        return "tensorboard" if installed else None
+    return [v.strip() for v in value.split(",")] if "," in value else value
 
 
 def _micro_batches(iterator, size: int):
@@ -277,7 +301,7 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
 
     from ..data.torch_dataset import SkeletonTorchDataset
 
-    report_to = None if args.report_to == "none" else args.report_to
+    report_to = resolve_report_to(args.report_to)
     precision = resolve_mixed_precision(args.mixed_precision, args.stage)
     _allow_new_precision(precision)
     accelerator = Accelerator(
@@ -325,17 +349,25 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
     optimizer = build_optimizer(model, args)
     scheduler = build_scheduler(optimizer, args, total_steps, milestones)
     model, optimizer = accelerator.prepare(model, optimizer)
-    accelerator.register_for_checkpointing(scheduler)
+    # The scheduler is not registered with accelerate: its save_state pickles registered objects and its
+    # load_state unpickles them with weights_only=False. save/load_training_state keep it as JSON.
 
-    global_step = 0
+    global_step, resumed_from = 0, None
     if args.resume:
         folder = _resolve_resume(args.resume, args.output_dir)
         if folder is None:
             logger.warning("--resume %s: no checkpoint in %s, starting fresh", args.resume, args.output_dir)
         else:
-            accelerator.load_state(str(folder))
-            global_step = json.loads((folder / STATE_FILE).read_text())["global_step"]
+            check_resumable(folder)
+            load_training_state(folder, accelerator, model, optimizer, scheduler)
+            global_step = int(json.loads((folder / STATE_FILE).read_text())["global_step"])
+            resumed_from = folder
             logger.info("resumed from %s at step %d", folder, global_step)
+    history = (
+        LossHistory.resume(args.output_dir, resumed_from, global_step)
+        if resumed_from
+        else LossHistory(args.output_dir)
+    )
 
     if args.stage == "2" and args.align_steps and global_step == 0:
         _align(task, accelerator.unwrap_model(model), cache, args, accelerator)
@@ -391,6 +423,17 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
                     "train/steps_per_s": speed,
                 }
                 accelerator.log(logs, step=global_step)
+                history.log(
+                    {
+                        "step": global_step,
+                        "epoch": round(global_step / steps_per_epoch, 4),
+                        "loss": loss_value,
+                        "learning_rate": logs["train/lr"],
+                        "steps_per_second": speed,
+                    }
+                )
+                if accelerator.is_main_process:
+                    history.write()
                 bar.set_postfix(loss=f"{loss_value:.4f}", lr=f"{logs['train/lr']:.2e}")
                 if args.disable_tqdm:
                     logger.info(
@@ -401,10 +444,14 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
             finished_epoch = global_step // steps_per_epoch
             if (global_step % steps_per_epoch == 0 and finished_epoch in args.eval_epochs
                     and global_step < total_steps and eval_ds is not None and len(eval_ds)):  # fmt: skip
-                _evaluate_to_file(task, accelerator.unwrap_model(model), eval_ds, view_kwargs, accelerator, args,
-                                  names, f"epoch{finished_epoch}_eval_metrics.json", keep_existing=True)  # fmt: skip
+                epoch_metrics = _evaluate_to_file(task, accelerator.unwrap_model(model), eval_ds, view_kwargs,
+                                                  accelerator, args, names,
+                                                  f"epoch{finished_epoch}_eval_metrics.json", keep_existing=True)  # fmt: skip
+                history.log(eval_record(global_step, float(finished_epoch), epoch_metrics))
+                if accelerator.is_main_process:
+                    history.write()
             if args.save_steps and global_step % args.save_steps == 0:
-                _save_checkpoint(accelerator, args, global_step, epoch)
+                _save_checkpoint(accelerator, args, global_step, epoch, model, optimizer, scheduler, history)
             if args.stop_after_steps and global_step >= args.stop_after_steps and global_step < total_steps:
                 stopped = True
             if global_step >= total_steps or stopped:
@@ -415,6 +462,9 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
                "steps_per_second": (global_step - start_step) / max(elapsed, 1e-9)}  # fmt: skip
     if stopped:
         logger.info("stopped after step %d (stop_after_steps); resume with --resume latest", global_step)
+        if accelerator.is_main_process:
+            history.write()
+            history.plot()
         accelerator.end_training()
         return results
 
@@ -425,7 +475,10 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
                                     "eval_metrics.json")  # fmt: skip
         results.update({f"eval/{k}": v for k, v in metrics.items() if isinstance(v, float)})
         accelerator.log({k: v for k, v in results.items() if k.startswith("eval/")}, step=global_step)
+        history.log(eval_record(global_step, round(global_step / steps_per_epoch, 4), metrics))
     if accelerator.is_main_process:
+        history.write()
+        history.plot()
         task.save(unwrapped, args.output_dir, model_args)
         with open(os.path.join(args.output_dir, "train_results.json"), "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)
