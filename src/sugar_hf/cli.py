@@ -92,17 +92,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+FOLDER_ONLY = ("labels_csv", "edges", "channels", "split_by", "test_subjects", "test_fraction")
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     """Convert a raw corpus folder into a DatasetDict per split config (see ``datasets_scripts/``)."""
-    from .data.builders import convert_corpus
+    from .data.builders import ConversionFailed, convert_corpus
 
-    options = {"labels_csv": args.labels_csv, "layout": args.layout} if args.corpus == "folder" else {}
-    report = convert_corpus(args.corpus, args.raw_dir, args.out_dir, push_to_hub=args.push_to_hub,
-                            num_workers=args.workers, accept_terms=args.i_accept_the_dataset_terms,
-                            **options)  # fmt: skip
+    if args.corpus == "folder":
+        options = {
+            "labels_csv": args.labels_csv, "layout": args.layout or "ntu25", "edges": args.edges,
+            "center_joint": args.center_joint, "channels": args.channels, "split_by": args.split_by,
+            "test_subjects": args.test_subjects.split(",") if args.test_subjects else None,
+            "test_fraction": args.test_fraction, "seed": args.seed,
+        }  # fmt: skip
+    else:
+        given = [f"--{k.replace('_', '-')}" for k in FOLDER_ONLY if getattr(args, k) not in (None, "auto")]
+        if args.layout:
+            given.append("--layout")
+        if given:
+            raise ValueError(f"{', '.join(given)} only apply to `convert folder` (your own arrays + a CSV)")
+        options = {}
+    try:
+        report = convert_corpus(args.corpus, args.raw_dir, args.out_dir, push_to_hub=args.push_to_hub,
+                                num_workers=args.workers, accept_terms=args.i_accept_the_dataset_terms,
+                                **options)  # fmt: skip
+    except ConversionFailed as failed:
+        print(failed.report.summary(), file=sys.stderr)
+        for item in failed.report.skipped:
+            print(f"skipped: {item['reason']}", file=sys.stderr)
+        print(f"error: no clip could be converted; nothing was written to {args.out_dir}", file=sys.stderr)
+        return 1
     print(report.summary())
     for item in report.skipped:
         print(f"skipped: {item['reason']}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0 if report.balanced else 1
 
 
@@ -149,16 +174,37 @@ def build_parser() -> argparse.ArgumentParser:
         "convert", help="convert a raw corpus folder into a DatasetDict per split config"
     )
     convert.add_argument("corpus", choices=["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla",
-                                            "utd_mhad", "utkinect", "folder"])  # fmt: skip
-    convert.add_argument("raw_dir")
-    convert.add_argument("out_dir")
-    convert.add_argument("--workers", type=int, default=None)
+                                            "utd_mhad", "utkinect", "folder"],
+                         help="a research corpus as released, or `folder`: your own arrays listed in a CSV")  # fmt: skip
+    convert.add_argument("raw_dir", help="the corpus folder (searched recursively; folder: CSV paths are relative to it)")
+    convert.add_argument("out_dir", help="output: <out_dir>/<config>/ DatasetDict folders (folder corpus: csv/)")
+    convert.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
     convert.add_argument("--push-to-hub", metavar="REPO", default=None,
                          help="upload the converted configs (a research corpus needs the flag below)")  # fmt: skip
     convert.add_argument("--i-accept-the-dataset-terms", action="store_true",
                          help="you may share this research corpus under its terms (uploads privately)")  # fmt: skip
-    convert.add_argument("--labels-csv", help="folder corpus: CSV with file,label[,subject,...] columns")
-    convert.add_argument("--layout", default="ntu25", help="folder corpus: joint layout name")
+    convert.add_argument("--labels-csv", help="folder: CSV with a header file,label[,subject,camera,setup,view,"
+                         "split] and one row per clip")  # fmt: skip
+    convert.add_argument("--layout", default=None,
+                         help="folder: joint layout: ntu25 (default), kinect_v1_20, utd_mhad20, toyota13, coco17, "
+                              "or a layout JSON file")  # fmt: skip
+    convert.add_argument("--edges", metavar="FILE",
+                         help="folder: a custom skeleton: one 'i j' pair of 0-based joint indices a line (or JSON "
+                              "with joint_names, edges, center); joints are 0..max index")  # fmt: skip
+    convert.add_argument("--center-joint", type=int, default=0,
+                         help="folder, with --edges: the joint the graph is rooted at and clips are centred on")  # fmt: skip
+    convert.add_argument("--channels", type=int, default=None,
+                         help="folder: values per joint (2: x,y; 3: x,y,z or x,y,score ...); default: the first "
+                              "readable array's; arrays with another count are skipped and reported")  # fmt: skip
+    convert.add_argument("--split-by", choices=["auto", "column", "subject", "random", "none"], default="auto",
+                         help="folder: auto (the CSV's split column if any, else everything in train, with a "
+                              "warning) | column | subject (hold out --test-subjects or --test-fraction of the "
+                              "subjects) | random (a seeded --test-fraction of each class) | none")  # fmt: skip
+    convert.add_argument("--test-subjects", metavar="ID[,ID...]",
+                         help="folder, --split-by subject: the subject ids (as written in the CSV) held out for test")  # fmt: skip
+    convert.add_argument("--test-fraction", type=float, default=None,
+                         help="folder, --split-by subject|random: the fraction held out for test (random: 0.2)")  # fmt: skip
+    convert.add_argument("--seed", type=int, default=0, help="folder: the seed of --test-fraction splits")
     convert.set_defaults(func=cmd_convert)
 
     from .hub.commands import add_hub_commands  # push model|dataset|space, export merged|adapter

@@ -14,12 +14,21 @@ Row schema (all corpora)::
     num_frames   int32    T
     label        ClassLabel(official class names)
     subject, camera, setup, view   int32 ids (-1 when the corpus has no such id)
+
+The ``folder`` corpus (your own arrays + a CSV) keeps string ids too: a ``subject`` column of ``s01, s02 ...``
+is stored as ints ``0, 1 ...`` (sorted order) plus a ``subject_name`` string column, and the mapping is in the
+dataset's ``info.description`` (``id_names``), with the layout (a preset name or a custom layout dict).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..skeleton.layouts import get_layout
+from ..skeleton.layouts import LAYOUTS, SkeletonLayout, custom_layout, get_layout
 from ..skeleton.readers import (
     SkeletonFormatError,
     SkeletonSequence,
@@ -37,7 +46,6 @@ from ..skeleton.readers import (
     cut_utkinect_clips,
     parse_ntu_name,
     read_array,
-    read_label_csv,
     read_name_list,
     read_ntu_skeleton,
     read_nw_ucla,
@@ -81,6 +89,7 @@ class ConversionReport:
     skipped: list[dict] = field(default_factory=list)  # {"file", "reason"}
     listed_missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
@@ -98,8 +107,23 @@ class ConversionReport:
         )
 
 
-def skeleton_features(layout: str, class_names: list[str], channels: int = 3):
-    """The explicit ``datasets.Features`` of a corpus with the given joint layout and channel count."""
+class ConversionFailed(ValueError):
+    """No input could be converted; ``report`` says why for each one."""
+
+    def __init__(self, report: ConversionReport) -> None:
+        self.report = report
+        reasons = [item["reason"] for item in report.skipped[:5]]
+        more = f" (and {len(report.skipped) - 5} more)" if len(report.skipped) > 5 else ""
+        super().__init__(
+            f"no clip could be converted: all {report.inputs} inputs were skipped{more}: " + "; ".join(reasons)
+        )
+
+
+def skeleton_features(
+    layout: str, class_names: list[str], channels: int = 3, name_columns: tuple[str, ...] = ()
+):
+    """The explicit ``datasets.Features`` of a corpus with the given joint layout and channel count;
+    ``name_columns`` adds ``<id>_name`` string columns (the original string ids of a folder corpus)."""
     from datasets import Array3D, ClassLabel, Features, Value
 
     layout = get_layout(layout)
@@ -113,6 +137,7 @@ def skeleton_features(layout: str, class_names: list[str], channels: int = 3):
             "num_frames": Value("int32"),
             "label": ClassLabel(names=list(class_names)),
             **{k: Value("int32") for k in ID_COLUMNS},
+            **{f"{k}_name": Value("string") for k in name_columns},
         }
     )
 
@@ -217,12 +242,12 @@ def _utkinect_task(path: str, opts: dict) -> list[dict]:
 
 def _folder_task(path: str, opts: dict) -> list[dict]:
     seq = read_array(path, opts["layout"])
-    row_meta = opts["rows"][path]
-    seq.label = row_meta["label"]
-    for key in ID_COLUMNS:
-        if str(row_meta.get(key, "")).lstrip("-").isdigit():
-            seq.meta[key] = int(row_meta[key])
-    return [sequence_to_row(seq, Path(path).name)]
+    meta = opts["row"]
+    seq.label = meta["label"]
+    seq.meta.update(meta["ids"])
+    row = sequence_to_row(seq, meta["source"])
+    row.update({f"{key}_name": value for key, value in meta["names"].items()})
+    return [row]
 
 
 _TASKS: dict[str, Callable[[str, dict], list[dict]]] = {
@@ -238,10 +263,34 @@ _TASKS: dict[str, Callable[[str, dict], list[dict]]] = {
 }
 
 
-def _run_task(args: tuple[str, str, dict]) -> tuple[str, list[dict] | None, str | None]:
-    corpus, path, opts = args
+def _check_rows(path: str, rows: list[dict], expect: dict) -> None:
+    """Every row must be writable with the corpus's features and read back: joints, channels, label."""
+    joints, channels, num_classes = expect["joints"], expect["channels"], expect["num_classes"]
+    for row in rows:
+        skel = row["skeleton"]
+        if skel.ndim != 3 or skel.shape[1] != joints:
+            raise SkeletonFormatError(path, None, f"skeleton shape {skel.shape[1:]}: the layout has {joints} joints")
+        if skel.shape[2] != channels:
+            raise SkeletonFormatError(
+                path, None, f"{skel.shape[2]} channels per joint, the corpus has {channels} ({expect['why']})"
+            )
+        if skel.shape[0] == 0:
+            raise SkeletonFormatError(path, None, "zero frames")
+        if not np.isfinite(skel).all():
+            raise SkeletonFormatError(path, None, "NaN or infinite value")
+        label = row["label"]
+        if isinstance(label, (bool, np.bool_)) or not isinstance(label, (int, np.integer)):
+            raise SkeletonFormatError(path, None, f"no valid class label ({label!r})")
+        if not 0 <= int(label) < num_classes:
+            raise SkeletonFormatError(path, None, f"class label {int(label)} outside 0..{num_classes - 1}")
+
+
+def _run_task(args: tuple[str, str, dict, dict]) -> tuple[str, list[dict] | None, str | None]:
+    corpus, path, opts, expect = args
     try:
-        return path, _TASKS[corpus](path, opts), None
+        rows = _TASKS[corpus](path, opts)
+        _check_rows(path, rows, expect)
+        return path, rows, None
     except SkeletonFormatError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a reader bug must not kill a 100k-file run; it is reported, never hidden
@@ -258,6 +307,7 @@ class _Plan:
     class_names: list[str]
     listed_missing: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    per_file: dict = field(default_factory=dict)  # options of one file only (folder corpus: its CSV row)
 
 
 def _find(raw: Path, pattern: str) -> list[Path]:
@@ -340,11 +390,14 @@ def _plan(corpus: str, raw: Path, **kw) -> _Plan:
 
 
 def _parse(
-    corpus: str, plan: _Plan, report: ConversionReport, num_workers: int | None, progress: bool
+    corpus: str, plan: _Plan, report: ConversionReport, num_workers: int | None, progress: bool, expect: dict
 ) -> Iterator[dict]:
     from tqdm.auto import tqdm
 
-    tasks = [(corpus if corpus in _TASKS else "folder", f, plan.opts) for f in plan.files]
+    key = corpus if corpus in _TASKS else "folder"
+    tasks = [
+        (key, f, {**plan.opts, **plan.per_file[f]} if f in plan.per_file else plan.opts, expect) for f in plan.files
+    ]
     workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
     bar = tqdm(total=len(tasks), desc=f"parsing {corpus}", unit="file", disable=not progress)
     if workers > 1 and len(tasks) > 4 * workers:
@@ -391,84 +444,320 @@ def build_corpus(
         ``(dataset, report, extra)``: ``extra`` carries what split configs need (PKU-MMD split lists, TSU
         subsets).
     """
-    from datasets import Dataset
 
     start = time.perf_counter()
     plan = _plan(corpus, Path(raw_dir), **options)
     report = ConversionReport(corpus, inputs=len(plan.files) + len(plan.listed_missing))
     report.listed_missing = [Path(p).name for p in plan.listed_missing]
-    dataset = Dataset.from_generator(
-        _parse,
-        features=skeleton_features(CORPUS_LAYOUT[corpus], plan.class_names, 2 if corpus == "tsu" else 3),
-        gen_kwargs={
-            "corpus": corpus,
-            "plan": plan,
-            "report": report,
-            "num_workers": num_workers,
-            "progress": progress,
-        },
-        cache_dir=str(cache_dir) if cache_dir else None,
-        fingerprint=uuid.uuid4().hex,
-    )
+    channels = 2 if corpus == "tsu" else (int(options.get("dims", 3)) if corpus == "toyota_smarthome" else 3)
+    layout = get_layout(CORPUS_LAYOUT[corpus])
+    expect = {"joints": layout.num_joints, "channels": channels, "num_classes": len(plan.class_names),
+              "why": f"the {corpus} reader's output"}  # fmt: skip
+    dataset = _generate(
+        skeleton_features(layout, plan.class_names, channels), corpus, plan, report, num_workers, progress, expect,
+        cache_dir,
+    )  # fmt: skip
     dataset.info.description = json.dumps({"corpus": corpus, "layout": CORPUS_LAYOUT.get(corpus, "custom")})
     report.seconds = time.perf_counter() - start
     return dataset, report, plan.extra
 
 
+def _generate(features, corpus, plan, report, num_workers, progress, expect, cache_dir):
+    """``Dataset.from_generator`` over the parsed rows; all inputs skipped -> :class:`ConversionFailed`."""
+    from datasets import Dataset
+
+    try:
+        dataset = Dataset.from_generator(
+            _parse,
+            features=features,
+            gen_kwargs={"corpus": corpus, "plan": plan, "report": report, "num_workers": num_workers,
+                        "progress": progress, "expect": expect},  # fmt: skip
+            cache_dir=str(cache_dir) if cache_dir else None,
+            fingerprint=uuid.uuid4().hex,
+        )
+    except Exception:
+        if report.written == 0 and report.inputs:
+            raise ConversionFailed(report) from None
+        raise
+    if report.written == 0:
+        raise ConversionFailed(report)
+    return dataset
+
+
+# --- your own data: a folder of arrays + a CSV -------------------------------------------------------------
+SPLIT_BY = ("auto", "column", "subject", "random", "none")
+NO_TEST_SPLIT = (
+    "no test split: every clip is in 'train', so training will skip evaluation. Hold clips out with "
+    "--split-by subject --test-subjects ID[,ID...] (or --test-fraction F), --split-by random --test-fraction F "
+    "--seed N, or a 'split' column in the CSV"
+)
+
+
+def read_edge_list(path: str | os.PathLike, center: int = 0) -> SkeletonLayout:
+    """A custom layout from an edge file: text lines ``i j`` (0-based joint indices, ``#`` comments, comma or
+    space separated) or JSON (``{"joint_names": [...], "edges": [[i, j], ...], "center": 0, "body_parts": {}}``
+    or a plain list of pairs). Joints are ``0..max index``; edges are oriented towards ``center``."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"edge list {path} does not exist")
+    text = path.read_text(encoding="utf-8-sig")
+    names, parts = None, None
+    if path.suffix.lower() == ".json":
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"{path}: not valid JSON: {exc}") from None
+        if isinstance(obj, dict) and "inward_edges" in obj:
+            return SkeletonLayout.from_dict(obj)
+        if isinstance(obj, dict):
+            names, parts = obj.get("joint_names"), obj.get("body_parts")
+            center = int(obj.get("center", center))
+            obj = obj.get("edges")
+        if not isinstance(obj, list) or not all(isinstance(e, list) and len(e) == 2 for e in obj):
+            raise ValueError(f"{path}: 'edges' must be a list of [i, j] pairs")
+        pairs = [(int(a), int(b)) for a, b in obj]
+    else:
+        pairs = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            fields = [f for f in re.split(r"[\s,;]+", line) if f]
+            if len(fields) != 2 or not all(f.isdigit() for f in fields):
+                raise ValueError(f"{path}:{number}: expected two 0-based joint indices 'i j', found {line!r}")
+            pairs.append((int(fields[0]), int(fields[1])))
+    if not pairs:
+        raise ValueError(f"{path}: no edges")
+    num_joints = max(max(p) for p in pairs) + 1
+    names = list(names) if names else [f"joint_{i}" for i in range(num_joints)]
+    if len(names) < num_joints:
+        raise ValueError(f"{path}: {len(names)} joint names for joints 0..{num_joints - 1}")
+    if not 0 <= center < len(names):
+        raise ValueError(f"{path}: centre joint {center} outside 0..{len(names) - 1}")
+    try:
+        return custom_layout(names, pairs, center=center, body_parts=parts)
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def resolve_layout(layout: str | SkeletonLayout | dict | None = None, edges: str | os.PathLike | None = None,
+                   center: int = 0) -> SkeletonLayout:  # fmt: skip
+    """``--layout`` (a preset name or a layout JSON file) or ``--edges FILE`` (a custom edge list)."""
+    if edges is not None:
+        return read_edge_list(edges, center)
+    if layout is None:
+        return get_layout("ntu25")
+    if isinstance(layout, str) and layout.lower().endswith(".json"):
+        return read_edge_list(layout, center)
+    return get_layout(layout)
+
+
+def _layout_record(layout: SkeletonLayout):
+    """What ``info.description`` stores: a preset's name, or the whole custom layout."""
+    return layout.name if LAYOUTS.get(layout.name) == layout else layout.to_dict()
+
+
+def _read_folder_csv(labels_csv: Path, folder: Path, report: ConversionReport) -> tuple[list[dict], list[str]]:
+    """The usable rows of the labels CSV (every other row is reported as skipped, with its line) and the header."""
+    try:
+        text = labels_csv.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"labels CSV {labels_csv} is not UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    if "file" not in header or "label" not in header:
+        raise ValueError(
+            f"{labels_csv}:1: the header must name 'file' and 'label' columns (optional: subject, camera, setup, "
+            f"view, split), found {header}"
+        )
+    rows, first_line = [], {}
+    for row in reader:
+        line = reader.line_num
+        where = f"{labels_csv}:{line}"
+        report.inputs += 1
+        if None in row or any(v is None for v in row.values()):
+            count = len(header) + len(row.get(None) or []) - sum(v is None for v in row.values())
+            report.skipped.append({"file": where, "reason": f"{where}: {count} columns, the header has {len(header)}"})
+            continue
+        rel, label = row["file"].strip(), row["label"].strip()
+        if not rel or not label:
+            problem = "empty file name" if not rel else "empty label"
+            report.skipped.append({"file": where, "reason": f"{where}: {problem}"})
+            continue
+        key = Path(rel).as_posix()
+        if key in first_line:
+            report.skipped.append(
+                {"file": where, "reason": f"{where}: {rel} listed again (first on line {first_line[key]})"}
+            )
+            continue
+        first_line[key] = line
+        path = folder / rel
+        if not path.is_file():
+            report.skipped.append(
+                {"file": str(path), "reason": f"{path}: listed on line {line} of {labels_csv.name} but not found"}
+            )
+            continue
+        rows.append({**{k: (v or "").strip() for k, v in row.items()}, "file": key, "_path": str(path), "_line": line})
+    return rows, header
+
+
+def _encode_ids(rows: list[dict], header: list[str]) -> dict[str, list[str]]:
+    """Integer ids per row and column; string ids map to their sorted order (``id_names`` keeps the strings)."""
+    id_names: dict[str, list[str]] = {}
+    for key in ID_COLUMNS:
+        if key not in header:
+            continue
+        values = [r[key] for r in rows if r[key] != ""]
+        if values and not all(re.fullmatch(r"-?\d+", v) for v in values):
+            id_names[key] = sorted(set(values))
+    for r in rows:
+        ids, names = {}, {}
+        for key in ID_COLUMNS:
+            value = r.get(key, "")
+            if key in id_names:
+                ids[key] = id_names[key].index(value) if value else -1
+                names[key] = value
+            elif value:
+                ids[key] = int(value)
+        r["_ids"], r["_names"] = ids, names
+    return id_names
+
+
+def folder_splits(rows: list[dict], header: list[str], split_by: str = "auto", *,
+                  test_subjects: list[str] | None = None, test_fraction: float | None = None,
+                  seed: int = 0) -> dict[str, str]:  # fmt: skip
+    """``{file: split}`` for the rows of a folder corpus.
+
+    ``split_by``: ``auto`` (the CSV's ``split`` column if it has one, else everything in ``train``), ``column``,
+    ``subject`` (the clips of ``test_subjects``, or of a seeded ``test_fraction`` of the distinct subjects, go to
+    ``test``), ``random`` (a seeded ``test_fraction`` of each class's clips, default 0.2) or ``none``.
+    """
+    if split_by not in SPLIT_BY:
+        raise ValueError(f"--split-by must be one of {SPLIT_BY}, got {split_by!r}")
+    if split_by == "auto":
+        split_by = "column" if "split" in header else "none"
+    if split_by != "subject" and test_subjects:
+        raise ValueError("--test-subjects needs --split-by subject")
+    if test_fraction is not None and not 0 < test_fraction < 1:
+        raise ValueError(f"--test-fraction must be between 0 and 1, got {test_fraction}")
+    if split_by == "none":
+        return {r["file"]: "train" for r in rows}
+    if split_by == "column":
+        if "split" not in header:
+            raise ValueError("--split-by column: the CSV has no 'split' column")
+        out = {}
+        for r in rows:
+            value = r.get("split") or "train"
+            if not re.fullmatch(r"\w+(\.\w+)*", value):
+                raise ValueError(f"line {r['_line']}: split name {value!r} is not a valid split name")
+            out[r["file"]] = value
+        return out
+    rng = np.random.default_rng(seed)
+    if split_by == "subject":
+        if "subject" not in header:
+            raise ValueError("--split-by subject: the CSV has no 'subject' column")
+        subjects = sorted({r["subject"] for r in rows if r["subject"]})
+        if test_subjects:
+            wanted = [str(s).strip() for s in test_subjects]
+            unknown = [s for s in wanted if s not in subjects]
+            if unknown:
+                raise ValueError(f"--test-subjects {unknown} are not in the CSV's subject column; it has {subjects}")
+            held = set(wanted)
+        else:
+            if test_fraction is None:
+                raise ValueError("--split-by subject needs --test-subjects ID[,ID...] or --test-fraction F")
+            count = min(max(1, round(test_fraction * len(subjects))), len(subjects) - 1)
+            if count < 1:
+                raise ValueError(f"--split-by subject needs at least two subjects, the CSV has {subjects}")
+            held = {subjects[i] for i in rng.permutation(len(subjects))[:count]}
+        if held >= set(subjects):
+            raise ValueError("--test-subjects holds out every subject: nothing is left to train on")
+        return {r["file"]: "test" if r["subject"] in held else "train" for r in rows}
+    fraction = 0.2 if test_fraction is None else test_fraction
+    by_class: dict[str, list[str]] = {}
+    for r in rows:
+        by_class.setdefault(r["label"], []).append(r["file"])
+    out = {}
+    for label in sorted(by_class):
+        files = sorted(by_class[label])
+        count = min(max(1, round(fraction * len(files))), len(files) - 1) if len(files) > 1 else 0
+        picked = {files[i] for i in rng.permutation(len(files))[:count]}
+        out.update({f: "test" if f in picked else "train" for f in files})
+    return out
+
+
 def build_folder(
     folder: str | os.PathLike,
     labels_csv: str | os.PathLike,
-    layout: str,
+    layout: str | SkeletonLayout | dict | None = "ntu25",
     *,
+    edges: str | os.PathLike | None = None,
+    center_joint: int = 0,
+    channels: int | None = None,
+    split_by: str = "auto",
+    test_subjects: list[str] | None = None,
+    test_fraction: float | None = None,
+    seed: int = 0,
     cache_dir: str | os.PathLike | None = None,
     num_workers: int | None = None,
     progress: bool = True,
 ):
-    """A generic folder of ``.npy``/``.npz`` arrays with a CSV (``file,label[,subject,camera,setup,view,split]``).
+    """Your own ``.npy``/``.npz`` arrays (``(T, V, C)`` or ``(M, T, V, C)``) listed in a CSV with a header
+    ``file,label[,subject,camera,setup,view,split]`` (paths relative to ``folder``).
 
-    Class names are the sorted distinct labels (or ``0..max`` when labels are integers). Returns
-    ``(dataset, report)``; a ``split`` column, when present, is kept in ``report``-independent form via
-    :func:`make_split_configs` with ``config="csv"``.
+    Class names are the sorted distinct labels (or ``0..max`` when labels are integers). The joint layout is a
+    preset (``layout``), a layout JSON file, or a custom edge list (``edges``, see :func:`read_edge_list`).
+    The channel count is ``channels`` or that of the first readable array; any array with another count, a
+    duplicate or broken CSV row and a missing file is skipped and reported, so ``inputs`` (the CSV's rows) is
+    ``written + skipped`` and every written row reads back. Splits: :func:`folder_splits`.
+
+    Returns ``(dataset, report, extra)``; ``extra["splits"]`` maps each row's ``source`` to its split.
     """
-    from datasets import Dataset
-
     start = time.perf_counter()
-    rows = read_label_csv(labels_csv)
-    raw = [r["label"].strip() for r in rows]
+    folder, labels_csv = Path(folder), Path(labels_csv)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"raw folder {folder} does not exist" if not folder.exists()
+                                else f"{folder} is not a folder")  # fmt: skip
+    if not labels_csv.is_file():
+        raise FileNotFoundError(f"labels CSV {labels_csv} does not exist")
+    lay = resolve_layout(layout, edges, center_joint)
+    report = ConversionReport("folder")
+    rows, header = _read_folder_csv(labels_csv, folder, report)
+    if not rows:
+        raise ConversionFailed(report)
+    raw = [r["label"] for r in rows]
     classes = (
         [str(i) for i in range(max(map(int, raw)) + 1)] if all(v.isdigit() for v in raw) else sorted(set(raw))
     )
-    by_path = {}
-    for row, value in zip(rows, raw):
-        by_path[str(Path(folder) / row["file"].strip())] = dict(row, label=classes.index(value))
-    plan = _Plan(list(by_path), {"layout": layout, "rows": by_path}, classes)
-    lay = get_layout(layout)
-    report = ConversionReport("folder", inputs=len(plan.files))
-    channels = 3
-    for p in plan.files:  # channel count from the first readable array
-        try:
-            channels = read_array(p, layout).data.shape[-1]
-            break
-        except SkeletonFormatError:
-            continue
-    features = skeleton_features(lay, classes, channels)
-    dataset = Dataset.from_generator(
-        _parse,
-        features=features,
-        gen_kwargs={
-            "corpus": "folder",
-            "plan": plan,
-            "report": report,
-            "num_workers": num_workers,
-            "progress": progress,
-        },
-        cache_dir=str(cache_dir) if cache_dir else None,
-        fingerprint=uuid.uuid4().hex,
+    id_names = _encode_ids(rows, header)
+    splits = folder_splits(rows, header, split_by, test_subjects=test_subjects, test_fraction=test_fraction,
+                           seed=seed)  # fmt: skip
+    per_file = {
+        r["_path"]: {"row": {"label": classes.index(r["label"]), "ids": r["_ids"], "names": r["_names"],
+                             "source": r["file"]}}  # fmt: skip
+        for r in rows
+    }
+    plan = _Plan(list(per_file), {"layout": lay}, classes, per_file=per_file)
+    why = "set by --channels"
+    if channels is None:
+        for p in plan.files:  # the channel count of the first readable array
+            try:
+                channels = read_array(p, lay).data.shape[-1]
+                why = f"set by the first readable array, {Path(p).name}; --channels picks another"
+                break
+            except SkeletonFormatError:
+                continue
+        else:
+            channels = 3
+    expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
+    features = skeleton_features(lay, classes, int(channels), tuple(id_names))
+    dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
+    dataset.info.description = json.dumps(
+        {"corpus": "folder", "layout": _layout_record(lay), "channels": int(channels), "id_names": id_names}
     )
-    splits = {str(Path(folder) / r["file"].strip()): r.get("split", "train") for r in rows}
-    dataset.info.description = json.dumps({"corpus": "folder", "layout": lay.name})
     report.seconds = time.perf_counter() - start
-    return dataset, report, {"splits": {Path(k).name: v for k, v in splits.items()}}
+    return dataset, report, {"splits": splits}
 
 
 def make_split_configs(
@@ -483,10 +772,8 @@ def make_split_configs(
     extra = extra or {}
     if corpus == "folder":
         split = extra["splits"]
-        names = dataset["source"]
-        parts = {
-            s: [i for i, n in enumerate(names) if split.get(n) == s] for s in sorted(set(split.values()))
-        }
+        tags = [split.get(n, "train") for n in dataset["source"]]
+        parts = {s: [i for i, t in enumerate(tags) if t == s] for s in sorted(set(tags))}
         return {"csv": DatasetDict({s: dataset.select(idx) for s, idx in parts.items() if idx})}
     if corpus == "tsu":
         subset = extra.get("subsets", {})
@@ -567,23 +854,61 @@ def convert_corpus(
 
 
 def _convert(corpus, raw_dir, out_dir, configs, parquet, num_workers, progress, options):
+    """Convert into a fresh sibling folder and move it into place: a failed run leaves nothing behind."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    raw = Path(raw_dir)
+    if not raw.exists():
+        raise FileNotFoundError(f"raw folder {raw} does not exist")
+    if not raw.is_dir():
+        raise FileNotFoundError(f"{raw} is not a folder")
+    if corpus == "folder":
+        if not options.get("labels_csv"):
+            raise ValueError(
+                "`convert folder` needs --labels-csv FILE: a CSV with a header file,label[,subject,camera,setup,"
+                "view,split] and one row per clip (file paths relative to the raw folder)"
+            )
+        if not Path(options["labels_csv"]).is_file():
+            raise FileNotFoundError(f"labels CSV {options['labels_csv']} does not exist")
+    made_parent = next((p for p in reversed(out.parents) if not p.exists()), None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        report = _convert_into(work, corpus, raw, configs, parquet, num_workers, progress, options)
+        shutil.rmtree(work / "_cache", ignore_errors=True)
+        if not out.exists():
+            work.rename(out)
+        else:
+            for item in work.iterdir():
+                target = out / item.name
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+                item.rename(target)
+            work.rmdir()
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        if made_parent is not None:
+            shutil.rmtree(made_parent, ignore_errors=True)
+        raise
+    return report
+
+
+def _convert_into(out: Path, corpus, raw_dir, configs, parquet, num_workers, progress, options):
     cache = out / "_cache"
     if corpus == "folder":
+        folder_options = {k: v for k, v in options.items() if k != "labels_csv"}
         dataset, report, extra = build_folder(
-            raw_dir,
-            options["labels_csv"],
-            options["layout"],
-            cache_dir=cache,
-            num_workers=num_workers,
-            progress=progress,
-        )
+            raw_dir, options["labels_csv"], cache_dir=cache, num_workers=num_workers, progress=progress,
+            **folder_options,
+        )  # fmt: skip
     else:
         dataset, report, extra = build_corpus(
             corpus, raw_dir, cache_dir=cache, num_workers=num_workers, progress=progress, **options
         )
     for config, dd in make_split_configs(corpus, dataset, extra, configs).items():
+        if "test" not in dd and not any(w.startswith("no test split") for w in report.warnings):
+            report.warnings.append(NO_TEST_SPLIT if corpus == "folder" else f"{config}: no test split")
         dd.save_to_disk(str(out / config))
         if parquet:
             for split, ds in dd.items():
