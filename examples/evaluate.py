@@ -14,34 +14,15 @@ import sys
 # (used by the metric module) finds the library, not this script.
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
-from sugar_hf.training.evaluation import evaluate_folder, per_class_table  # noqa: E402
+from sugar_hf.training.arguments import add_evaluate_arguments  # noqa: E402
+from sugar_hf.training.evaluation import evaluate_command  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("model_dir")
-    parser.add_argument("--dataset", required=True, help="DatasetDict folder from `sugar-hf convert`")
-    parser.add_argument("--split", default="test")
-    parser.add_argument("--output_dir", default=None)
-    parser.add_argument("--batch_size", type=int, default=16)
-    parser.add_argument("--max_samples", type=int, default=None)
-    parser.add_argument("--descriptions", default=None, help="stage 1: corpus key or JSONL of class texts")
-    args = parser.parse_args()
-    metrics = evaluate_folder(args.model_dir, args.dataset, args.split, args.output_dir, batch_size=args.batch_size,
-                              max_samples=args.max_samples, descriptions=args.descriptions)  # fmt: skip
-    names = metrics.pop("class_names", None) or _names(args)
-    shown = [c for c, row in enumerate(metrics["confusion_matrix"]) if sum(row)]
-    print(per_class_table(metrics, names, shown))
-    print(f"{metrics['model_kind']}: {metrics['num_samples']} clips, top-1 {100 * metrics['top1']:.2f}%, "
-          f"top-5 {100 * metrics['top5']:.2f}%, mean per-class {100 * metrics['mean_class_accuracy']:.2f}%")  # fmt: skip
-
-
-def _names(args) -> list[str]:
-    from sugar_hf.training.data import load_splits
-
-    return load_splits(args.dataset, eval_split=args.split)[2]
+    print(evaluate_command(add_evaluate_arguments(parser).parse_args()))
 
 
 if __name__ == "__main__":

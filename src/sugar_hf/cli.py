@@ -148,8 +148,75 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
     return 0
 
 
+TRAIN_HELP = """Train SUGAR stage 1 (MIL-NCE), stage 2 (LLM + LoRA) or the CTR-GCN + FC baseline on a converted
+dataset: the same `sugar_hf.training.train` as `accelerate launch examples/train.py`, with the same options.
+--config FILE.yaml (repeatable, later files win) sets any option; the command line wins over it."""
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """``sugar-hf train ...``: :func:`sugar_hf.training.parse_train_args` + :func:`sugar_hf.training.train`."""
+    from .training import parse_train_args, train
+    from .training.arguments import _parser
+
+    if any(a in ("-h", "--help") for a in args.train_args):
+        parser = _parser()
+        parser.prog, parser.description = "sugar-hf train", TRAIN_HELP
+        parser.print_help()
+        return 0
+    model_args, data_args, train_args = parse_train_args(args.train_args)
+    results = train(model_args, data_args, train_args)
+    shown = {k: round(v, 4) for k, v in results.items() if isinstance(v, float)}
+    print(f"stage {train_args.stage}: {results.get('global_step')} steps; model in {train_args.output_dir}; {shown}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """``sugar-hf evaluate``: what ``examples/evaluate.py`` does."""
+    from .training.evaluation import evaluate_command
+
+    print(evaluate_command(args))
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    """``sugar-hf predict MODEL FILE...``: rank the classes (or ``--candidates``) for each skeleton file."""
+    import json
+
+    from .training.evaluation import predict_files
+
+    candidates = args.candidates
+    if args.candidates_file:
+        path = Path(args.candidates_file)
+        if not path.is_file():
+            raise FileNotFoundError(f"candidates file {path} does not exist")
+        candidates = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if not candidates:
+            raise ValueError(f"candidates file {path} lists no names")
+    if args.top_k < 1:
+        raise ValueError("--top-k must be at least 1")
+    results = predict_files(args.model_dir, args.files, candidates=candidates, top_k=args.top_k,
+                            descriptions=args.descriptions)  # fmt: skip
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return 0
+    for item in results:
+        print(item["file"])
+        for p in item["predictions"]:
+            print(f"  {p['score']:7.4f}  {p['label']}")
+    return 0
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"sugar-hf {__version__}"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .training.arguments import add_evaluate_arguments, add_predict_arguments
+
     parser = argparse.ArgumentParser(prog="sugar-hf", description=__doc__)
+    parser.add_argument("--version", action="version", version=_version(), help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="build the offline embedded default and classify one skeleton")
@@ -157,14 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
         "skeleton", nargs="?", help="a .skeleton/.json/.mat/.npy file (default: a built-in clip)"
     )
     demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
-    demo.add_argument("--num-candidates", type=int, default=60)
+    demo.add_argument("--num-candidates", type=int, default=60,
+                      help="without --candidates: how many NTU60 class names to rank")  # fmt: skip
     demo.set_defaults(func=cmd_demo)
 
     quick = sub.add_parser(
         "quickstart", help="train and evaluate SUGAR on the generated demo corpus (offline)"
     )
     quick.add_argument("--output-dir", default="sugar_quickstart", help="where the checkpoint and figures go")
-    quick.add_argument("--seed", type=int, default=0)
+    quick.add_argument("--seed", type=int, default=0, help="seed of the demo corpus and of training")
     quick.add_argument(
         "--fast", action="store_true", help="fewer epochs and clips (a few minutes; lower accuracy)"
     )
@@ -207,6 +275,18 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--seed", type=int, default=0, help="folder: the seed of --test-fraction splits")
     convert.set_defaults(func=cmd_convert)
 
+    train = sub.add_parser("train", help="train stage 1, stage 2 or the baseline (--help: every option)",
+                           description=TRAIN_HELP, add_help=False)  # fmt: skip
+    train.add_argument("train_args", nargs=argparse.REMAINDER,
+                       help="options of examples/train.py: --stage 1|2|baseline --dataset DIR --output_dir DIR ...")  # fmt: skip
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="top-1/top-5/mean per-class accuracy of a saved model on a split")
+    add_evaluate_arguments(evaluate).set_defaults(func=cmd_evaluate)
+
+    predict = sub.add_parser("predict", help="rank the actions of skeleton files with a saved model")
+    add_predict_arguments(predict).set_defaults(func=cmd_predict)
+
     from .hub.commands import add_hub_commands  # push model|dataset|space, export merged|adapter
 
     add_hub_commands(sub)
@@ -214,14 +294,50 @@ def build_parser() -> argparse.ArgumentParser:
     from .knowledge.cli import add_describe_parser  # describe show|generate|keyframes|embed
 
     add_describe_parser(sub)
+    _fill_describe_help(sub)
     return parser
 
 
+# Help for the options that sugar_hf/knowledge/cli.py registers without one (kept here until it has its own).
+_DESCRIBE_HELP = {
+    ("show", "--class"): "show only this class",
+    ("show", "--knowledge"): "which texts to show: motion | visual | motion+visual",
+    ("generate", "--backend"): "local (a transformers model on this machine) | inference (an OpenAI-compatible server)",
+    ("generate", "--num-keyframes"): "key frames per class picked for the VLM",
+    ("generate", "--keyframe-model"): "CLIP model that picks the key frames",
+    ("generate", "--num-visual"): "visual descriptions per class",
+    ("generate", "--max-retries"): "retries of a malformed generation",
+    ("generate", "--batch-size"): "classes per generation call",
+    ("generate", "--structured"): "auto | stepwise (one body part a call) | single (one JSON answer a class)",
+    ("generate", "--on-error"): "raise, or skip a class that keeps failing",
+    ("keyframes", "folder"): "a folder with one sub-folder of frames per class",
+    ("keyframes", "--num-keyframes"): "key frames per class",
+    ("keyframes", "--keyframe-model"): "CLIP model that picks the key frames",
+    ("embed", "--output"): "where the text-embedding cache is written",
+    ("embed", "--knowledge"): "which texts to embed: motion | visual | motion+visual",
+}
+
+
+def _fill_describe_help(sub) -> None:
+    describe = sub.choices.get("describe")
+    action = next((a for a in (describe._actions if describe else []) if isinstance(a, argparse._SubParsersAction)),
+                  None)  # fmt: skip
+    for name, child in (action.choices.items() if action else ()):
+        for option in child._actions:
+            key = (name, option.option_strings[0] if option.option_strings else option.dest)
+            if not option.help and key in _DESCRIBE_HELP:
+                option.help = _DESCRIBE_HELP[key]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:  # every option belongs to the training parser, --help included
+        args = argparse.Namespace(func=cmd_train, train_args=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

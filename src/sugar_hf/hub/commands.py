@@ -74,7 +74,7 @@ def add_hub_commands(sub) -> None:
     push = sub.add_parser(
         "push", help="upload a model, a converted dataset or the Space to the Hub (--dry-run)"
     )
-    push.add_argument("kind", choices=["model", "dataset", "space"])
+    push.add_argument("kind", choices=["model", "dataset", "space"], help="what to upload")
     push.add_argument(
         "source", help="model: checkpoint folder; dataset: `sugar-hf convert` output; space: folder"
     )
@@ -99,9 +99,9 @@ def add_hub_commands(sub) -> None:
     push.set_defaults(func=cmd_push)
 
     export = sub.add_parser("export", help="deployment exports: LoRA merged into the LLM, or adapter only")
-    export.add_argument("kind", choices=["merged", "adapter"])
+    export.add_argument("kind", choices=["merged", "adapter"], help="merged: LoRA folded into the LLM; adapter: LoRA only")
     export.add_argument("checkpoint", help="a saved SugarForActionRecognition folder")
-    export.add_argument("out_dir")
+    export.add_argument("out_dir", help="where the export is written")
     export.add_argument(
         "--no-peft-copy", action="store_true", help="adapter: skip the PEFT-format llm_adapter/"
     )

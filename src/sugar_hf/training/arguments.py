@@ -53,9 +53,15 @@ class ModelArguments:
         default=0.0,
         metadata={"help": "Q-Former hidden/attention dropout (BLIP-2 uses 0.1; 0 for short runs)."},
     )
-    num_segments: int = 4
-    num_queries: int = 32
-    base_channels: int = 64
+    num_segments: int = field(
+        default=4, metadata={"help": "TQP: temporal segments the encoder tokens are cut into (k)."}
+    )
+    num_queries: int = field(
+        default=32, metadata={"help": "TQP: learnable queries per segment (LLM tokens = num_segments x num_queries)."}
+    )
+    base_channels: int = field(
+        default=64, metadata={"help": "CTR-GCN width of the first unit (64 in the paper; 8-16 for quick CPU runs)."}
+    )
     token_layout: str = field(default="frame_joint", metadata={"help": "frame_joint | frame"})
     instruction: str = field(
         default="paper",
@@ -74,10 +80,12 @@ class ModelArguments:
             "help": "Stage 1: a trainable linear map on the frozen text embeddings (identity at start)."
         },
     )
-    lora_r: int = 64
-    lora_alpha: int = 16
+    lora_r: int = field(default=64, metadata={"help": "Stage 2: LoRA rank."})
+    lora_alpha: int = field(default=16, metadata={"help": "Stage 2: LoRA alpha (scaling alpha / r)."})
     lora_dropout: float = field(default=0.0, metadata={"help": "LoRA dropout (the paper's config: 0.05)."})
-    lora_target_modules: list[str] = field(default_factory=lambda: ["q_proj", "v_proj"])
+    lora_target_modules: list[str] = field(
+        default_factory=lambda: ["q_proj", "v_proj"], metadata={"help": "Stage 2: LLM modules that get LoRA."}
+    )
     save_full_llm: bool = field(default=False, metadata={"help": "Write the frozen LLM/text weights too."})
 
 
@@ -89,8 +97,10 @@ class DataArguments:
         default=None,
         metadata={"help": "A DatasetDict folder written by `sugar-hf convert` (one split config)."},
     )
-    train_split: str = "train"
-    eval_split: str = "test"
+    train_split: str = field(default="train", metadata={"help": "Split of --dataset to train on."})
+    eval_split: str = field(
+        default="test", metadata={"help": "Split of --dataset to evaluate on after training (skipped with a warning if absent)."}
+    )
     corpus: str | None = field(
         default=None, metadata={"help": "Corpus key (ntu60, nw_ucla ...): class names and knowledge texts."}
     )
@@ -121,13 +131,18 @@ class DataArguments:
         default=None,
         metadata={"help": "Train on the seen classes of a protocol in data/splits/zero_shot.json."},
     )
-    num_frames: int = 64
-    num_persons: int = 2
+    num_frames: int = field(default=64, metadata={"help": "Frames every clip is resampled to (T)."})
+    num_persons: int = field(default=2, metadata={"help": "Bodies per clip the encoder takes (M; padded/cut)."})
+    in_channels: int | None = field(
+        default=None,
+        metadata={"help": "Values per joint the encoder reads (the first N channels: 2 keeps x, y of x, y, score "
+                  "keypoints). Default: all the dataset's channels."},
+    )  # fmt: skip
     stream: str = field(default="joint", metadata={"help": "joint | bone | motion | bone_motion"})
-    rotate: float = 0.3
-    max_train_samples: int | None = None
-    max_eval_samples: int | None = None
-    dataloader_num_workers: int = 0
+    rotate: float = field(default=0.3, metadata={"help": "Training augmentation: largest random rotation (rad)."})
+    max_train_samples: int | None = field(default=None, metadata={"help": "Use only the first N training clips."})
+    max_eval_samples: int | None = field(default=None, metadata={"help": "Evaluate on the first N clips only."})
+    dataloader_num_workers: int = field(default=0, metadata={"help": "DataLoader worker processes."})
 
 
 @dataclass
@@ -137,21 +152,31 @@ class SugarTrainingArguments:
     stage: str = field(
         default="1", metadata={"help": "1 (MIL-NCE), 2 (LLM with LoRA) or baseline (FC + CE)."}
     )
-    output_dir: str = "outputs/run"
-    seed: int = 42
-    num_train_epochs: float = 1.0
+    output_dir: str = field(
+        default="outputs/run", metadata={"help": "Where the model, metrics and checkpoints are written."}
+    )
+    seed: int = field(
+        default=42, metadata={"help": "Seed of sample order, augmentation, text draws and dropout."}
+    )
+    num_train_epochs: float = field(
+        default=1.0, metadata={"help": "Epochs (fractions allowed) when --max_steps is not set."}
+    )
     max_steps: int = field(
         default=-1, metadata={"help": "Optimizer steps; overrides num_train_epochs when > 0."}
     )
-    per_device_train_batch_size: int = 16
-    per_device_eval_batch_size: int = 16
-    gradient_accumulation_steps: int = 1
+    per_device_train_batch_size: int = field(
+        default=16, metadata={"help": "Training clips per step and process."}
+    )
+    per_device_eval_batch_size: int = field(default=16, metadata={"help": "Evaluation clips per batch."})
+    gradient_accumulation_steps: int = field(
+        default=1, metadata={"help": "Micro-batches summed into one optimizer step."}
+    )
     optimizer: str | None = field(default=None, metadata={"help": "sgd | adamw (default: sgd for 1/baseline, "
                                                           "adamw for 2)"})  # fmt: skip
     learning_rate: float | None = field(default=None, metadata={"help": "Default 0.01 (stage 1), 0.1 (baseline), "
                                                                 "2e-5 (stage 2)."})  # fmt: skip
-    momentum: float = 0.9
-    nesterov: bool = True
+    momentum: float = field(default=0.9, metadata={"help": "SGD momentum."})
+    nesterov: bool = field(default=True, metadata={"help": "SGD with Nesterov momentum."})
     weight_decay: float | None = field(
         default=None, metadata={"help": "Default 4e-4 for SGD, 0.0 for AdamW."}
     )
@@ -161,8 +186,12 @@ class SugarTrainingArguments:
     lr_decay_steps: list[int] = field(
         default_factory=list, metadata={"help": "The same, in optimizer steps."}
     )
-    lr_decay_gamma: float = 0.1
-    warmup_steps: int = 0
+    lr_decay_gamma: float = field(
+        default=0.1, metadata={"help": "Step schedule: lr factor at each decay epoch/step."}
+    )
+    warmup_steps: int = field(
+        default=0, metadata={"help": "Linear warm-up steps (0: --warmup_ratio decides)."}
+    )
     warmup_ratio: float = field(
         default=0.0,
         metadata={"help": "Linear warm-up over this fraction of the steps (when warmup_steps is 0)."},
@@ -196,16 +225,22 @@ class SugarTrainingArguments:
         metadata={"help": "Stage 2: projector-alignment steps on the cached tokens before the LLM phase (no LLM "
                   "run; beyond the paper, see sugar_hf.training.alignment). 0: off."},
     )  # fmt: skip
-    align_learning_rate: float = 1e-3
-    align_batch_size: int = 32
+    align_learning_rate: float = field(
+        default=1e-3, metadata={"help": "Stage 2: lr of the projector-alignment steps."}
+    )
+    align_batch_size: int = field(
+        default=32, metadata={"help": "Stage 2: batch size of the projector-alignment steps."}
+    )
     mixed_precision: str = field(
         default="auto", metadata={"help": "auto (bf16 on GPUs that have it) | no | bf16 | fp16"}
     )
-    gradient_checkpointing: bool = False
+    gradient_checkpointing: bool = field(
+        default=False, metadata={"help": "Stage 2: recompute LLM activations in the backward pass (less memory)."}
+    )
     save_steps: int = field(
         default=500, metadata={"help": "accelerator.save_state every N optimizer steps (0: off)."}
     )
-    save_total_limit: int | None = 3
+    save_total_limit: int | None = field(default=3, metadata={"help": "Keep only the last N checkpoints."})
     resume: str | None = field(
         default=None, metadata={"help": "'latest' or a checkpoint folder: continue exactly where it stopped."}
     )
@@ -213,18 +248,18 @@ class SugarTrainingArguments:
         default=None,
         metadata={"help": "Stop (as if interrupted) after this many optimizer steps; for tests."},
     )
-    logging_steps: int = 10
+    logging_steps: int = field(default=10, metadata={"help": "Log loss and lr every N optimizer steps."})
     report_to: str = field(
         default="none", metadata={"help": "Accelerate trackers: none | all | tensorboard | wandb ..."}
     )
-    project_name: str = "sugar-hf"
+    project_name: str = field(default="sugar-hf", metadata={"help": "Tracker project name (--report_to)."})
     do_eval: bool = field(default=True, metadata={"help": "Evaluate on eval_split after training."})
     eval_epochs: list[int] = field(
         default_factory=list,
         metadata={"help": "Also evaluate after these epochs (writes epoch<N>_eval_metrics.json): a learning "
                   "curve from one run, e.g. an ablation's shorter budget read off the main run."},
     )  # fmt: skip
-    disable_tqdm: bool = False
+    disable_tqdm: bool = field(default=False, metadata={"help": "No progress bar (log lines instead)."})
 
     def __post_init__(self) -> None:
         self.stage = str(self.stage)
@@ -276,3 +311,37 @@ def parse_train_args(
         parser.set_defaults(**merged)
     model_args, data_args, train_args = parser.parse_args_into_dataclasses(args=rest)
     return model_args, data_args, train_args
+
+
+def add_evaluate_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options of ``examples/evaluate.py`` and ``sugar-hf evaluate``."""
+    parser.add_argument("model_dir", help="a saved model folder (stage 2, stage 1 or baseline)")
+    parser.add_argument("--dataset", required=True, help="a DatasetDict folder from `sugar-hf convert`")
+    parser.add_argument("--split", default="test", help="the split to evaluate (default: test)")
+    parser.add_argument(
+        "--output_dir", default=None, help="write metrics.json, per_class.txt and confusion.png here"
+    )
+    parser.add_argument("--batch_size", type=int, default=16, help="clips per forward pass")
+    parser.add_argument("--max_samples", type=int, default=None, help="evaluate on the first N clips only")
+    parser.add_argument(
+        "--descriptions", default=None, help="stage 1: corpus key or JSONL of class texts (default: names)"
+    )
+    return parser
+
+
+def add_predict_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options of ``sugar-hf predict``."""
+    parser.add_argument("model_dir", help="a saved model folder (stage 2, stage 1 or baseline)")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="skeleton files: .npy/.npz (T,V,C or M,T,V,C), .skeleton, .json, .mat"
+    )
+    parser.add_argument("--top-k", type=int, default=5, help="how many ranked classes to show per file")
+    names = parser.add_mutually_exclusive_group()
+    names.add_argument("--candidates", nargs="+", metavar="NAME",
+                       help="rank these action names (default: the model's classes; SUGAR models take unseen names)")  # fmt: skip
+    names.add_argument("--candidates-file", metavar="FILE", help="rank the action names in FILE, one a line")
+    parser.add_argument("--json", action="store_true", help="print JSON: [{file, predictions: [{label, score}]}]")
+    parser.add_argument(
+        "--descriptions", default=None, help="stage 1: corpus key or JSONL of class texts (default: names)"
+    )
+    return parser

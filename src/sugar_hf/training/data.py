@@ -26,12 +26,32 @@ def load_splits(dataset_path: str, train_split: str = "train", eval_split: str =
         raise ValueError(f"{dataset_path} has splits {list(dd)}, not {train_split!r}")
     train = dd[train_split]
     evaluation = dd[eval_split] if eval_split in dd else None
+    if evaluation is None:
+        logger.warning(
+            "%s has no %r split (splits: %s): evaluation is skipped. Convert with --split-by subject|random (or a "
+            "split column), or pass --eval_split NAME", dataset_path, eval_split, list(dd),
+        )  # fmt: skip
     names = list(train.features["label"].names)
     try:
         layout = json.loads(train.info.description or "{}").get("layout")
     except ValueError:
         layout = None
     return train, evaluation, names, layout
+
+
+def dataset_format(dataset_path: str, split: str = "train") -> dict:
+    """``{"joints", "channels", "layout", "max_persons"}`` of a converted split: what the encoder must take."""
+    from datasets import load_from_disk
+
+    dd = load_from_disk(dataset_path)
+    ds = dd[split] if split in dd else next(iter(dd.values()))
+    shape = ds.features["skeleton"].shape  # (None, joints, channels)
+    try:
+        layout = json.loads(ds.info.description or "{}").get("layout")
+    except ValueError:
+        layout = None
+    persons = max(ds["num_persons"]) if len(ds) and "num_persons" in ds.column_names else None
+    return {"joints": int(shape[1]), "channels": int(shape[2]), "layout": layout, "max_persons": persons}
 
 
 def keep_labels(dataset, labels: Sequence[int]):

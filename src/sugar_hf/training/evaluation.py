@@ -160,3 +160,94 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
             handle.write(per_class_table(metrics, names, shown) + "\n")
         save_confusion_png(metrics, names, os.path.join(output_dir, "confusion.png"), shown)
     return metrics
+
+
+# ------------------------------------------------------------------------------------------------ prediction
+def _softmax(scores: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(scores.float(), dim=-1)
+
+
+@torch.no_grad()
+def predict_skeletons(model, kind: str, skeletons: Sequence[np.ndarray], candidates: Sequence[str] | None = None,
+                      top_k: int = 5, tokenizer=None, descriptions: str | None = None) -> list[list[dict]]:  # fmt: skip
+    """Rank ``candidates`` (default: the model's classes) for each raw ``(T, V, C)`` / ``(M, T, V, C)`` clip.
+
+    Returns one list of ``{"label", "score"}`` per clip, best first; scores are probabilities over the candidates:
+    a softmax of the summed answer log-likelihoods (stage 2), of the scaled cosine similarities to the class-text
+    prototypes (stage 1) or of the logits (baseline). Stage 1 and 2 rank any names (zero-shot); the baseline
+    only its own classes (a clear error names the others).
+    """
+    from ..skeleton.pipeline import SkeletonPipeline
+
+    classes = list(getattr(model.config, "class_names", None) or [])
+    names = list(dict.fromkeys(c.strip() for c in (candidates or classes) if c and c.strip()))
+    if not names:
+        raise ValueError("no candidates given and the model records no class names")
+    model.eval()
+    if kind == "stage2":
+        ranked = model.classify(list(skeletons), candidates=names, top_k=len(names))
+        out = []
+        for row in ranked:
+            probs = _softmax(torch.tensor([s for _, s in row]))
+            out.append([{"label": n, "score": float(p)} for (n, _), p in zip(row, probs)][:top_k])
+        return out
+    pipeline = SkeletonPipeline.from_encoder_config(model.config.encoder_config)
+    batch = torch.from_numpy(np.stack([pipeline(np.asarray(s, dtype=np.float32)) for s in skeletons]))
+    batch = batch.to(next(model.parameters()).device)
+    if kind == "stage1":
+        from .data import build_text_bank, class_texts
+
+        texts, labels, motion = class_texts(names, range(len(names)), descriptions, "motion+visual")
+        bank = build_text_bank(model, tokenizer, texts, labels, motion)
+        _, protos = bank.class_prototypes(model.text_projection)
+        scale = model.logit_scale.clamp(max=float(np.log(100.0))).exp()
+        scores = scale * model.get_skeleton_features(batch) @ protos.t().to(batch.dtype)
+    else:
+        unknown = [n for n in names if n not in classes]
+        if unknown:
+            raise ValueError(f"candidates {unknown} are not classes of this baseline model (it has {classes}); "
+                             "only SUGAR models (stage 1 or 2) rank unseen names")  # fmt: skip
+        logits = model(skeleton_values=batch).logits
+        scores = logits[:, [classes.index(n) for n in names]]
+    probs = _softmax(scores)
+    top = probs.topk(min(top_k, len(names)), dim=1)
+    return [[{"label": names[j], "score": float(p)} for p, j in zip(values.tolist(), index.tolist())]
+            for values, index in zip(top.values, top.indices)]  # fmt: skip
+
+
+def predict_files(model_dir: str, files: Sequence[str], candidates: Sequence[str] | None = None, top_k: int = 5,
+                  layout=None, descriptions: str | None = None) -> list[dict]:  # fmt: skip
+    """``sugar-hf predict``: read each skeleton file (any supported format, by suffix), rank with the saved model
+    (stage 2, stage 1 or baseline folder). Returns ``[{"file", "predictions": [{"label", "score"}, ...]}]``."""
+    from transformers import AutoTokenizer
+
+    from ..cli import load_skeleton_file
+
+    if not os.path.isfile(os.path.join(model_dir, "config.json")):
+        raise FileNotFoundError(f"{model_dir} has no config.json: not a saved model folder")
+    model, kind = load_any_model(model_dir)
+    layout = layout or model.config.encoder_config.layout
+    clips = []
+    for path in files:
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"skeleton file {path} does not exist")
+        clips.append(load_skeleton_file(path, layout=layout)[0])
+    tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
+    ranked = predict_skeletons(model, kind, clips, candidates, top_k, tokenizer=tokenizer, descriptions=descriptions)
+    return [{"file": str(path), "predictions": row} for path, row in zip(files, ranked)]
+
+
+def evaluate_command(args) -> str:
+    """``examples/evaluate.py`` and ``sugar-hf evaluate`` (arguments: :func:`~sugar_hf.training.arguments.
+    add_evaluate_arguments`): evaluate, write the files, return the per-class table and the summary line."""
+    from .data import load_splits
+
+    metrics = evaluate_folder(args.model_dir, args.dataset, args.split, args.output_dir, batch_size=args.batch_size,
+                              max_samples=args.max_samples, descriptions=args.descriptions)  # fmt: skip
+    names = metrics.pop("class_names", None) or load_splits(args.dataset, eval_split=args.split)[2]
+    shown = [c for c, row in enumerate(metrics["confusion_matrix"]) if sum(row)]
+    return (
+        per_class_table(metrics, names, shown) + "\n"
+        f"{metrics['model_kind']}: {metrics['num_samples']} clips, top-1 {100 * metrics['top1']:.2f}%, "
+        f"top-5 {100 * metrics['top5']:.2f}%, mean per-class {100 * metrics['mean_class_accuracy']:.2f}%"
+    )

@@ -32,15 +32,59 @@ from ..modeling_sugar import (
 )
 from ..processing_sugar import SugarProcessor
 from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
-from .data import build_text_bank, class_texts, short_descriptions
+from .data import build_text_bank, class_texts, dataset_format, short_descriptions
 from .token_cache import CachedSugarCollator
 
 logger = logging.getLogger(__name__)
 
 
+ENCODER_ARCHITECTURE = ("layout", "in_channels", "num_persons", "base_channels", "channel_multipliers",
+                        "temporal_strides")  # fmt: skip
+"""Encoder fields a stage-2 run takes from its ``--init_from`` folder (the weights only fit that shape)."""
+
+
+def data_encoder_fields(data_args: DataArguments, layout) -> dict:
+    """Layout and channel count the encoder must take for the run's dataset: the recorded layout (a preset name
+    or a custom layout dict), and ``--in_channels`` or every channel of the dataset's skeleton feature."""
+    fields: dict = {}
+    found = dataset_format(data_args.dataset, data_args.train_split) if data_args.dataset else None
+    layout = layout if layout is not None else (found or {}).get("layout")
+    if layout is not None:
+        fields["layout"] = layout
+    channels = data_args.in_channels or (found["channels"] if found else None)
+    if found and data_args.in_channels and data_args.in_channels > found["channels"]:
+        raise ValueError(f"--in_channels {data_args.in_channels}: {data_args.dataset} has only "
+                         f"{found['channels']} channels per joint")  # fmt: skip
+    if channels:
+        fields["in_channels"] = int(channels)
+    return fields
+
+
+def _apply_data_fields(encoder: SugarEncoderConfig, fields: dict, source: str) -> None:
+    changed = {k: (getattr(encoder, k), v) for k, v in fields.items() if getattr(encoder, k) != v}
+    if changed:
+        logger.info("%s: encoder %s set from the dataset", source, {k: v for k, (_, v) in changed.items()})
+    for key, value in fields.items():
+        setattr(encoder, key, dict(value) if isinstance(value, dict) else value)
+
+
+def _init_encoder_fields(init_from: str | None) -> dict:
+    """The encoder architecture recorded in an ``--init_from`` folder (empty when there is none)."""
+    path = os.path.join(init_from, "config.json") if init_from else ""
+    if not path or not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        encoder = json.load(handle).get("encoder_config") or {}
+    return {k: encoder[k] for k in ENCODER_ARCHITECTURE if k in encoder}
+
+
 def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, class_names: Sequence[str],
                       layout: str | None) -> SugarConfig:  # fmt: skip
-    """The SugarConfig of a run: ``--model_config`` (folder or JSON), else the embedded SmolLM2 + MiniLM one."""
+    """The SugarConfig of a run: ``--model_config`` (folder or JSON), else the embedded SmolLM2 + MiniLM one.
+
+    The encoder's layout and channel count come from the dataset (``--in_channels`` may keep fewer channels),
+    whatever ``--model_config`` says; with ``--init_from`` its whole encoder architecture comes from that
+    folder (and the dataset must fit it)."""
     if model_args.model_config:
         path = model_args.model_config
         config = (
@@ -63,6 +107,14 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
                                   lora_dropout=model_args.lora_dropout)  # fmt: skip
     config.class_names = list(class_names)
+    _apply_data_fields(config.encoder_config, data_encoder_fields(data_args, layout), "dataset")
+    trained = _init_encoder_fields(model_args.init_from)
+    if trained:
+        data = data_encoder_fields(data_args, layout)
+        if "in_channels" in data and data["in_channels"] < trained.get("in_channels", 3):
+            raise ValueError(f"--init_from {model_args.init_from} reads {trained['in_channels']} channels per joint; "
+                             f"this dataset has {data['in_channels']}")  # fmt: skip
+        _apply_data_fields(config.encoder_config, trained, f"--init_from {model_args.init_from}")
     # The stream is preprocessing the checkpoint must remember: the processor and every view read it back.
     config.encoder_config.stream = data_args.stream
     init_config = os.path.join(model_args.init_from, "config.json") if model_args.init_from else ""
@@ -110,6 +162,7 @@ class BaselineTask:
                 encoder = SugarEncoderConfig(layout=layout or "ntu25", num_persons=data_args.num_persons,
                                              num_frames=data_args.num_frames, base_channels=model_args.base_channels,
                                              stream=data_args.stream)  # fmt: skip
+                _apply_data_fields(encoder, data_encoder_fields(data_args, layout), "dataset")
             self.model = SugarForSkeletonClassification(
                 SugarBaselineConfig(encoder_config=encoder, class_names=class_names)
             )
