@@ -4,9 +4,10 @@ import numpy as np
 
 
 def action_recognition_metrics(predictions, references, num_classes=None, top_k=(1, 5)):
-    """The metrics of this module as a plain function (numpy only)."""
+    """The metrics of this module as a plain function (numpy only). A prediction is a ranked list of class ids
+    or one class id (the top-1 prediction, as from an argmax); plain ids count as a one-class ranking."""
     refs = np.asarray(references, dtype=np.int64)
-    ranked = [list(p) for p in predictions]
+    ranked = [[int(p)] if np.ndim(p) == 0 else [int(x) for x in p] for p in predictions]
     if len(ranked) != len(refs):
         raise ValueError(f"{len(ranked)} predictions for {len(refs)} references")
     if any(len(p) == 0 for p in ranked):

@@ -2,7 +2,8 @@
 
 Load it offline with ``evaluate.load(path_to_this_folder)`` (``sugar_hf.metrics.load_metric()`` does that).
 Each prediction is the list of class ids ranked best first (at least ``max(top_k)`` long, or shorter when
-there are fewer classes); each reference is the true class id.
+there are fewer classes), or one plain class id (an argmax: top-k then counts only that id); each reference is
+the true class id.
 """
 
 import datasets
@@ -15,7 +16,8 @@ confusion matrix of the top-1 predictions, from ranked class-id predictions."""
 
 _KWARGS_DESCRIPTION = """
 Args:
-    predictions (`list` of `list` of `int`): class ids per sample, ranked best first.
+    predictions (`list` of `list` of `int`, or `list` of `int`): class ids per sample, ranked best first, or
+        the top-1 class id per sample.
     references (`list` of `int`): the true class id per sample.
     num_classes (`int`, optional): size of the confusion matrix (default: 1 + the largest id seen).
     top_k (`list` of `int`, optional): the k of each top-k accuracy (default `[1, 5]`).
@@ -28,6 +30,8 @@ Examples:
     >>> metric = evaluate.load("src/sugar_hf/metrics/action_recognition")
     >>> metric.compute(predictions=[[0, 1], [0, 1]], references=[0, 1], top_k=[1, 2])["top1"]
     0.5
+    >>> metric.compute(predictions=[0, 1, 1], references=[0, 1, 2])["top1"]
+    0.6666666666666666
 """
 
 
@@ -40,12 +44,17 @@ class ActionRecognition(evaluate.Metric):
             description=_DESCRIPTION,
             citation="",
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features(
-                {
-                    "predictions": datasets.Sequence(datasets.Value("int64")),
-                    "references": datasets.Value("int64"),
-                }
-            ),
+            features=[
+                datasets.Features(
+                    {
+                        "predictions": datasets.Sequence(datasets.Value("int64")),
+                        "references": datasets.Value("int64"),
+                    }
+                ),
+                datasets.Features(
+                    {"predictions": datasets.Value("int64"), "references": datasets.Value("int64")}
+                ),
+            ],
         )
 
     def _compute(self, predictions, references, num_classes=None, top_k=(1, 5)):
