@@ -1,6 +1,7 @@
 """Publish to the Hub: a trained model, a converted corpus, the demo Space.
 
-Each ``push_*`` builds the exact folder it uploads with the matching ``build_*_folder`` and then calls
+Each ``push_*`` builds the exact folder it uploads (datasets as Parquet shards, the layout of
+``DatasetDict.push_to_hub``) with the matching ``build_*_folder`` and then calls
 ``HfApi.create_repo`` + ``HfApi.upload_folder``; with ``dry_run_dir`` it writes that folder there and uploads
 nothing. Research corpora are never uploaded unless ``accept_terms=True`` (CLI: ``--i-accept-the-dataset-terms``),
 and then privately unless asked otherwise.
@@ -188,13 +189,18 @@ def _check_config_name(name: str) -> str:
     return name
 
 
+MAX_SHARD_BYTES = 500 * 1024 * 1024
+"""Parquet shard size of a dataset push (``DatasetDict.push_to_hub``'s default ``max_shard_size``)."""
+
+
 def build_dataset_folder(
     source: Any, folder: PathLike, *, corpus: str, repo_id: str, configs: Sequence[str] | None = None
 ) -> Path:
-    """Write a dataset repo: each config as a ``save_to_disk`` folder ``<config>/`` plus ``README.md``.
-
-    The card's ``configs`` YAML points ``load_dataset(repo, config)`` at the Arrow files, and after a download
-    ``load_from_disk(<dir>/<config>)`` gives the same ``DatasetDict``.
+    """Write a dataset repo as the Hub keeps datasets: each split of each config as Parquet shards
+    ``<config>/<split>-00000-of-0000N.parquet`` (the layout and shard size of ``DatasetDict.push_to_hub``) plus
+    ``README.md``, whose ``configs`` YAML points ``load_dataset(repo, config)`` at them. The Parquet files carry
+    the ``datasets`` features (``Array3D`` skeletons, ``ClassLabel`` names) in their schema, so the loaded splits
+    equal the converted ones; the dataset viewer reads them directly.
     """
     from .cards import dataset_card
 
@@ -203,8 +209,15 @@ def build_dataset_folder(
     found = load_converted(source, configs)
     data_files = {}
     for config, dd in found.items():
-        dd.save_to_disk(str(folder / _check_config_name(config)))
-        data_files[config] = {split: f"{config}/{split}/*.arrow" for split in dd}
+        target = folder / _check_config_name(config)
+        target.mkdir(parents=True, exist_ok=True)
+        for split, ds in dd.items():
+            _check_config_name(split)
+            shards = max(1, -(-int(ds.data.nbytes) // MAX_SHARD_BYTES))
+            for index in range(shards):
+                part = ds.shard(shards, index, contiguous=True) if shards > 1 else ds
+                part.to_parquet(str(target / f"{split}-{index:05d}-of-{shards:05d}.parquet"))
+        data_files[config] = {split: f"{config}/{split}-*.parquet" for split in dd}
     dataset_card(corpus, found, repo_id=repo_id, data_files=data_files).save(folder / "README.md")
     return folder
 
