@@ -262,6 +262,24 @@ def test_reader_errors_are_skipped_with_their_reason(tmp_path, monkeypatch):
     assert [s["reason"] for s in report.skipped] == [f"{tmp_path / 'raw' / 'clips' / 's02_clap_0.npy'}: label a28 "
                                                      "is outside 1..27"]  # fmt: skip
 
+    # a task that hands back a row the features cannot hold (a label outside the class list, as UTD-MHAD's a28
+    # once did: a DatasetGenerationError that killed the whole run) is skipped with the reason, not written
+    task = builders._TASKS["folder"]
+
+    def bad_label(path, opts):
+        rows = task(path, opts)
+        if "s01_kick" in path:
+            rows[0]["label"] = 27
+        if "s03_wave" in path:
+            rows[0]["label"] = None
+        return rows
+
+    monkeypatch.setitem(builders._TASKS, "folder", bad_label)
+    report = convert(tmp_path / "raw", tmp_path / "out2", labels_csv=labels, layout="coco17")
+    assert report.balanced and report.written == 6
+    reasons = sorted(s["reason"] for s in report.skipped)
+    assert "class label 27 outside 0..2" in reasons[0] and "no valid class label (None)" in reasons[2]
+
 
 # ---------------------------------------------------------------------- train / evaluate / predict (14.1)
 def test_cli_train_evaluate_predict(tmp_path, tiny, capsys):
