@@ -6,6 +6,15 @@ channel-wise topology refinement over the identity/inward/outward subsets, and t
 convolution (kernel 5, dilations 1 and 2, a max-pool branch and a 1x1 branch). The one change SUGAR needs:
 the final mean over time is not taken, so the encoder returns its whole token sequence next to the pooled
 vector.
+
+The parameters keep the published layout (``convs.{i}.conv{1..4}``, ``branches.{j}``...), so published checkpoints
+map one to one (:func:`~sugar_hf.modeling_baseline.ctrgcn_state_dict_to_baseline`), but the forward pass is
+arranged for CPU kernels: the subsets' 1x1 convolutions (and the down-projection) run as one matrix product per
+unit, the query/key projections act on the time-pooled input (a 1x1 convolution commutes with the mean), the
+aggregation is one batched product per subset accumulated in place, and the four temporal branches share one
+1x1 product. In eval mode every batch-norm is folded into the convolution before it; the folded weights are built
+once and reused while the parameters are unchanged and no gradient is recorded. The result equals the published
+model's to float rounding, in training (same batch statistics, same gradients) and in eval mode.
 """
 
 from __future__ import annotations
@@ -16,6 +25,37 @@ from torch import nn
 
 from .configuration_sugar import SugarEncoderConfig
 from .skeleton_layouts import get_layout
+
+
+def _bn_affine(bn: nn.modules.batchnorm._BatchNorm) -> tuple[torch.Tensor, torch.Tensor]:
+    """The eval-mode batch-norm as ``x * scale + shift`` (per channel)."""
+    scale = torch.rsqrt(bn.running_var + bn.eps)
+    if bn.weight is not None:
+        scale = scale * bn.weight
+    shift = -bn.running_mean * scale
+    if bn.bias is not None:
+        shift = shift + bn.bias
+    return scale, shift
+
+
+def _pointwise(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """A 1x1 convolution of ``(N, C_in, T, V)`` as one batched matrix product: ``(N, C_out, T, V)``."""
+    n, c, t, v = x.shape
+    y = torch.baddbmm(bias.view(1, -1, 1), weight.expand(n, -1, -1), x.reshape(n, c, t * v))
+    return y.view(n, -1, t, v)
+
+
+def _folded(module: nn.Module, build):
+    """``build()``, cached on ``module`` while no gradient is recorded and its parameters and buffers are unchanged
+    (same storage, same in-place version); with gradients on it is rebuilt, so gradients flow through it."""
+    if torch.is_grad_enabled():
+        return build()
+    key = tuple((t.data_ptr(), t._version) for t in (*module.parameters(), *module.buffers()))
+    cache = module.__dict__.get("_folded_cache")
+    if cache is None or cache[0] != key:
+        cache = (key, build())
+        module.__dict__["_folded_cache"] = cache
+    return cache[1]
 
 
 class ChannelWiseTopologyRefinement(nn.Module):
@@ -98,8 +138,82 @@ class MultiScaleTemporalConv(nn.Module):
             nn.Sequential(nn.Conv2d(in_channels, branch, 1, stride=(stride, 1)), nn.BatchNorm2d(branch))
         )
 
+    @property
+    def stride(self) -> int:
+        return self.branches[-1][0].stride[0]
+
+    def _fused_heads(self) -> list[nn.Sequential]:
+        """The branches whose leading 1x1 convolution runs at full frame rate (all four at stride 1; the last has
+        the temporal stride itself otherwise)."""
+        return list(self.branches) if self.stride == 1 else list(self.branches[:-1])
+
+    def _fold(self) -> dict[str, torch.Tensor]:
+        """Eval-mode weights: every batch-norm folded into the convolution before it."""
+        heads = self._fused_heads()
+        weights, biases = [], []
+        for branch in heads:
+            scale, shift = _bn_affine(branch[1])
+            weights.append(branch[0].weight.flatten(1) * scale[:, None])
+            biases.append(branch[0].bias * scale + shift)
+        folded = {"head_weight": torch.cat(weights), "head_bias": torch.cat(biases)}
+        for i, branch in enumerate(self.branches[:-2]):
+            scale, shift = _bn_affine(branch[3].bn)
+            folded[f"temporal_weight{i}"] = branch[3].conv.weight * scale[:, None, None, None]
+            folded[f"temporal_bias{i}"] = branch[3].conv.bias * scale + shift
+        folded["pool_scale"], folded["pool_shift"] = (
+            t[:, None, None] for t in _bn_affine(self.branches[-2][4])
+        )
+        if self.stride != 1:
+            last = self.branches[-1]
+            scale, shift = _bn_affine(last[1])
+            folded["last_weight"] = last[0].weight.flatten(1) * scale[:, None]
+            folded["last_bias"] = last[0].bias * scale + shift
+        return folded
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([b(x) for b in self.branches], dim=1)
+        heads = self._fused_heads()
+        if not self.training:
+            return self._forward_folded(x, _folded(self, self._fold))
+        weight = torch.cat([b[0].weight.flatten(1) for b in heads])
+        y = _pointwise(x, weight, torch.cat([b[0].bias for b in heads]))
+        # split (not indexing) so that backward concatenates the gradients
+        heads_out = y.split(self.branches[0][0].out_channels, dim=1)
+        outs = []
+        for branch, z in zip(heads, heads_out):
+            z = branch[1](z)
+            outs.append(branch[3:](branch[2](z)) if len(branch) > 2 else z)
+        if self.stride != 1:
+            outs.append(self.branches[-1](x))
+        return torch.cat(outs, dim=1)
+
+    def _forward_folded(self, x: torch.Tensor, folded: dict[str, torch.Tensor]) -> torch.Tensor:
+        y = _pointwise(x, folded["head_weight"], folded["head_bias"])
+        width = self.branches[0][0].out_channels
+        num_relu = len(self.branches) - 1  # the 1x1 branch has no ReLU
+        y[:, : num_relu * width].relu_()
+        outs = []
+        for i, branch in enumerate(self.branches[:-2]):
+            conv = branch[3].conv
+            outs.append(
+                F.conv2d(
+                    y[:, i * width : (i + 1) * width],
+                    folded[f"temporal_weight{i}"],
+                    folded[f"temporal_bias{i}"],
+                    stride=conv.stride,
+                    padding=conv.padding,
+                    dilation=conv.dilation,
+                )
+            )
+        pool = self.branches[-2][3]
+        pooled = F.max_pool2d(
+            y[:, (num_relu - 1) * width : num_relu * width], pool.kernel_size, pool.stride, pool.padding
+        )
+        outs.append(torch.addcmul(folded["pool_shift"], pooled, folded["pool_scale"]))
+        if self.stride == 1:
+            outs.append(y[:, num_relu * width :])
+        else:
+            outs.append(_pointwise(x[:, :, :: self.stride], folded["last_weight"], folded["last_bias"]))
+        return torch.cat(outs, dim=1)
 
 
 class GraphConv(nn.Module):
@@ -126,32 +240,107 @@ class GraphConv(nn.Module):
         """The published computation: one CTR-GC per subset, summed (the reference for :meth:`refine`)."""
         return sum(conv(x, topology[i], self.alpha) for i, conv in enumerate(self.convs))
 
-    def refine(self, x: torch.Tensor, topology: torch.Tensor) -> torch.Tensor:
-        """The same sum over subsets, computed with one convolution per stage instead of one per subset.
+    def _weights(self, topology: torch.Tensor, fold: bool) -> dict[str, torch.Tensor]:
+        """The subsets' weights in the layout of the fused computation.
 
-        The subsets' 1x1 convolutions are concatenated (conv1/conv2/conv3 into one, conv4 as a grouped conv)
-        and the per-subset aggregations become one contraction over (subset, joint). The parameters keep the
-        published layout (``convs.{i}.conv{1..4}``), so published checkpoints map one to one.
+        ``value_weight`` stacks, channel-major, the subsets' conv3 rows and (when the down-projection is a
+        convolution) its row: output channel ``c`` of subset ``k`` is row ``c * (K + down) + k``, so each subset's
+        values are a strided view with ``(batch, channel)`` flattened. With ``fold`` (eval mode), ``bn`` and the
+        down-projection's batch-norm are folded in, and ``alpha`` and the topology into the relation's conv4.
+        """
+        convs = self.convs
+        weights = {
+            "qk_weight": torch.cat([c.conv1.weight for c in convs] + [c.conv2.weight for c in convs]).flatten(
+                1
+            ),
+            "qk_bias": torch.cat([c.conv1.bias for c in convs] + [c.conv2.bias for c in convs])[:, None],
+        }
+        rel_weight = torch.stack([c.conv4.weight.flatten(1) for c in convs])  # (K, C, R)
+        rel_bias = torch.stack([c.conv4.bias for c in convs])[..., None]  # (K, C, 1)
+        value_weight = torch.stack([c.conv3.weight.flatten(1) for c in convs], 1)  # (C, K, C_in)
+        value_bias = torch.stack([c.conv3.bias for c in convs], 1)  # (C, K)
+        shift = None
+        if fold:
+            rel_weight = rel_weight * self.alpha
+            rel_bias = rel_bias * self.alpha + topology.flatten(1)[:, None]  # (K, C, V * V)
+            scale, shift = _bn_affine(self.bn)
+            value_weight = value_weight * scale[:, None, None]
+            value_bias = value_bias * scale[:, None]
+        if isinstance(self.down, nn.Sequential):
+            down_weight, down_bias = self.down[0].weight.flatten(1), self.down[0].bias
+            if fold:
+                down_scale, down_shift = _bn_affine(self.down[1])
+                down_weight = down_weight * down_scale[:, None]
+                down_bias = down_bias * down_scale + down_shift + shift
+                shift = None
+            value_weight = torch.cat([value_weight, down_weight[:, None]], 1)
+            value_bias = torch.cat([value_bias, down_bias[:, None]], 1)
+        weights.update(
+            rel_weight=rel_weight,
+            rel_bias=rel_bias,
+            value_weight=value_weight.flatten(0, 1),
+            value_bias=value_bias.flatten(),
+        )
+        if shift is not None:
+            weights["shift"] = shift[:, None, None]
+        return weights
+
+    def _aggregate(
+        self, x: torch.Tensor, topology: torch.Tensor, weights: dict[str, torch.Tensor], fold: bool
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The sum over subsets ``(N, C, T, V)`` and the down-projection's output (``None`` when it is the identity).
+
+        With ``fold`` the sum already holds ``bn`` and the residual: it is the unit's output before the ReLU.
         """
         n, _, t, v = x.shape
         k = len(self.convs)
         rel = self.convs[0].conv1.out_channels
         out = self.convs[0].conv3.out_channels
-        stage1 = [m for c in self.convs for m in (c.conv1, c.conv2, c.conv3)]
-        y = F.conv2d(x, torch.cat([m.weight for m in stage1]), torch.cat([m.bias for m in stage1]))
-        y = y.view(n, k, 2 * rel + out, t, v)
-        q, key = y[:, :, :rel].mean(-2), y[:, :, rel : 2 * rel].mean(-2)  # (N, K, R, V)
-        relation = torch.tanh(q.unsqueeze(-1) - key.unsqueeze(-2)).flatten(1, 2)  # (N, K*R, V, V)
-        conv4 = [c.conv4 for c in self.convs]
-        relation = F.conv2d(
-            relation, torch.cat([m.weight for m in conv4]), torch.cat([m.bias for m in conv4]), groups=k
-        ).view(n, k, out, v, v)
-        relation = relation * self.alpha + topology[None, :, None]
-        return torch.einsum("nkcuv,nkctv->nctu", relation, y[:, :, 2 * rel :])
+        qk = (
+            torch.matmul(weights["qk_weight"], x.mean(2)) + weights["qk_bias"]
+        )  # (N, 2KR, V); 1x1 conv o mean
+        q, key = qk.view(n, 2, k, rel, v).unbind(1)
+        relation = torch.tanh(q.unsqueeze(-1) - key.unsqueeze(-2)).flatten(-2)  # (N, K, R, V * V)
+        values = _pointwise(x, weights["value_weight"], weights["value_bias"])
+        # (N, C, T, V) views, one per subset [+ down]; unbind (not indexing) so that backward stacks the gradients
+        values = values.view(n, out, -1, t, v).unbind(2)
+        down = values[k] if len(values) > k else None
+        total = None
+        for i in range(k):
+            if fold:
+                refined = torch.baddbmm(
+                    weights["rel_bias"][i], weights["rel_weight"][i].expand(n, -1, -1), relation[:, i]
+                )
+            else:
+                refined = torch.matmul(weights["rel_weight"][i], relation[:, i]) + weights["rel_bias"][i]
+                refined = refined * self.alpha + topology[i].flatten()
+            # einsum("ncuv,nctv->nctu"): one (T x V) @ (V x U) product per (sample, channel)
+            refined = refined.view(n * out, v, v).transpose(1, 2)
+            subset = values[i].reshape(n * out, t, v)
+            if total is not None:
+                total = total.baddbmm_(subset, refined)
+            elif fold:
+                residual = down if down is not None else x + weights["shift"]
+                total = torch.baddbmm(residual.reshape(n * out, t, v), subset, refined)
+            else:
+                total = torch.bmm(subset, refined)
+        return total.view(n, out, t, v), down
+
+    def refine(self, x: torch.Tensor, topology: torch.Tensor) -> torch.Tensor:
+        """The same sum over subsets, computed with one matrix product per stage instead of one per subset.
+
+        The parameters keep the published layout (``convs.{i}.conv{1..4}``), so published checkpoints map one to
+        one.
+        """
+        return self._aggregate(x, topology, self._weights(topology, fold=False), fold=False)[0]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         topology = self.topology if self.adaptive else self.adjacency
-        return self.relu(self.bn(self.refine(x, topology)) + self.down(x))
+        if not self.training:
+            weights = _folded(self, lambda: self._weights(topology, fold=True))
+            return self._aggregate(x, topology, weights, fold=True)[0].relu_()
+        total, down = self._aggregate(x, topology, self._weights(topology, fold=False), fold=False)
+        return self.relu(self.bn(total) + (self.down[1](down) if down is not None else x))
 
 
 class CTRGCNUnit(nn.Module):
@@ -179,11 +368,20 @@ class CTRGCNUnit(nn.Module):
         else:
             self.residual = TemporalConv(in_channels, out_channels, kernel_size=1, stride=stride)
 
+    def _fold_residual(self) -> tuple[torch.Tensor, torch.Tensor]:
+        scale, shift = _bn_affine(self.residual.bn)
+        return self.residual.conv.weight.flatten(1) * scale[:, None], self.residual.conv.bias * scale + shift
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.tcn(self.gcn(x))
-        if self.residual is not None:
-            y = y + self.residual(x)
-        return self.relu(y)
+        if self.residual is None:
+            return self.relu(y)
+        if self.training:
+            return self.relu(y + self.residual(x))
+        if isinstance(self.residual, nn.Identity):
+            return y.add_(x).relu_()
+        weight, bias = _folded(self.residual, self._fold_residual)
+        return y.add_(_pointwise(x[:, :, :: self.residual.conv.stride[0]], weight, bias)).relu_()
 
 
 class CTRGCN(nn.Module):
