@@ -4,17 +4,28 @@ name can be tried zero-shot.
 
 Run locally: ``python space/app.py`` (model: ``$SUGAR_SPACE_MODEL``, a local folder or a Hub id; default the
 ``sugar-hf quickstart`` checkpoint, built on first start when missing).
+
+One visitor cannot take the server down: candidates, names, upload size, declared array sizes (``.npz``/``.mat``
+headers, NTU body ids) and frames are bounded before anything is decoded; each request has a time limit and
+stops when its client disconnects (checked inside the model's forward passes); requests run on several queue
+workers; the model is chosen from an operator-set allow-list (``$SUGAR_SPACE_MODELS``) and at most
+``$SUGAR_SPACE_MODEL_CACHE`` models stay loaded; messages never show server paths. See ``space/README.md``.
 """
 
 from __future__ import annotations
 
 import os
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # forced: an environment value must not turn analytics on
 
 import html  # noqa: E402
 import logging  # noqa: E402
+import re  # noqa: E402
 import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+import zipfile  # noqa: E402
+from collections import OrderedDict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -27,24 +38,122 @@ from sugar_hf.skeleton_layouts import get_layout  # noqa: E402
 
 logger = logging.getLogger("sugar_space")
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL = os.environ.get("SUGAR_SPACE_MODEL", str(ROOT / "sugar_quickstart" / "checkpoint"))
-MAX_UPLOAD_MB = float(os.environ.get("SUGAR_SPACE_MAX_MB", "8"))
+QUICKSTART_MODEL = str(ROOT / "sugar_quickstart" / "checkpoint")
+DEFAULT_MODEL = os.environ.get("SUGAR_SPACE_MODEL", QUICKSTART_MODEL)
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return float(default)
+
+
+# Limits (environment variables override them; the README lists them).
+MAX_UPLOAD_MB = _env_number("SUGAR_SPACE_MAX_MB", 8)
+MAX_ARRAY_MB = _env_number(
+    "SUGAR_SPACE_MAX_ARRAY_MB", 256
+)  # decoded size declared by a file, before decoding
+MAX_FRAMES = int(_env_number("SUGAR_SPACE_MAX_FRAMES", 2000))
+MAX_PERSONS = int(_env_number("SUGAR_SPACE_MAX_PERSONS", 8))
+MAX_BODY_IDS = int(_env_number("SUGAR_SPACE_MAX_BODY_IDS", 32))  # distinct NTU body ids in one file
+MAX_CANDIDATES = int(_env_number("SUGAR_SPACE_MAX_CANDIDATES", 100))
+MAX_NAME_CHARS = int(_env_number("SUGAR_SPACE_MAX_NAME_CHARS", 80))
+MAX_CANDIDATE_TEXT = MAX_CANDIDATES * (MAX_NAME_CHARS + 2)
+TIME_LIMIT_S = _env_number("SUGAR_SPACE_TIME_LIMIT_S", 60)
+WORKERS = max(2, int(_env_number("SUGAR_SPACE_WORKERS", 2)))
+QUEUE_SIZE = int(_env_number("SUGAR_SPACE_QUEUE_SIZE", 32))
+MODEL_CACHE = max(1, int(_env_number("SUGAR_SPACE_MODEL_CACHE", 2)))
 FILE_TYPES = [".skeleton", ".npy", ".npz", ".json", ".mat"]
 DEMO_CLIPS = [a.name for a in ACTIONS]
 MAX_PLOT_FRAMES = 48
 
-_models: dict[str, object] = {}
+
+def _label_of(entry: str) -> str:
+    """The name a visitor sees for an allowed model: a Hub id as it is, a local folder by its last part."""
+    looks_local = entry.startswith(("/", ".", "~")) or os.path.isdir(entry)
+    return Path(entry).name if looks_local else entry
+
+
+def parse_allowed_models(spec: str | None, default: str = DEFAULT_MODEL) -> dict[str, str]:
+    """``{label: folder or Hub id}`` from ``$SUGAR_SPACE_MODELS`` (comma-separated ``label=path`` or plain
+    entries); empty: the shipped checkpoint only. Visitors choose a label; paths never reach the page."""
+    allowed: dict[str, str] = {}
+    for item in (spec or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        label, _, target = item.partition("=") if "=" in item else (_label_of(item), "", item)
+        allowed[label.strip()] = target.strip()
+    return allowed or {_label_of(default): default}
+
+
+ALLOWED_MODELS = parse_allowed_models(os.environ.get("SUGAR_SPACE_MODELS"))
+
+_models: OrderedDict[str, object] = OrderedDict()
+_model_locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
+_local = threading.local()
+_DEMO: gr.Blocks | None = None
 
 
 class UserFacingError(Exception):
     """A problem to show in the page as a message (bad upload, unknown model...)."""
 
 
+class RequestStopped(Exception):
+    """Raised inside the model's forward passes when the request ran out of time or its client left."""
+
+
+# ------------------------------------------------------------------------------------------ request guard
+class RequestGuard:
+    """The time limit and the client-gone check of one request, checked before every module's forward."""
+
+    def __init__(self, time_limit: float | None = None, session_hash: str | None = None):
+        self.time_limit = TIME_LIMIT_S if time_limit is None else time_limit
+        self.deadline = time.monotonic() + self.time_limit
+        self.session_hash = session_hash
+        self.reason: str | None = None
+        self._checks = 0
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            self.reason = f"the request took longer than {self.time_limit:g} s and was stopped"
+        elif self.session_hash and self._checks % 16 == 0 and client_gone(self.session_hash):
+            self.reason = "the page was closed: the request was stopped"
+        self._checks += 1
+        if self.reason:
+            raise RequestStopped(self.reason)
+
+
+def client_gone(session_hash: str) -> bool:
+    """True when gradio's queue marked every running job of this session dead (its client disconnected)."""
+    queue = getattr(_DEMO, "_queue", None)
+    jobs = [job for group in (getattr(queue, "active_jobs", None) or []) if group for job in group]
+    mine = [job for job in jobs if getattr(job, "session_hash", None) == session_hash]
+    return bool(mine) and not any(getattr(job, "alive", True) for job in mine)
+
+
+def _guard_hook(module, args):
+    guard = getattr(_local, "guard", None)
+    if guard is not None:
+        guard.check()
+
+
+def _install_guard(model) -> None:
+    """A forward pre-hook on every module: ranking and generation stop at the next layer once the request's
+    guard says so (no change to the model's results otherwise)."""
+    for module in model.modules():
+        module.register_forward_pre_hook(_guard_hook)
+
+
 # ------------------------------------------------------------------------------------------------- model
 def ensure_quickstart_checkpoint(path: str) -> None:
     """Build the default checkpoint with the quickstart when it is missing (first start of the Space)."""
-    if Path(path).exists() or path != str(ROOT / "sugar_quickstart" / "checkpoint"):
+    if Path(path).exists() or path != QUICKSTART_MODEL:
         return
     from sugar_hf.demo.quickstart import QuickstartSettings, run_quickstart
 
@@ -52,56 +161,207 @@ def ensure_quickstart_checkpoint(path: str) -> None:
     run_quickstart(QuickstartSettings(output_dir=str(Path(path).parent), progress=True))
 
 
-def load_model(name: str):
-    """A SugarForActionRecognition from a local folder or a Hub id, cached."""
-    name = (name or "").strip() or DEFAULT_MODEL
+def resolve_model(choice: str | None) -> tuple[str, str]:
+    """``(label, target)`` of an allowed model; anything else is refused without saying whether it exists."""
+    choice = (choice or "").strip()
+    if not choice:
+        label = next(iter(ALLOWED_MODELS))
+        return label, ALLOWED_MODELS[label]
+    if choice in ALLOWED_MODELS:
+        return choice, ALLOWED_MODELS[choice]
+    for label, target in ALLOWED_MODELS.items():  # the operator's own spelling of an allowed entry
+        if choice == target:
+            return label, target
+    shown = (
+        choice if len(choice) <= 60 and "/" not in choice.lstrip("/") and not choice.startswith("/") else ""
+    )
+    raise UserFacingError(
+        f"the model {shown + ' ' if shown else ''}is not offered here; choose one of: {', '.join(ALLOWED_MODELS)}"
+    )
+
+
+def load_model(name: str | None):
+    """A SugarForActionRecognition from the allow-list, kept in a small LRU cache (``MODEL_CACHE`` models)."""
+    label, target = resolve_model(name)
     with _lock:
-        if name not in _models:
-            from transformers import AutoModel
+        if label in _models:
+            _models.move_to_end(label)
+            return _models[label]
+        from transformers import AutoModel
 
-            import sugar_hf  # noqa: F401  (registers the Auto classes)
+        import sugar_hf  # noqa: F401  (registers the Auto classes)
 
-            ensure_quickstart_checkpoint(name)
-            try:
-                model = AutoModel.from_pretrained(name)
-            except Exception as error:  # noqa: BLE001  (any loading failure becomes a message)
-                raise UserFacingError(f"could not load the model {name!r}: {error}") from error
-            if getattr(model, "processor", None) is None:
-                raise UserFacingError(
-                    f"{name!r} has no processor (processor_config.json): save it with the model"
-                )
-            _models[name] = model.eval()
-    return _models[name]
+        ensure_quickstart_checkpoint(target)
+        try:
+            model = AutoModel.from_pretrained(target)
+        except Exception as error:  # noqa: BLE001  (any loading failure becomes a message, details in the log)
+            logger.error("could not load the model %s (%s): %s", label, target, error)
+            raise UserFacingError(
+                f"could not load the model {label}; the server log has the details"
+            ) from error
+        if getattr(model, "processor", None) is None:
+            raise UserFacingError(f"{label} has no processor (processor_config.json): save it with the model")
+        _install_guard(model)
+        _models[label] = model.eval()
+        _model_locks.setdefault(label, threading.Lock())
+        while len(_models) > MODEL_CACHE:
+            _models.popitem(last=False)
+        return model
 
 
-def default_candidates(name: str) -> str:
+def default_candidates(name: str | None) -> str:
     try:
         names = list(load_model(name).config.class_names)
     except UserFacingError:
         names = []
     extra = [a for a in DEMO_CLIPS if a not in names]
-    return ", ".join(names + extra)
+    return ", ".join((names + extra)[:MAX_CANDIDATES])
+
+
+def parse_candidates(text: str | None) -> list[str]:
+    """Comma/newline-separated names, stripped and de-duplicated; bounded in count and length."""
+    text = text or ""
+    if len(text) > MAX_CANDIDATE_TEXT:
+        raise UserFacingError(
+            f"the candidate list is {len(text):,} characters long; at most {MAX_CANDIDATES} names of at most "
+            f"{MAX_NAME_CHARS} characters are accepted"
+        )
+    names = [c.strip() for c in text.replace("\n", ",").split(",") if c.strip()]
+    names = list(dict.fromkeys(names))
+    if len(names) > MAX_CANDIDATES:
+        raise UserFacingError(f"{len(names):,} candidates given; at most {MAX_CANDIDATES} are accepted")
+    long = next((n for n in names if len(n) > MAX_NAME_CHARS), None)
+    if long is not None:
+        raise UserFacingError(
+            f"a candidate name is {len(long):,} characters long; at most {MAX_NAME_CHARS} are accepted"
+        )
+    return names
 
 
 # ---------------------------------------------------------------------------------------------- skeletons
-def read_upload(path: str) -> tuple[np.ndarray, str]:
-    """``(array (M, T, V, C), layout)`` of an uploaded file; every failure is a :class:`UserFacingError`."""
+def _scrub(text: str, file: Path) -> str:
+    """A reader's message without server paths: the upload's folder is dropped, other absolute paths hidden."""
+    text = text.replace(str(file), file.name).replace(str(file.parent), "")
+    return re.sub(r"(?<![\w.])/(?:[\w.@+-]+/)+[\w.@+-]*", "<path>", text)
+
+
+def _too_big(what: str, nbytes: float) -> UserFacingError:
+    return UserFacingError(
+        f"{what} declares {nbytes / 2**20:,.0f} MB of data; at most {MAX_ARRAY_MB:g} MB are accepted"
+    )
+
+
+def _check_npy_header(handle, what: str) -> None:
+    version = np.lib.format.read_magic(handle)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(handle, max_header_size=10_000)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(handle, max_header_size=10_000)
+    else:
+        shape, _, dtype = np.lib.format._read_array_header(handle, version, max_header_size=10_000)
+    if dtype.hasobject:
+        raise UserFacingError(f"{what} holds Python objects, not numbers")
+    nbytes = float(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+    if nbytes > MAX_ARRAY_MB * 2**20:
+        raise _too_big(what, nbytes)
+    if len(shape) in (3, 4) and shape[-3] > MAX_FRAMES:  # (T, V, C) or (M, T, V, C)
+        raise UserFacingError(f"{what} has {shape[-3]:,} frames; at most {MAX_FRAMES:,} are accepted")
+
+
+def precheck_upload(file: Path) -> None:
+    """Refuse, from headers only, a file whose decoded size or frame / body count exceeds the limits."""
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".npy":
+            with open(file, "rb") as handle:
+                _check_npy_header(handle, file.name)
+        elif suffix == ".npz":
+            with zipfile.ZipFile(file) as archive:
+                members = archive.infolist()
+                if len(members) > 16:
+                    raise UserFacingError(f"{file.name} holds {len(members)} arrays; at most 16 are accepted")
+                total = sum(m.file_size for m in members)
+                if total > MAX_ARRAY_MB * 2**20:
+                    raise _too_big(file.name, total)
+                for member in members:
+                    with archive.open(member) as handle:
+                        _check_npy_header(handle, f"{file.name}:{member.filename[:40]}")
+        elif suffix == ".mat":
+            from scipy.io import whosmat
+
+            for name, shape, _ in whosmat(str(file)):
+                nbytes = float(np.prod(shape, dtype=np.float64)) * 8
+                if nbytes > MAX_ARRAY_MB * 2**20:
+                    raise _too_big(f"{file.name}:{name[:40]}", nbytes)
+        elif suffix == ".skeleton":
+            _precheck_ntu(file)
+    except UserFacingError:
+        raise
+    except Exception:  # noqa: BLE001  (a malformed header: the reader reports it properly below)
+        return
+
+
+def _precheck_ntu(file: Path) -> None:
+    """Count frames and distinct body ids of an NTU file by walking its line structure (no values parsed): the
+    reader's array grows with ``bodies x frames``."""
+    lines = file.read_bytes().split(b"\n")
+    frames, i, ids = int(lines[0]), 1, set()
+    if frames > MAX_FRAMES:
+        raise UserFacingError(f"{file.name} has {frames:,} frames; at most {MAX_FRAMES:,} are accepted")
+    for _ in range(frames):
+        bodies = int(lines[i])
+        i += 1
+        for _ in range(bodies):
+            ids.add(lines[i].split(maxsplit=1)[0])
+            joints = int(lines[i + 1])
+            i += 2 + joints
+        if len(ids) > MAX_BODY_IDS:
+            raise UserFacingError(
+                f"{file.name} has more than {MAX_BODY_IDS} distinct body ids; at most {MAX_BODY_IDS} are accepted"
+            )
+    nbytes = float(len(ids)) * frames * 25 * 12 * 8
+    if nbytes > MAX_ARRAY_MB * 2**20:
+        raise _too_big(file.name, nbytes)
+
+
+def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tuple[np.ndarray, str]:
+    """``(array (M, T, V, C), layout)`` of an uploaded file, arrays read in the model's ``layout``; every
+    failure is a :class:`UserFacingError` whose message names the upload, never a server path."""
     file = Path(path)
     size_mb = file.stat().st_size / 2**20
     if size_mb > MAX_UPLOAD_MB:
         raise UserFacingError(f"{file.name} is {size_mb:.1f} MB; uploads are limited to {MAX_UPLOAD_MB:g} MB")
     if file.suffix.lower() not in FILE_TYPES:
         raise UserFacingError(f"{file.name}: unsupported file type; use one of {', '.join(FILE_TYPES)}")
+    precheck_upload(file)
     try:
-        skeleton, layout = load_skeleton_file(file)
+        skeleton, read_layout = load_skeleton_file(file, layout=layout)
     except Exception as error:  # noqa: BLE001  (readers raise SkeletonFormatError, numpy/scipy their own)
-        raise UserFacingError(f"could not read {file.name} as a skeleton file: {error}") from error
+        raise UserFacingError(
+            f"could not read {file.name} as a skeleton file: {_scrub(str(error), file)}"
+        ) from error
     skeleton = np.asarray(skeleton, dtype=np.float32)
     if skeleton.ndim != 4 or skeleton.shape[1] < 2 or not np.isfinite(skeleton).all():
         raise UserFacingError(
             f"{file.name} holds no usable skeleton sequence (shape {tuple(skeleton.shape)})"
         )
-    return skeleton, layout
+    if skeleton.shape[1] > MAX_FRAMES:
+        raise UserFacingError(
+            f"{file.name} has {skeleton.shape[1]:,} frames; at most {MAX_FRAMES:,} are accepted"
+        )
+    if skeleton.shape[0] > MAX_PERSONS:
+        raise UserFacingError(
+            f"{file.name} has {skeleton.shape[0]} bodies; at most {MAX_PERSONS} are accepted"
+        )
+    if in_channels is not None and skeleton.shape[-1] != in_channels:
+        raise UserFacingError(
+            f"{file.name} has {skeleton.shape[-1]} values a joint; this model expects {in_channels}"
+        )
+    return skeleton, read_layout
+
+
+def _layout_name(layout) -> str:
+    return layout if isinstance(layout, str) else getattr(get_layout(layout), "name", None) or "custom"
 
 
 def skeleton_figure(skeleton: np.ndarray, layout: str, title: str) -> go.Figure:
@@ -156,44 +416,59 @@ def _message(kind: str, text: str) -> str:
     return f'<div class="sugar-{kind}" id="sugar-{kind}">{html.escape(text)}</div>'
 
 
-def predict(upload, demo_name: str, candidates_text: str, model_name: str):
-    """Space callback: ``(figure, top-5 rows, description, status html)``; never raises."""
+def predict(upload, demo_name: str, candidates_text: str, model_name: str, request: gr.Request = None):
+    """Space callback: ``(figure, top-5 rows, description, status html)``; never raises. Cheap checks first
+    (candidates, model choice, upload headers), then the model under its lock, within the time limit."""
     empty = [["", "", ""]]
+    guard = RequestGuard(session_hash=getattr(request, "session_hash", None))
     try:
+        candidates = parse_candidates(candidates_text)
+        label, _ = resolve_model(model_name)
+        if not upload and not demo_name:
+            raise UserFacingError("upload a skeleton file or pick a built-in clip")
+        if not upload and demo_name not in DEMO_CLIPS:
+            raise UserFacingError("unknown demo clip")
+        model = load_model(label)
+        encoder = model.config.encoder_config
+        expected = getattr(model.processor, "layout", None) or encoder.layout
+        channels = int(getattr(encoder, "in_channels", 3))
         if upload:
             path = upload if isinstance(upload, str) else getattr(upload, "name", None) or upload["path"]
-            skeleton, layout = read_upload(path)
+            skeleton, layout = read_upload(path, layout=expected, in_channels=channels)
             source = Path(path).name
-        elif demo_name:
-            if demo_name not in DEMO_CLIPS:
-                raise UserFacingError(f"unknown demo clip {demo_name!r}")
-            skeleton, layout, source = demo_clip(demo_name, seed=7), "ntu25", f"built-in clip: {demo_name}"
         else:
-            raise UserFacingError("upload a skeleton file or pick a built-in clip")
+            skeleton, layout, source = demo_clip(demo_name, seed=7), "ntu25", f"built-in clip: {demo_name}"
         figure = skeleton_figure(skeleton, layout, source)
-        candidates = [c.strip() for c in (candidates_text or "").replace("\n", ",").split(",") if c.strip()]
-        candidates = list(dict.fromkeys(candidates))
-        model = load_model(model_name)
-        candidates = candidates or list(model.config.class_names)
+        candidates = candidates or list(model.config.class_names)[:MAX_CANDIDATES]
         if not candidates:
             raise UserFacingError("give at least one candidate action name")
-        expected = model.processor.layout if isinstance(model.processor.layout, str) else "custom"
-        if layout != expected:
-            return (figure, empty, "", _message("error", f"{source} uses the {layout} joint layout but this model "
-                                                         f"expects {expected}; pick a model trained on {layout}"))  # fmt: skip
-        ranked = model.classify([skeleton], candidates=candidates, top_k=len(candidates))[0]
+        if _layout_name(layout) != _layout_name(expected):
+            message = (f"{source} uses the {_layout_name(layout)} joint layout but this model expects "
+                       f"{_layout_name(expected)}; pick a model trained on {_layout_name(layout)}")  # fmt: skip
+            return figure, empty, "", _message("error", message)
+        lock = _model_locks.setdefault(label, threading.Lock())
+        if not lock.acquire(timeout=guard.remaining()):
+            raise RequestStopped(f"the server was busy for {guard.time_limit:g} s; try again")
+        _local.guard = guard
+        try:
+            ranked = model.classify([skeleton], candidates=candidates, top_k=len(candidates))[0]
+            answer = model.answer([skeleton], candidates=candidates, max_new_tokens=40)[0]
+        finally:
+            _local.guard = None
+            lock.release()
         scores = np.array([s for _, s in ranked])
         probs = np.exp(scores - scores.max())
         probs /= probs.sum()
         rows = [[name, round(float(s), 3), f"{p:.1%}"] for (name, s), p in zip(ranked[:5], probs[:5])]
-        answer = model.answer([skeleton], candidates=candidates, max_new_tokens=40)[0]
         status = f"{source}: {skeleton.shape[1]} frames, {skeleton.shape[0]} person(s), {len(candidates)} candidates"
         return figure, rows, answer.text or "(empty answer)", _message("ok", status)
-    except UserFacingError as error:
+    except (UserFacingError, RequestStopped) as error:
         return None, empty, "", _message("error", str(error))
-    except Exception as error:  # noqa: BLE001  (the page shows a message, never a traceback)
-        logger.exception("prediction failed")
-        return None, empty, "", _message("error", f"something went wrong: {type(error).__name__}: {error}")
+    except Exception:  # noqa: BLE001  (the page shows a message, never a traceback nor a server path)
+        error_id = uuid.uuid4().hex[:8]
+        logger.exception("prediction failed (error id %s)", error_id)
+        return None, empty, "", _message("error", f"something went wrong (error id {error_id}); the server log "
+                                                  "has the details")  # fmt: skip
 
 
 CSS = """
@@ -203,7 +478,10 @@ CSS = """
 
 
 def build_demo(model_name: str | None = None) -> gr.Blocks:
-    model_name = model_name or DEFAULT_MODEL
+    """The page; ``model_name`` (an allowed label or its folder / Hub id) is preselected. Requests queue on
+    ``WORKERS`` workers (at most ``QUEUE_SIZE`` waiting)."""
+    global _DEMO
+    model_name, _ = resolve_model(model_name)
     with gr.Blocks(title="SUGAR skeleton action recognition") as demo:
         gr.Markdown(
             "# SUGAR: skeleton action recognition with an LLM\n"
@@ -219,10 +497,11 @@ def build_demo(model_name: str | None = None) -> gr.Blocks:
                 )
                 demo_name = gr.Dropdown(DEMO_CLIPS, value=DEMO_CLIPS[0], label="or a built-in demo clip",
                                         elem_id="demo-clip")  # fmt: skip
-                candidates = gr.Textbox(label="candidate actions (comma-separated)", lines=3,
-                                        value=default_candidates(model_name), elem_id="candidates")  # fmt: skip
-                model_box = gr.Textbox(
-                    label="model (local folder or Hub id)", value=model_name, elem_id="model"
+                candidates = gr.Textbox(label=f"candidate actions (comma-separated, at most {MAX_CANDIDATES})",
+                                        lines=3, value=default_candidates(model_name), elem_id="candidates",
+                                        max_length=MAX_CANDIDATE_TEXT)  # fmt: skip
+                model_box = gr.Dropdown(
+                    list(ALLOWED_MODELS), value=model_name, label="model", elem_id="model"
                 )
                 run = gr.Button("Recognise", variant="primary", elem_id="run")
             with gr.Column(scale=2):
@@ -235,6 +514,8 @@ def build_demo(model_name: str | None = None) -> gr.Blocks:
         outputs = [plot, top5, description, status]
         run.click(predict, inputs, outputs, api_name="predict")
         upload.upload(predict, inputs, outputs, api_name=False)
+    demo.queue(default_concurrency_limit=WORKERS, max_size=QUEUE_SIZE)
+    _DEMO = demo
     return demo
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +81,7 @@ def test_predict_function_and_errors(space):
     _, _, _, status = app.predict(None, None, "", str(files["model"]))
     assert "upload a skeleton file" in status
     _, _, _, status = app.predict(None, "bow", "", "/no/such/model")
-    assert "could not load the model" in status
+    assert "is not offered here" in status and "/no/such" not in status
     big = files["clip"].parent / "big.npy"
     np.save(big, np.zeros((int(app.MAX_UPLOAD_MB * 2**20 / 4) + 10,), np.float32))
     _, _, _, status = app.predict(str(big), None, "", str(files["model"]))
@@ -96,12 +97,12 @@ def test_gradio_client_api(space):
     client = Client(url, verbose=False)
     fig, rows, answer, status = client.predict(
         handle_file(str(files["clip"])), "wave hand", "wave hand, clap hands, bow, jump up, sit down, squat down",
-        str(files["model"]), api_name="/predict",
+        files["model"].name, api_name="/predict",
     )  # fmt: skip
     data = rows["data"] if isinstance(rows, dict) else rows
     assert len(data) == 5 and all(row[0] for row in data)
     assert "sugar-ok" in status and isinstance(answer, str)
-    _, _, _, status = client.predict(None, "clap hands", "", str(files["model"]), api_name="/predict")
+    _, _, _, status = client.predict(None, "clap hands", "", files["model"].name, api_name="/predict")
     assert "built-in clip: clap hands" in status
 
 
@@ -149,3 +150,197 @@ def test_browser_upload_predict_and_error(space):
             browser.close()
     assert (ARTIFACTS / "space_prediction.png").stat().st_size > 10_000
     shutil.copy(ARTIFACTS / "space_prediction.png", files["model"].parent / "screenshot.png")
+
+
+# ------------------------------------------------------------------------------------ hostile visitors
+def _npz_bomb(path: Path, frames: int = 1000, joints: int = 25, channels: int = 6000) -> Path:
+    """A compressed .npz whose one array inflates to ``frames * joints * channels * 4`` bytes (600 MB of zeros
+    by default, ~0.6 MB on disk), written in chunks (never held in memory here)."""
+    import zipfile
+
+    header = {"descr": "<f4", "fortran_order": False, "shape": (frames, joints, channels)}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("skeleton.npy", "w", force_zip64=True) as handle:
+            np.lib.format.write_array_header_1_0(handle, header)
+            chunk = bytes(joints * channels * 4 * 10)
+            for _ in range(frames // 10):
+                handle.write(chunk)
+    return path
+
+
+def _ntu_body_per_frame(path: Path, frames: int = 600) -> Path:
+    """A well-formed NTU .skeleton file with a new body id in every frame (~0.38 MB for 600 frames)."""
+    joint = "0 0 3 1 1 1 1 0 0 0 1 2\n"
+    parts = [f"{frames}\n"]
+    for t in range(frames):
+        parts.append(f"1\n{72057594037931000 + t} 0 1 1 1 1 0 0.1 0.1 2\n25\n" + joint * 25)
+    path.write_text("".join(parts))
+    return path
+
+
+def _timed(app, *args):
+    start = time.perf_counter()
+    result = app.predict(*args)
+    return result, time.perf_counter() - start
+
+
+def test_abuse_is_refused_quickly_while_a_normal_request_is_answered(space, capsys):
+    """10,000 candidates, a 1 MB name, an .npz bomb and a body-id-per-frame NTU file, sent together with a
+    normal request: each is refused in well under a second with little memory; the normal request takes its
+    usual time."""
+    import tracemalloc
+    from concurrent.futures import ThreadPoolExecutor
+
+    app, _, files = space
+    tmp = files["clip"].parent
+    model = files["model"].name
+    normal = (str(files["clip"]), None, "wave hand, clap hands, bow", model)
+    usual = max(_timed(app, *normal)[1] for _ in range(2))  # warm, then the usual time
+    bomb = _npz_bomb(tmp / "bomb.npz")
+    ntu = _ntu_body_per_frame(tmp / "S001C001P001R001A001.skeleton")
+    assert bomb.stat().st_size < 2**20 and ntu.stat().st_size < 0.5 * 2**20
+    abuse = {
+        "10,000 candidates": (
+            str(files["clip"]),
+            None,
+            ", ".join(f"action {i}" for i in range(10_000)),
+            model,
+        ),
+        "a 1 MB name": (str(files["clip"]), None, "wave hand, " + "x" * 2**20, model),
+        "an npz bomb": (str(bomb), None, "", model),
+        "a body id per frame": (str(ntu), None, "", model),
+    }
+    expected = {"10,000 candidates": "at most", "a 1 MB name": "at most", "an npz bomb": "MB are accepted",
+                "a body id per frame": "distinct body ids"}  # fmt: skip
+    timings = {}
+    for name, args in abuse.items():  # one at a time: time and memory of each refusal
+        tracemalloc.start()
+        (fig, _, _, status), seconds = _timed(app, *args)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert fig is None and "sugar-error" in status and expected[name] in status, (name, status)
+        assert seconds < 1.0 and peak < 64 * 2**20, (name, seconds, peak)
+        timings[name] = seconds
+    with ThreadPoolExecutor(len(abuse) + 1) as pool:  # and all at once, with the normal request among them
+        hostile = [pool.submit(_timed, app, *args) for args in abuse.values()]
+        legit = pool.submit(_timed, app, *normal)
+        (_, rows, _, status), seconds = legit.result()
+        assert all("sugar-error" in f.result()[0][3] for f in hostile)
+    assert "sugar-ok" in status and len(rows) == 3
+    assert seconds < 2 * usual + 1.0, (seconds, usual)
+    with capsys.disabled():
+        print(f"\nspace abuse: usual {usual:.3f} s, normal amid abuse {seconds:.3f} s, refusals "
+              + ", ".join(f"{k} {v:.3f} s" for k, v in timings.items()))  # fmt: skip
+
+
+def test_mat_bomb_is_refused_from_its_header(space):
+    from scipy.io import savemat
+
+    app, _, files = space
+    bomb = files["clip"].parent / "a01_s01_t01_skeleton.mat"
+    savemat(bomb, {"d_skel": np.zeros((20, 3, 1_200_000), np.float32)}, do_compression=True)
+    (fig, _, _, status), seconds = _timed(app, str(bomb), None, "", files["model"].name)
+    assert fig is None and "MB are accepted" in status and seconds < 2.0
+
+
+def _forward_counter(model):
+    calls = []
+    handle = model.llm.register_forward_hook(lambda *a: calls.append(1))
+    return calls, handle
+
+
+def test_time_limit_and_a_gone_client_stop_the_model(space, monkeypatch):
+    import types
+
+    app, _, files = space
+    model = app.load_model(files["model"].name)
+    calls, handle = _forward_counter(model)
+    args = (str(files["clip"]), None, "wave hand, clap hands, bow", files["model"].name)
+    try:
+        app.predict(*args)
+        assert calls  # a normal request runs the LLM
+        calls.clear()
+        monkeypatch.setattr(app, "TIME_LIMIT_S", 0.0)
+        _, _, _, status = app.predict(*args)
+        assert (
+            "took longer than 0 s and was stopped" in status and not calls
+        )  # stopped before the LLM finished
+        monkeypatch.setattr(app, "TIME_LIMIT_S", 60.0)
+        monkeypatch.setattr(app, "client_gone", lambda session: session == "gone")
+        _, _, _, status = app.predict(*args, types.SimpleNamespace(session_hash="gone"))
+        assert "page was closed" in status and not calls
+        _, _, _, status = app.predict(*args, types.SimpleNamespace(session_hash="here"))
+        assert "sugar-ok" in status and calls
+    finally:
+        handle.remove()
+
+
+def test_client_gone_reads_the_gradio_queue(space, monkeypatch):
+    import types
+
+    app, _, _ = space
+    job = types.SimpleNamespace(session_hash="abc", alive=True)
+    monkeypatch.setattr(
+        app, "_DEMO", types.SimpleNamespace(_queue=types.SimpleNamespace(active_jobs=[None, [job]]))
+    )
+    assert not app.client_gone("abc")
+    job.alive = False  # what gradio's Queue.clean_events does when the client's stream disconnects
+    assert app.client_gone("abc") and not app.client_gone("other")
+
+
+def test_model_choice_is_an_allow_list_and_the_cache_is_capped(space, monkeypatch, tmp_path):
+    app, _, files = space
+    copies = {}
+    for name in ("a", "b", "c"):
+        copies[name] = str(shutil.copytree(files["model"], tmp_path / name))
+    monkeypatch.setattr(app, "ALLOWED_MODELS", copies)
+    monkeypatch.setattr(app, "MODEL_CACHE", 2)
+    monkeypatch.setattr(app, "_models", app.OrderedDict())
+    for name in ("a", "b", "a", "c"):
+        app.load_model(name)
+    assert list(app._models) == ["a", "c"]  # least recently used ("b") went first
+    refused = set()
+    for choice in ("/etc", "/no/such/folder", str(files["model"]), "HuggingFaceTB/SmolLM2-135M", "../" * 5):
+        _, _, _, status = app.predict(None, "bow", "", choice)
+        assert "is not offered here" in status and "/etc" not in status and str(tmp_path) not in status
+        refused.add(status.replace(choice, "") if len(choice) <= 60 else status)
+    assert len({r.split("is not offered")[1] for r in refused}) == 1  # the same words, exists or not
+    assert app.parse_allowed_models("demo=/srv/m1, org/model") == {
+        "demo": "/srv/m1",
+        "org/model": "org/model",
+    }
+    assert app.parse_allowed_models("", default="/srv/ckpt") == {"ckpt": "/srv/ckpt"}
+
+
+def test_errors_show_no_server_paths(space):
+    app, _, files = space
+    _, _, _, status = app.predict(str(files["corrupt"]), None, "", files["model"].name)
+    assert "corrupt.skeleton" in status and str(files["corrupt"].parent) not in status
+
+
+def test_uploads_are_read_in_the_models_layout(space, monkeypatch, tmp_path):
+    """A 20-joint Kinect v1 model reads a (T, 20, 3) array upload as kinect_v1_20, not as NTU-25."""
+    from sugar_hf import SugarForActionRecognition, SugarProcessor
+
+    app, _, _ = space
+    config = tiny_config(class_names=["wave hand", "clap hands", "bow"])  # kinect_v1_20, 3 channels
+    folder = tmp_path / "k20"
+    SugarForActionRecognition(config).save_pretrained(folder)
+    SugarProcessor.from_config(tiny_tokenizer(), config).save_pretrained(folder)
+    monkeypatch.setattr(app, "ALLOWED_MODELS", {"k20": str(folder)})
+    clip = tmp_path / "k20.npy"
+    np.save(clip, np.random.default_rng(0).standard_normal((30, 20, 3)).astype(np.float32))
+    _, rows, _, status = app.predict(str(clip), None, "", "k20")
+    assert "sugar-ok" in status and len(rows) == 3, status
+    flat = tmp_path / "k20_2d.npy"
+    np.save(flat, np.zeros((30, 20, 2), np.float32) + 0.5)
+    _, _, _, status = app.predict(str(flat), None, "", "k20")
+    assert "sugar-error" in status and "expects 3" in status, status
+
+
+def test_analytics_are_forced_off(monkeypatch):
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "True")
+    spec = importlib.util.spec_from_file_location("sugar_space_app_again", ROOT / "space" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
