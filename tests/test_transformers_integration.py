@@ -1,0 +1,351 @@
+"""The transformers conventions a user expects from a checkpoint (issue 14, findings 3, 4, 6 and 7).
+
+Tiny random models, seconds each; the remote-code tests run a subprocess in which ``sugar_hf`` cannot be
+imported at all.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from tiny import CLASSES, tiny_config, tiny_tokenizer
+from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoProcessor, BatchFeature
+
+from sugar_hf import (
+    SugarBaselineConfig,
+    SugarConfig,
+    SugarEncoderConfig,
+    SugarForActionRecognition,
+    SugarForSkeletonClassification,
+    SugarProcessor,
+    SugarSkeletonTextModel,
+)
+from sugar_hf import embedded
+from sugar_hf.hub.cards import model_card
+from sugar_hf.hub.export import export_merged
+
+SMOLLM2 = "HuggingFaceTB/SmolLM2-135M-Instruct"
+LEGACY_SMOLLM2 = "sugar-hf/embedded-smollm2-135m-instruct"
+
+HIDE_PACKAGE = textwrap.dedent(
+    """
+    import importlib.abc, sys
+
+    class _HideSugarHF(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "sugar_hf" or name.startswith("sugar_hf."):
+                raise ModuleNotFoundError(f"No module named {name!r} (hidden by the test)")
+            return None
+
+    sys.meta_path.insert(0, _HideSugarHF())
+    try:
+        import sugar_hf  # noqa: F401
+    except ModuleNotFoundError:
+        pass
+    else:
+        raise SystemExit("the package is still importable")
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return tiny_tokenizer()
+
+
+def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(20 + 7 * i, 20, 3)).astype(np.float32) for i in range(n)]
+
+
+def _model(tokenizer, seed: int = 0, **kwargs) -> SugarForActionRecognition:
+    torch.manual_seed(seed)
+    config = tiny_config(**kwargs)
+    model = SugarForActionRecognition(config).eval()
+    model.processor = SugarProcessor.from_config(tokenizer, config)
+    return model
+
+
+def _fake_embedded_cache(cache: Path, tie: bool = True) -> Path:
+    """A SUGAR_HF_CACHE holding a tiny Llama where the converted SmolLM2 would be."""
+    torch.manual_seed(5)
+    llm_config = tiny_config(tie=tie).llm_config
+    folder = cache / "smollm2-135m-instruct"
+    AutoModelForCausalLM.from_config(llm_config).save_pretrained(folder)
+    return folder
+
+
+def _adapter_checkpoint(tokenizer, folder: Path, llm_name: str, tie: bool = True) -> SugarForActionRecognition:
+    config = tiny_config(save_full_llm=False, tie=tie, llm_name_or_path=llm_name)
+    torch.manual_seed(1)
+    model = SugarForActionRecognition.from_config_with_pretrained_bases(config).eval()
+    for name, param in model.named_parameters():
+        if "lora_B" in name:  # non-trivial LoRA, so the round trip proves it is saved
+            torch.nn.init.normal_(param, std=0.1)
+    model.processor = SugarProcessor.from_config(tokenizer, config)
+    model.save_pretrained(folder)
+    model.processor.save_pretrained(folder)
+    return model
+
+
+def _run(script: str, env_extra: dict | None = None, timeout: int = 240) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1", **(env_extra or {}))
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+# ---------------------------------------------------------------------------- finding 3: the wrong folder
+def test_automodel_refuses_a_stage1_folder(tmp_path):
+    SugarSkeletonTextModel(tiny_config()).save_pretrained(tmp_path, save_full_llm=True)
+    with pytest.raises(ValueError, match=r"SugarSkeletonTextModel\.from_pretrained"):
+        AutoModel.from_pretrained(tmp_path)
+    with pytest.raises(ValueError, match=r"SugarSkeletonTextModel\.from_pretrained"):
+        SugarForActionRecognition.from_pretrained(tmp_path)
+    # the right class still loads it
+    assert isinstance(SugarSkeletonTextModel.from_pretrained(tmp_path), SugarSkeletonTextModel)
+
+
+def test_stage1_folder_loads_as_itself_with_remote_code(tmp_path):
+    SugarSkeletonTextModel(tiny_config()).save_pretrained(tmp_path, save_full_llm=True)
+    auto_map = json.loads((tmp_path / "config.json").read_text())["auto_map"]
+    assert auto_map["AutoModel"] == "modeling_sugar.SugarSkeletonTextModel"
+    # with the package imported its registered class wins (transformers prefers explicit local code): refused
+    with pytest.raises(ValueError, match=r"SugarSkeletonTextModel\.from_pretrained"):
+        AutoModel.from_pretrained(tmp_path, trust_remote_code=True)
+    script = HIDE_PACKAGE + textwrap.dedent(
+        f"""
+        from transformers import AutoModel
+        model = AutoModel.from_pretrained({str(tmp_path)!r}, trust_remote_code=True)
+        print("CLASS", type(model).__name__)
+        """
+    )
+    result = _run(script)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "CLASS SugarSkeletonTextModel" in result.stdout
+
+
+def test_stage2_and_baseline_classes_refuse_each_others_folders(tokenizer, tmp_path):
+    stage2, baseline = tmp_path / "stage2", tmp_path / "baseline"
+    _model(tokenizer).save_pretrained(stage2)
+    encoder = SugarEncoderConfig(layout="kinect_v1_20", num_persons=2, num_frames=16, base_channels=8)
+    SugarForSkeletonClassification(SugarBaselineConfig(encoder_config=encoder, class_names=CLASSES)).save_pretrained(
+        baseline
+    )
+    with pytest.raises(ValueError, match=r"SugarForActionRecognition\.from_pretrained"):
+        SugarSkeletonTextModel.from_pretrained(stage2)
+    with pytest.raises(ValueError, match=r"SugarForSkeletonClassification\.from_pretrained"):
+        SugarForActionRecognition.from_pretrained(baseline)
+    with pytest.raises(ValueError, match=r"SugarForSkeletonClassification\.from_pretrained"):
+        SugarSkeletonTextModel.from_pretrained(baseline)
+    assert isinstance(AutoModel.from_pretrained(baseline), SugarForSkeletonClassification)
+
+
+def test_merged_export_of_a_stage1_folder_fails_and_writes_nothing(tmp_path, capsys):
+    stage1 = tmp_path / "stage1"
+    SugarSkeletonTextModel(tiny_config()).save_pretrained(stage1, save_full_llm=True)
+    with pytest.raises(ValueError, match="SugarSkeletonTextModel"):
+        export_merged(stage1, tmp_path / "out")
+    with pytest.raises(ValueError, match="stage-2"):
+        export_merged(SugarSkeletonTextModel(tiny_config()), tmp_path / "out2")
+    from sugar_hf.cli import main
+
+    assert main(["export", "merged", str(stage1), str(tmp_path / "out3")]) != 0
+    assert "SugarSkeletonTextModel" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out3").exists()
+
+
+# ------------------------------------------------------------------------ finding 4: portable checkpoints
+def test_embedded_default_records_the_hub_ids():
+    tiny = tiny_config()
+    config = embedded.embedded_config(CLASSES, llm_config=tiny.llm_config, text_config=tiny.text_config)
+    assert config.llm_name_or_path == SMOLLM2
+    assert config.text_name_or_path == "sentence-transformers/all-MiniLM-L6-v2"
+    card = model_card(config, [])
+    assert card.data.base_model == config.llm_name_or_path  # card and config agree
+
+
+def test_hub_ids_and_legacy_names_resolve_to_the_embedded_copy(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUGAR_HF_CACHE", str(tmp_path))
+    folder = _fake_embedded_cache(tmp_path)
+    from sugar_hf.modeling_sugar import resolve_pretrained_name
+
+    assert resolve_pretrained_name(SMOLLM2) == str(folder)
+    assert resolve_pretrained_name(LEGACY_SMOLLM2) == str(folder)
+    assert resolve_pretrained_name("someone/else") == "someone/else"
+    assert resolve_pretrained_name(str(tmp_path)) == str(tmp_path)
+
+
+def test_old_checkpoints_naming_the_legacy_alias_still_load(tokenizer, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUGAR_HF_CACHE", str(tmp_path / "cache"))
+    _fake_embedded_cache(tmp_path / "cache")
+    model = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", LEGACY_SMOLLM2)
+    loaded = AutoModel.from_pretrained(tmp_path / "ckpt")
+    clips = _clips()
+    assert loaded.classify(clips, top_k=3) == model.classify(clips, top_k=3)
+
+
+def test_auto_map_covers_config_model_and_processor(tokenizer, tmp_path):
+    model = _model(tokenizer)
+    model.save_pretrained(tmp_path)
+    model.processor.save_pretrained(tmp_path)
+    auto_map = json.loads((tmp_path / "config.json").read_text())["auto_map"]
+    assert auto_map == {
+        "AutoConfig": "configuration_sugar.SugarConfig",
+        "AutoModel": "modeling_sugar.SugarForActionRecognition",
+        "AutoProcessor": "processing_sugar.SugarProcessor",
+    }
+    processor_map = json.loads((tmp_path / "processor_config.json").read_text())["auto_map"]
+    assert processor_map["AutoProcessor"] == "processing_sugar.SugarProcessor"
+    for name in ("configuration_sugar.py", "modeling_sugar.py", "processing_sugar.py", "pipeline_sugar.py"):
+        assert (tmp_path / name).exists(), name
+    # the installed package still answers AutoProcessor without remote code
+    assert isinstance(AutoProcessor.from_pretrained(tmp_path), SugarProcessor)
+
+
+def test_portable_checkpoint_loads_and_classifies_without_the_package(tokenizer, tmp_path):
+    cache = tmp_path / "cache"
+    _fake_embedded_cache(cache)
+    import os
+
+    os.environ["SUGAR_HF_CACHE"] = str(cache)
+    try:
+        model = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", SMOLLM2)
+        expected = model.classify(_clips(), top_k=3)
+    finally:
+        del os.environ["SUGAR_HF_CACHE"]
+    config = json.loads((tmp_path / "ckpt" / "config.json").read_text())
+    assert config["llm_name_or_path"] == SMOLLM2 and not config["save_full_llm"]
+    np.save(tmp_path / "clips.npy", np.stack([c[:20] for c in _clips()]))
+    script = HIDE_PACKAGE + textwrap.dedent(
+        f"""
+        import numpy as np
+        from transformers import AutoModel, AutoProcessor, BatchFeature
+        folder = {str(tmp_path / "ckpt")!r}
+        model = AutoModel.from_pretrained(folder, trust_remote_code=True).eval()
+        processor = AutoProcessor.from_pretrained(folder, trust_remote_code=True)
+        assert type(model).__name__ == "SugarForActionRecognition", type(model)
+        assert type(processor).__name__ == "SugarProcessor", type(processor)
+        assert type(model.processor).__name__ == "SugarProcessor", "the model did not attach its processor"
+        rng = np.random.default_rng(0)
+        clips = [rng.normal(size=(20 + 7 * i, 20, 3)).astype(np.float32) for i in range(2)]
+        inputs = processor(skeletons=clips, candidates=["wave hand", "sit down"])
+        assert isinstance(inputs, BatchFeature)
+        print("RANKED", model.classify(clips, top_k=3, processor=processor))
+        print("MODULE", type(model).__module__)
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    result = _run(script, {"SUGAR_HF_CACHE": str(cache)})
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "MODULE transformers_modules" in result.stdout
+    ranked = eval(result.stdout.split("RANKED ", 1)[1].splitlines()[0])
+    assert [[n for n, _ in row] for row in ranked] == [[n for n, _ in row] for row in expected]
+    np.testing.assert_allclose([[s for _, s in row] for row in ranked], [[s for _, s in row] for row in expected],
+                               rtol=1e-4, atol=1e-4)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- finding 6: conventions
+def test_processor_returns_a_batch_feature(tokenizer):
+    processor = SugarProcessor.from_config(tokenizer, tiny_config())
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
+    assert isinstance(inputs, BatchFeature)
+    moved = inputs.to("cpu")
+    assert moved["skeleton_values"].shape[0] == 2 and moved.input_ids.dtype == torch.long
+
+
+def test_labels_come_from_the_class_names(tokenizer, tmp_path):
+    config = tiny_config()
+    expected = dict(enumerate(CLASSES))
+    assert config.id2label == expected and config.label2id == {n: i for i, n in expected.items()}
+    assert config.encoder_config.id2label == expected
+    model = _model(tokenizer)
+    model.config.class_names = ["clap", "jump"]  # edited after construction, as training does
+    model.save_pretrained(tmp_path)
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert saved["id2label"] == {"0": "clap", "1": "jump"} and saved["label2id"] == {"clap": 0, "jump": 1}
+    assert saved["encoder_config"]["id2label"] == {"0": "clap", "1": "jump"}
+    loaded = AutoConfig.from_pretrained(tmp_path)
+    assert loaded.id2label == {0: "clap", 1: "jump"} and loaded.encoder_config.label2id == {"clap": 0, "jump": 1}
+    assert "LABEL_0" not in json.dumps(saved["encoder_config"])
+
+
+def test_a_config_without_classes_stores_no_placeholder_labels(tmp_path):
+    SugarConfig(class_names=[]).save_pretrained(tmp_path)
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert "LABEL_0" not in json.dumps(saved["encoder_config"])
+
+
+def test_candidates_must_be_a_list_of_distinct_names(tokenizer):
+    model = _model(tokenizer)
+    clip = _clips(1)
+    with pytest.raises(TypeError, match=r"a list of names.*\['wave hand', 'clap hands'\]"):
+        model.classify(clip, candidates="wave hand,clap hands")
+    with pytest.raises(TypeError, match="a list of names"):
+        model.processor(skeletons=clip, candidates="wave hand")
+    with pytest.raises(ValueError, match="empty"):
+        model.classify(clip, candidates=[])
+    with pytest.raises(ValueError, match="empty"):
+        model.answer(clip, candidates=[])
+    with pytest.raises(ValueError, match="blank"):
+        model.classify(clip, candidates=["wave hand", ""])
+    with pytest.raises(ValueError, match="blank"):
+        model.classify(clip, candidates=["   "])
+    with pytest.raises(ValueError, match="duplicate.*wave hand"):
+        model.classify(clip, candidates=["wave hand", "sit down", "wave hand"])
+    with pytest.raises(TypeError, match="str"):
+        model.classify(clip, candidates=["wave hand", 3])
+    # None still means the model's classes; a list of per-sample lists is validated per sample
+    assert len(model.classify(clip, top_k=10)[0]) == len(CLASSES)
+    with pytest.raises(ValueError, match="duplicate"):
+        model.processor(skeletons=_clips(2), candidates=[["a", "b"], ["c", "c"]])
+
+
+# ------------------------------------------------------------------- finding 7: no alarm on a correct load
+@pytest.mark.parametrize("tie", [True, False])
+def test_adapter_checkpoint_with_tied_embeddings_loads_quietly(tokenizer, tmp_path, caplog, tie):
+    import logging
+
+    import transformers
+
+    base = tmp_path / "base"
+    torch.manual_seed(0)
+    AutoModelForCausalLM.from_config(tiny_config(tie=tie).llm_config).save_pretrained(base)
+    model = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", str(base), tie=tie)
+    transformers.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="transformers"):
+            loaded = AutoModel.from_pretrained(tmp_path / "ckpt")
+    finally:
+        transformers.logging.disable_propagation()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not warnings, warnings
+    assert not any("corrupted" in r.getMessage() for r in caplog.records)
+    llm = loaded.llm
+    assert (llm.lm_head.weight is llm.model.embed_tokens.weight) == tie
+    assert torch.equal(llm.lm_head.weight, model.llm.lm_head.weight)
+    clips = _clips()
+    assert loaded.classify(clips, top_k=3) == model.classify(clips, top_k=3)
+
+
+def test_full_checkpoint_load_emits_no_warning(tokenizer, tmp_path, caplog):
+    import logging
+
+    import transformers
+
+    model = _model(tokenizer, tie=True)
+    model.save_pretrained(tmp_path)
+    transformers.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.WARNING):
+            AutoModel.from_pretrained(tmp_path)
+    finally:
+        transformers.logging.disable_propagation()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]
