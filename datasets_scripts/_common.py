@@ -38,7 +38,8 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
     options = {
         k: v
         for k, v in vars(args).items()
-        if k in ("missing_list", "label_dir", "label_file", "dims", "labels_csv", "layout") and v is not None
+        if k in ("missing_list", "label_dir", "label_file", "dims", "labels_csv", "layout", "edges", "center_joint",
+                 "channels", "split_by", "test_subjects", "test_fraction", "seed") and v is not None
     }
     report = convert_corpus(
         corpus,
@@ -55,6 +56,8 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
     print(report.summary())
     for item in report.skipped:
         print(f"skipped: {item['reason']}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.listed_missing:
         print(f"{len(report.listed_missing)} files on the official missing-skeleton list were not converted")
     print(f"report: {args.out_dir / 'conversion_report.json'}")
