@@ -345,6 +345,12 @@ def test_version_and_help_on_every_option(capsys):
     walk(build_parser(), ["sugar-hf"])
     walk(_parser(), ["sugar-hf train"])
     assert not missing, missing
+    for command in (["train", "--help"], ["convert", "--help"], ["predict", "--help"], ["evaluate", "--help"]):
+        try:
+            assert main(command) == 0
+        except SystemExit as done:
+            assert done.code == 0
+        assert "--" in capsys.readouterr().out
 
 
 def test_metric_takes_plain_int_predictions():

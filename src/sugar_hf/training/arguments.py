@@ -212,7 +212,7 @@ class SugarTrainingArguments:
     token_cache: bool = field(
         default=True,
         metadata={"help": "Stage 2: run the frozen encoder once per cached view (token_cache_views seeded "
-                  "training views per clip) and train from the cache; epoch e reads view e % views."},
+                  "training views per clip) and train from the cache; epoch e reads view (e mod views)."},
     )  # fmt: skip
     token_cache_views: int = field(default=8, metadata={"help": "Stage 2: augmented views cached per clip."})
     token_cache_dir: str | None = field(
