@@ -38,8 +38,23 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
     options = {
         k: v
         for k, v in vars(args).items()
-        if k in ("missing_list", "label_dir", "label_file", "dims", "labels_csv", "layout", "edges", "center_joint",
-                 "channels", "split_by", "test_subjects", "test_fraction", "seed") and v is not None
+        if k
+        in (
+            "missing_list",
+            "label_dir",
+            "label_file",
+            "dims",
+            "labels_csv",
+            "layout",
+            "edges",
+            "center_joint",
+            "channels",
+            "split_by",
+            "test_subjects",
+            "test_fraction",
+            "seed",
+        )
+        and v is not None
     }
     report = convert_corpus(
         corpus,

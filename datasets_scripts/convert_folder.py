@@ -15,10 +15,18 @@ from _common import main  # noqa: E402
 
 def _extra(parser):
     parser.add_argument("--labels-csv", dest="labels_csv", type=Path, required=True)
-    parser.add_argument("--layout", default=None, help="a layout preset name (ntu25, coco17, ...) or a layout JSON")
-    parser.add_argument("--edges", default=None, help="a custom skeleton: one 'i j' pair of 0-based joints a line")
-    parser.add_argument("--center-joint", dest="center_joint", type=int, default=None, help="with --edges: the root")
-    parser.add_argument("--channels", type=int, default=None, help="values per joint (default: the first array's)")
+    parser.add_argument(
+        "--layout", default=None, help="a layout preset name (ntu25, coco17, ...) or a layout JSON"
+    )
+    parser.add_argument(
+        "--edges", default=None, help="a custom skeleton: one 'i j' pair of 0-based joints a line"
+    )
+    parser.add_argument(
+        "--center-joint", dest="center_joint", type=int, default=None, help="with --edges: the root"
+    )
+    parser.add_argument(
+        "--channels", type=int, default=None, help="values per joint (default: the first array's)"
+    )
     parser.add_argument("--split-by", dest="split_by", default=None,
                         choices=["auto", "column", "subject", "random", "none"], help="how to hold out a test split")  # fmt: skip
     parser.add_argument("--test-subjects", dest="test_subjects", default=None, type=lambda v: v.split(","),

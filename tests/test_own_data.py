@@ -74,7 +74,9 @@ def test_no_split_column_warns_and_split_by_subject_or_random(tmp_path):
     for run in ("a", "b"):
         convert(tmp_path / "raw", tmp_path / f"frac{run}", labels_csv=labels, layout="coco17", split_by="subject",
                 test_fraction=0.34, seed=3)  # fmt: skip
-        picks.append(sorted(set(load_from_disk(str(tmp_path / f"frac{run}" / "csv"))["test"]["subject_name"])))
+        picks.append(
+            sorted(set(load_from_disk(str(tmp_path / f"frac{run}" / "csv"))["test"]["subject_name"]))
+        )
     assert picks[0] == picks[1] and len(picks[0]) == 1
 
     convert(tmp_path / "raw", tmp_path / "rand", labels_csv=labels, layout="coco17", split_by="random",
@@ -104,7 +106,9 @@ def test_string_subject_ids_are_kept(tmp_path):
 
 # -------------------------------------------------------------------- layouts and channel counts (14.2)
 def write_edges(path: Path) -> Path:
-    path.write_text("# a five-joint stick figure, 0-based joint pairs\n0 1\n1 2\n1 3\n0 4\n", encoding="utf-8")
+    path.write_text(
+        "# a five-joint stick figure, 0-based joint pairs\n0 1\n1 2\n1 3\n0 4\n", encoding="utf-8"
+    )
     return path
 
 
@@ -118,7 +122,12 @@ def test_custom_edge_list_layout_is_recorded(tmp_path):
     convert(tmp_path / "raw", tmp_path / "out", labels_csv=labels, edges=str(edges))
     layout = json.loads(load_from_disk(str(tmp_path / "out" / "csv"))["train"].info.description)["layout"]
     assert isinstance(layout, dict) and get_layout(layout).num_joints == 5
-    assert sorted(map(tuple, map(sorted, get_layout(layout).inward_edges))) == [(0, 1), (0, 4), (1, 2), (1, 3)]
+    assert sorted(map(tuple, map(sorted, get_layout(layout).inward_edges))) == [
+        (0, 1),
+        (0, 4),
+        (1, 2),
+        (1, 3),
+    ]
     # a wrong edge file is named in the error and nothing is written
     (tmp_path / "bad.txt").write_text("0 1\n1 x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.txt:2"):
@@ -167,7 +176,10 @@ def test_training_takes_channels_and_layout_from_the_dataset(tmp_path, tiny, cas
     assert s2.config.encoder_config.in_channels == channels
     if case == "coco17_scores":  # --in_channels 2: keep x, y and drop the confidence channel
         _train(["--stage", "baseline", *common, "--in_channels", "2", "--output_dir", str(tmp_path / "xy")])
-        assert SugarForSkeletonClassification.from_pretrained(tmp_path / "xy").config.encoder_config.in_channels == 2
+        assert (
+            SugarForSkeletonClassification.from_pretrained(tmp_path / "xy").config.encoder_config.in_channels
+            == 2
+        )
 
 
 def test_training_warns_when_there_is_no_test_split(tmp_path, tiny, caplog):
@@ -193,7 +205,10 @@ def test_convert_errors_name_the_problem_and_leave_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--labels-csv" in err and "Traceback" not in err and not out.exists()
 
-    assert main(["convert", "folder", str(tmp_path / "raw"), str(out), "--labels-csv", str(tmp_path / "x.csv")]) == 2
+    assert (
+        main(["convert", "folder", str(tmp_path / "raw"), str(out), "--labels-csv", str(tmp_path / "x.csv")])
+        == 2
+    )
     assert "x.csv" in capsys.readouterr().err and not out.exists()
 
     # every clip skipped (wrong layout): the reasons are shown and nothing is written
@@ -292,7 +307,9 @@ def test_cli_train_evaluate_predict(tmp_path, tiny, capsys):
               "--num_frames", "16"]  # fmt: skip
     _train(["--stage", "baseline", *common, "--output_dir", str(tmp_path / "base")])
     _train(["--stage", "1", *common, "--output_dir", str(tmp_path / "s1")])
-    _train(["--stage", "2", *common, "--init_from", str(tmp_path / "s1"), "--output_dir", str(tmp_path / "s2")])
+    _train(
+        ["--stage", "2", *common, "--init_from", str(tmp_path / "s1"), "--output_dir", str(tmp_path / "s2")]
+    )
     capsys.readouterr()
     clip = tmp_path / "raw" / "clips" / "s03_wave_0.npy"
     for model in ("base", "s1", "s2"):
@@ -345,7 +362,12 @@ def test_version_and_help_on_every_option(capsys):
     walk(build_parser(), ["sugar-hf"])
     walk(_parser(), ["sugar-hf train"])
     assert not missing, missing
-    for command in (["train", "--help"], ["convert", "--help"], ["predict", "--help"], ["evaluate", "--help"]):
+    for command in (
+        ["train", "--help"],
+        ["convert", "--help"],
+        ["predict", "--help"],
+        ["evaluate", "--help"],
+    ):
         try:
             assert main(command) == 0
         except SystemExit as done:
@@ -380,7 +402,9 @@ def test_dataset_push_uploads_parquet(tmp_path):
             return f"https://huggingface.co/datasets/{repo_id}"
 
         def upload_folder(self, *, repo_id, folder_path, **kwargs):
-            files = sorted(str(p.relative_to(folder_path)) for p in Path(folder_path).rglob("*") if p.is_file())
+            files = sorted(
+                str(p.relative_to(folder_path)) for p in Path(folder_path).rglob("*") if p.is_file()
+            )
             self.calls.append(("upload_folder", repo_id, dict(kwargs, files=files)))
 
     api = Api()

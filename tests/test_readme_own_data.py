@@ -109,8 +109,13 @@ def readme_run(tmp_path_factory):
                     assert code_ == 0, f"{shlex.join(argv)} exited {code_}:\n{out.getvalue()[-3000:]}"
                     outputs.append((argv, out.getvalue()))
             elif lang == "python":
-                if "skeleton-action-recognition" in code and importlib.util.find_spec("sugar_hf.pipeline_sugar") is None:
-                    skipped.append("the pipeline block: sugar_hf.pipeline_sugar (the custom pipeline) is not built yet")
+                if (
+                    "skeleton-action-recognition" in code
+                    and importlib.util.find_spec("sugar_hf.pipeline_sugar") is None
+                ):
+                    skipped.append(
+                        "the pipeline block: sugar_hf.pipeline_sugar (the custom pipeline) is not built yet"
+                    )
                     continue
                 out = io.StringIO()
                 with contextlib.redirect_stdout(out):
@@ -157,7 +162,10 @@ def test_readme_commands_convert_train_evaluate_predict_and_push(readme_run):
     baseline = json.loads(_output(readme_run, "predict", "runs/coco2d_baseline"))
     assert {p["label"] for p in baseline[0]["predictions"]} == set(CLASSES)
     text = _output(readme_run, "predict", "--top-k")
-    assert "my_coco/clips/s03_kick_1.npy" in text and len([ln for ln in text.splitlines() if ln.startswith("  ")]) == 6
+    assert (
+        "my_coco/clips/s03_kick_1.npy" in text
+        and len([ln for ln in text.splitlines() if ln.startswith("  ")]) == 6
+    )
 
     assert (root / "out" / "model_repo" / "config.json").exists()
     repo = root / "out" / "dataset_repo"

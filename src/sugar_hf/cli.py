@@ -166,7 +166,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     model_args, data_args, train_args = parse_train_args(args.train_args)
     results = train(model_args, data_args, train_args)
     shown = {k: round(v, 4) for k, v in results.items() if isinstance(v, float)}
-    print(f"stage {train_args.stage}: {results.get('global_step')} steps; model in {train_args.output_dir}; {shown}")
+    print(
+        f"stage {train_args.stage}: {results.get('global_step')} steps; model in {train_args.output_dir}; {shown}"
+    )
     return 0
 
 
@@ -244,8 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("corpus", choices=["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla",
                                             "utd_mhad", "utkinect", "folder"],
                          help="a research corpus as released, or `folder`: your own arrays listed in a CSV")  # fmt: skip
-    convert.add_argument("raw_dir", help="the corpus folder (searched recursively; folder: CSV paths are relative to it)")
-    convert.add_argument("out_dir", help="output: <out_dir>/<config>/ DatasetDict folders (folder corpus: csv/)")
+    convert.add_argument(
+        "raw_dir", help="the corpus folder (searched recursively; folder: CSV paths are relative to it)"
+    )
+    convert.add_argument(
+        "out_dir", help="output: <out_dir>/<config>/ DatasetDict folders (folder corpus: csv/)"
+    )
     convert.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
     convert.add_argument("--push-to-hub", metavar="REPO", default=None,
                          help="upload the converted configs (a research corpus needs the flag below)")  # fmt: skip
@@ -281,7 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="options of examples/train.py: --stage 1|2|baseline --dataset DIR --output_dir DIR ...")  # fmt: skip
     train.set_defaults(func=cmd_train)
 
-    evaluate = sub.add_parser("evaluate", help="top-1/top-5/mean per-class accuracy of a saved model on a split")
+    evaluate = sub.add_parser(
+        "evaluate", help="top-1/top-5/mean per-class accuracy of a saved model on a split"
+    )
     add_evaluate_arguments(evaluate).set_defaults(func=cmd_evaluate)
 
     predict = sub.add_parser("predict", help="rank the actions of skeleton files with a saved model")
@@ -302,7 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
 _DESCRIBE_HELP = {
     ("show", "--class"): "show only this class",
     ("show", "--knowledge"): "which texts to show: motion | visual | motion+visual",
-    ("generate", "--backend"): "local (a transformers model on this machine) | inference (an OpenAI-compatible server)",
+    (
+        "generate",
+        "--backend",
+    ): "local (a transformers model on this machine) | inference (an OpenAI-compatible server)",
     ("generate", "--num-keyframes"): "key frames per class picked for the VLM",
     ("generate", "--keyframe-model"): "CLIP model that picks the key frames",
     ("generate", "--num-visual"): "visual descriptions per class",
@@ -322,7 +333,7 @@ def _fill_describe_help(sub) -> None:
     describe = sub.choices.get("describe")
     action = next((a for a in (describe._actions if describe else []) if isinstance(a, argparse._SubParsersAction)),
                   None)  # fmt: skip
-    for name, child in (action.choices.items() if action else ()):
+    for name, child in action.choices.items() if action else ():
         for option in child._actions:
             key = (name, option.option_strings[0] if option.option_strings else option.dest)
             if not option.help and key in _DESCRIBE_HELP:

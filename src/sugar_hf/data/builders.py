@@ -115,7 +115,8 @@ class ConversionFailed(ValueError):
         reasons = [item["reason"] for item in report.skipped[:5]]
         more = f" (and {len(report.skipped) - 5} more)" if len(report.skipped) > 5 else ""
         super().__init__(
-            f"no clip could be converted: all {report.inputs} inputs were skipped{more}: " + "; ".join(reasons)
+            f"no clip could be converted: all {report.inputs} inputs were skipped{more}: "
+            + "; ".join(reasons)
         )
 
 
@@ -269,7 +270,9 @@ def _check_rows(path: str, rows: list[dict], expect: dict) -> None:
     for row in rows:
         skel = row["skeleton"]
         if skel.ndim != 3 or skel.shape[1] != joints:
-            raise SkeletonFormatError(path, None, f"skeleton shape {skel.shape[1:]}: the layout has {joints} joints")
+            raise SkeletonFormatError(
+                path, None, f"skeleton shape {skel.shape[1:]}: the layout has {joints} joints"
+            )
         if skel.shape[2] != channels:
             raise SkeletonFormatError(
                 path, None, f"{skel.shape[2]} channels per joint, the corpus has {channels} ({expect['why']})"
@@ -396,7 +399,8 @@ def _parse(
 
     key = corpus if corpus in _TASKS else "folder"
     tasks = [
-        (key, f, {**plan.opts, **plan.per_file[f]} if f in plan.per_file else plan.opts, expect) for f in plan.files
+        (key, f, {**plan.opts, **plan.per_file[f]} if f in plan.per_file else plan.opts, expect)
+        for f in plan.files
     ]
     workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
     bar = tqdm(total=len(tasks), desc=f"parsing {corpus}", unit="file", disable=not progress)
@@ -470,8 +474,14 @@ def _generate(features, corpus, plan, report, num_workers, progress, expect, cac
         dataset = Dataset.from_generator(
             _parse,
             features=features,
-            gen_kwargs={"corpus": corpus, "plan": plan, "report": report, "num_workers": num_workers,
-                        "progress": progress, "expect": expect},  # fmt: skip
+            gen_kwargs={
+                "corpus": corpus,
+                "plan": plan,
+                "report": report,
+                "num_workers": num_workers,
+                "progress": progress,
+                "expect": expect,
+            },  # fmt: skip
             cache_dir=str(cache_dir) if cache_dir else None,
             fingerprint=uuid.uuid4().hex,
         )
@@ -557,7 +567,9 @@ def _layout_record(layout: SkeletonLayout):
     return layout.name if LAYOUTS.get(layout.name) == layout else layout.to_dict()
 
 
-def _read_folder_csv(labels_csv: Path, folder: Path, report: ConversionReport) -> tuple[list[dict], list[str]]:
+def _read_folder_csv(
+    labels_csv: Path, folder: Path, report: ConversionReport
+) -> tuple[list[dict], list[str]]:
     """The usable rows of the labels CSV (every other row is reported as skipped, with its line) and the header."""
     try:
         text = labels_csv.read_text(encoding="utf-8-sig")
@@ -578,7 +590,9 @@ def _read_folder_csv(labels_csv: Path, folder: Path, report: ConversionReport) -
         report.inputs += 1
         if None in row or any(v is None for v in row.values()):
             count = len(header) + len(row.get(None) or []) - sum(v is None for v in row.values())
-            report.skipped.append({"file": where, "reason": f"{where}: {count} columns, the header has {len(header)}"})
+            report.skipped.append(
+                {"file": where, "reason": f"{where}: {count} columns, the header has {len(header)}"}
+            )
             continue
         rel, label = row["file"].strip(), row["label"].strip()
         if not rel or not label:
@@ -595,10 +609,15 @@ def _read_folder_csv(labels_csv: Path, folder: Path, report: ConversionReport) -
         path = folder / rel
         if not path.is_file():
             report.skipped.append(
-                {"file": str(path), "reason": f"{path}: listed on line {line} of {labels_csv.name} but not found"}
+                {
+                    "file": str(path),
+                    "reason": f"{path}: listed on line {line} of {labels_csv.name} but not found",
+                }
             )
             continue
-        rows.append({**{k: (v or "").strip() for k, v in row.items()}, "file": key, "_path": str(path), "_line": line})
+        rows.append(
+            {**{k: (v or "").strip() for k, v in row.items()}, "file": key, "_path": str(path), "_line": line}
+        )
     return rows, header
 
 
@@ -662,7 +681,9 @@ def folder_splits(rows: list[dict], header: list[str], split_by: str = "auto", *
             wanted = [str(s).strip() for s in test_subjects]
             unknown = [s for s in wanted if s not in subjects]
             if unknown:
-                raise ValueError(f"--test-subjects {unknown} are not in the CSV's subject column; it has {subjects}")
+                raise ValueError(
+                    f"--test-subjects {unknown} are not in the CSV's subject column; it has {subjects}"
+                )
             held = set(wanted)
         else:
             if test_fraction is None:
@@ -734,8 +755,14 @@ def build_folder(
     splits = folder_splits(rows, header, split_by, test_subjects=test_subjects, test_fraction=test_fraction,
                            seed=seed)  # fmt: skip
     per_file = {
-        r["_path"]: {"row": {"label": classes.index(r["label"]), "ids": r["_ids"], "names": r["_names"],
-                             "source": r["file"]}}  # fmt: skip
+        r["_path"]: {
+            "row": {
+                "label": classes.index(r["label"]),
+                "ids": r["_ids"],
+                "names": r["_names"],
+                "source": r["file"],
+            }
+        }  # fmt: skip
         for r in rows
     }
     plan = _Plan(list(per_file), {"layout": lay}, classes, per_file=per_file)

@@ -99,7 +99,9 @@ def add_hub_commands(sub) -> None:
     push.set_defaults(func=cmd_push)
 
     export = sub.add_parser("export", help="deployment exports: LoRA merged into the LLM, or adapter only")
-    export.add_argument("kind", choices=["merged", "adapter"], help="merged: LoRA folded into the LLM; adapter: LoRA only")
+    export.add_argument(
+        "kind", choices=["merged", "adapter"], help="merged: LoRA folded into the LLM; adapter: LoRA only"
+    )
     export.add_argument("checkpoint", help="a saved SugarForActionRecognition folder")
     export.add_argument("out_dir", help="where the export is written")
     export.add_argument(

@@ -57,10 +57,12 @@ class ModelArguments:
         default=4, metadata={"help": "TQP: temporal segments the encoder tokens are cut into (k)."}
     )
     num_queries: int = field(
-        default=32, metadata={"help": "TQP: learnable queries per segment (LLM tokens = num_segments x num_queries)."}
+        default=32,
+        metadata={"help": "TQP: learnable queries per segment (LLM tokens = num_segments x num_queries)."},
     )
     base_channels: int = field(
-        default=64, metadata={"help": "CTR-GCN width of the first unit (64 in the paper; 8-16 for quick CPU runs)."}
+        default=64,
+        metadata={"help": "CTR-GCN width of the first unit (64 in the paper; 8-16 for quick CPU runs)."},
     )
     token_layout: str = field(default="frame_joint", metadata={"help": "frame_joint | frame"})
     instruction: str = field(
@@ -99,7 +101,10 @@ class DataArguments:
     )
     train_split: str = field(default="train", metadata={"help": "Split of --dataset to train on."})
     eval_split: str = field(
-        default="test", metadata={"help": "Split of --dataset to evaluate on after training (skipped with a warning if absent)."}
+        default="test",
+        metadata={
+            "help": "Split of --dataset to evaluate on after training (skipped with a warning if absent)."
+        },
     )
     corpus: str | None = field(
         default=None, metadata={"help": "Corpus key (ntu60, nw_ucla ...): class names and knowledge texts."}
@@ -132,16 +137,24 @@ class DataArguments:
         metadata={"help": "Train on the seen classes of a protocol in data/splits/zero_shot.json."},
     )
     num_frames: int = field(default=64, metadata={"help": "Frames every clip is resampled to (T)."})
-    num_persons: int = field(default=2, metadata={"help": "Bodies per clip the encoder takes (M; padded/cut)."})
+    num_persons: int = field(
+        default=2, metadata={"help": "Bodies per clip the encoder takes (M; padded/cut)."}
+    )
     in_channels: int | None = field(
         default=None,
         metadata={"help": "Values per joint the encoder reads (the first N channels: 2 keeps x, y of x, y, score "
                   "keypoints). Default: all the dataset's channels."},
     )  # fmt: skip
     stream: str = field(default="joint", metadata={"help": "joint | bone | motion | bone_motion"})
-    rotate: float = field(default=0.3, metadata={"help": "Training augmentation: largest random rotation (rad)."})
-    max_train_samples: int | None = field(default=None, metadata={"help": "Use only the first N training clips."})
-    max_eval_samples: int | None = field(default=None, metadata={"help": "Evaluate on the first N clips only."})
+    rotate: float = field(
+        default=0.3, metadata={"help": "Training augmentation: largest random rotation (rad)."}
+    )
+    max_train_samples: int | None = field(
+        default=None, metadata={"help": "Use only the first N training clips."}
+    )
+    max_eval_samples: int | None = field(
+        default=None, metadata={"help": "Evaluate on the first N clips only."}
+    )
     dataloader_num_workers: int = field(default=0, metadata={"help": "DataLoader worker processes."})
 
 
@@ -235,7 +248,8 @@ class SugarTrainingArguments:
         default="auto", metadata={"help": "auto (bf16 on GPUs that have it) | no | bf16 | fp16"}
     )
     gradient_checkpointing: bool = field(
-        default=False, metadata={"help": "Stage 2: recompute LLM activations in the backward pass (less memory)."}
+        default=False,
+        metadata={"help": "Stage 2: recompute LLM activations in the backward pass (less memory)."},
     )
     save_steps: int = field(
         default=500, metadata={"help": "accelerator.save_state every N optimizer steps (0: off)."}
@@ -333,14 +347,19 @@ def add_predict_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentP
     """The options of ``sugar-hf predict``."""
     parser.add_argument("model_dir", help="a saved model folder (stage 2, stage 1 or baseline)")
     parser.add_argument(
-        "files", nargs="+", metavar="FILE", help="skeleton files: .npy/.npz (T,V,C or M,T,V,C), .skeleton, .json, .mat"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="skeleton files: .npy/.npz (T,V,C or M,T,V,C), .skeleton, .json, .mat",
     )
     parser.add_argument("--top-k", type=int, default=5, help="how many ranked classes to show per file")
     names = parser.add_mutually_exclusive_group()
     names.add_argument("--candidates", nargs="+", metavar="NAME",
                        help="rank these action names (default: the model's classes; SUGAR models take unseen names)")  # fmt: skip
     names.add_argument("--candidates-file", metavar="FILE", help="rank the action names in FILE, one a line")
-    parser.add_argument("--json", action="store_true", help="print JSON: [{file, predictions: [{label, score}]}]")
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON: [{file, predictions: [{label, score}]}]"
+    )
     parser.add_argument(
         "--descriptions", default=None, help="stage 1: corpus key or JSONL of class texts (default: names)"
     )

@@ -233,7 +233,9 @@ def predict_files(model_dir: str, files: Sequence[str], candidates: Sequence[str
             raise FileNotFoundError(f"skeleton file {path} does not exist")
         clips.append(load_skeleton_file(path, layout=layout)[0])
     tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
-    ranked = predict_skeletons(model, kind, clips, candidates, top_k, tokenizer=tokenizer, descriptions=descriptions)
+    ranked = predict_skeletons(
+        model, kind, clips, candidates, top_k, tokenizer=tokenizer, descriptions=descriptions
+    )
     return [{"file": str(path), "predictions": row} for path, row in zip(files, ranked)]
 
 
