@@ -344,3 +344,46 @@ def test_analytics_are_forced_off(monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+
+
+def test_closing_the_page_stops_the_running_request(space):
+    """Through the real server: a request is joined over HTTP, its event stream is read until the model runs,
+    then closed (the page went away); the work stops within a second instead of running to its end."""
+    import httpx
+
+    app, url, files = space
+    model = app.load_model(files["model"].name)
+    calls = []
+
+    def slow(module, args):  # a slow LLM: each decoder layer call takes 50 ms
+        calls.append(time.monotonic())
+        time.sleep(0.05)
+
+    layers = [m for m in model.llm.modules() if type(m).__name__.endswith("DecoderLayer")]
+    handles = [m.register_forward_pre_hook(slow) for m in layers]
+    try:
+        fn_index = next(i for i, fn in app._DEMO.fns.items() if fn.api_name == "predict")
+        session = "closing-test"
+        data = [None, "bow", "wave hand, clap hands, bow", files["model"].name]
+        with httpx.Client(base_url=url, timeout=30) as http:
+            joined = http.post("gradio_api/queue/join", json={"data": data, "fn_index": fn_index,
+                                                               "session_hash": session, "event_data": None})  # fmt: skip
+            assert joined.status_code == 200, joined.text
+            with http.stream("GET", "gradio_api/queue/data", params={"session_hash": session}) as stream:
+                lines = stream.iter_lines()  # kept: a dropped iterator closes the stream (the client leaves)
+                while "process_starts" not in next(lines):
+                    pass
+                deadline = time.monotonic() + 20
+                while len(calls) < 10 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert len(calls) >= 10  # the model is running
+                lines.close()
+            closed_at = time.monotonic()  # leaving the block closed the stream: the client is gone
+        time.sleep(2.0)
+        after = [t for t in calls if t > closed_at + 1.0]
+        assert not after, f"{len(after)} layer calls more than 1 s after the client left"
+        # the whole request (3 candidates, 40 answer tokens) needs far more layer calls than ran
+        assert len(calls) < 2 * len(layers) * 40
+    finally:
+        for handle in handles:
+            handle.remove()
