@@ -10,7 +10,10 @@
  *   - per_frame: one byte a frame, the body count (0..20);
  *   - body_ids: the bodyID token of every body record, in file order (the exact string, no precision lost);
  *   - values: native float64, (len(body_ids), 25, 12), each value correctly rounded like Python's float()
- *     (Clinger's exact fast path, else PyOS_string_to_double), all finite.
+ *     (Clinger's exact fast path, else PyOS_string_to_double), all finite in float32 too (a value that the
+ *     reader's cast to float32 would turn into inf, |v| >= 2**128 - 2**103, is left to the Python reader,
+ *     which names its line).
+ * It holds no limit of its own beyond the file: the reader checks frames, bodies and sizes on the result.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -23,6 +26,7 @@
 #define NTU_VALUES 12
 #define MAX_BODIES_PER_FRAME 20
 #define MAX_TOKENS 16
+#define FLOAT32_OVERFLOW 0x1.ffffffp127 /* 2**128 - 2**103: the smallest magnitude float32 rounds to inf */
 
 static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -148,8 +152,9 @@ static int parse_float(const char *s, const char *e, double *out) {
         }
         if (endp != buf + len) return -1;
         *out = v; /* sign already in the text */
-        return isfinite(v) ? 0 : -1;
+        return fabs(v) < FLOAT32_OVERFLOW ? 0 : -1; /* false for NaN and inf too */
     }
+    if (!(v < FLOAT32_OVERFLOW)) return -1;
     *out = neg ? -v : v;
     return 0;
 }

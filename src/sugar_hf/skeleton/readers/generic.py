@@ -4,59 +4,207 @@ from __future__ import annotations
 
 import csv
 import os
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from ..layouts import SkeletonLayout, get_layout
-from .base import SkeletonSequence, read_text, stem
+from .base import SkeletonSequence, as_float32, read_text, stem
 from .errors import SkeletonFormatError
+from .limits import ReadLimits, resolve
+
+
+_MAGIC_NAMES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip file"),
+    (b"BZh", "a bzip2 file"),
+    (b"\xfd7zXZ", "an xz file"),
+    (b"\x89HDF", "an HDF5 file"),
+    (b"MATLAB", "a MATLAB file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x80", "pickled Python data"),
+    (b"{", "JSON or text"),
+    (b"[", "JSON or text"),
+)
+
+
+def describe_magic(head: bytes) -> str:
+    """What a file that is not a NumPy file looks like, from its first bytes."""
+    for magic, what in _MAGIC_NAMES:
+        if head.startswith(magic):
+            return what
+    if not head:
+        return "empty"
+    if all(32 <= b < 127 or b in b"\t\r\n" for b in head[:64]):
+        return "text"
+    return "unknown binary data"
+
+
+ShapeCheck = Callable[[tuple, np.dtype], None]
+
+
+def _check_header(path, shape, dtype: np.dtype, limits: ReadLimits, check: ShapeCheck | None, what: str) -> int:
+    """Refuse an array by its ``.npy`` header (before any data is read); returns its data bytes."""
+    if dtype.hasobject:
+        raise SkeletonFormatError(path, None, f"{what} is an object array (pickled data): refused")
+    if dtype.kind == "c":
+        raise SkeletonFormatError(path, None, f"{what} is complex ({dtype}); a skeleton is real")
+    if dtype.kind not in "iuf" or dtype.fields is not None or dtype.subdtype is not None:
+        raise SkeletonFormatError(path, None, f"{what} dtype {dtype} is not numeric")
+    if check is not None:
+        check(tuple(shape), dtype)
+    limits.check_array(path, tuple(shape), dtype.itemsize, what)
+    count = 1
+    for n in shape:
+        count *= int(n)
+    return count * dtype.itemsize
+
+
+def _read_npy_stream(path, fp, limits: ReadLimits, check: ShapeCheck | None, available: int, what: str):
+    """Read one ``.npy`` from the stream ``fp`` (``available`` bytes in all) after checking its header."""
+    head = fp.read(6)
+    if head != b"\x93NUMPY":
+        raise SkeletonFormatError(path, None, f"{what} is not a NumPy .npy array ({describe_magic(head)})")
+    try:
+        version = tuple(fp.read(2))
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp, max_header_size=10000)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp, max_header_size=10000)
+        else:
+            raise ValueError(f"unsupported .npy version {version}")
+    except SkeletonFormatError:
+        raise
+    except Exception as exc:  # a corrupt header: ValueError, SyntaxError...
+        raise SkeletonFormatError(path, None, f"{what}: bad .npy header: {type(exc).__name__}: {exc}"[:300]) from None
+    nbytes = _check_header(path, shape, dtype, limits, check, what)
+    offset = fp.tell()
+    if offset + nbytes > available:
+        raise SkeletonFormatError(
+            path, None, f"{what} is truncated: its header promises {nbytes} data bytes, {available - offset} follow"
+        )
+    data = fp.read(nbytes)
+    if len(data) != nbytes:
+        raise SkeletonFormatError(path, None, f"{what} is truncated: {len(data)} of {nbytes} data bytes")
+    order = "F" if fortran else "C"
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order=order)
+
+
+def _open_zip(path):
+    try:
+        return zipfile.ZipFile(str(path))
+    except Exception as exc:  # BadZipFile, OSError, ValueError, NotImplementedError...
+        raise SkeletonFormatError(path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def npz_names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Array names of an npz (member names without ``.npy``, as ``np.load`` lists them) -> members."""
+    out = {}
+    for info in zf.infolist():
+        name = info.filename
+        out[name[:-4] if name.endswith(".npy") else name] = info
+    return out
+
+
+def _read_member(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits, check, what: str):
+    if info.file_size > limits.max_inflated_bytes:
+        raise SkeletonFormatError(
+            path,
+            None,
+            f"{what} inflates to {info.file_size} bytes, more than the limit of {limits.max_inflated_bytes} "
+            "(max_inflated_bytes)",
+        )
+    try:
+        with zf.open(info) as fp:
+            array = _read_npy_stream(path, fp, limits, check, info.file_size, what)
+            if fp.read(1):
+                raise SkeletonFormatError(path, None, f"{what}: data after the array")
+    except SkeletonFormatError:
+        raise
+    except Exception as exc:  # bad CRC, truncated deflate stream, unsupported compression...
+        raise SkeletonFormatError(path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]) from None
+    return array
+
+
+def load_npz_member(path, key: str, limits: ReadLimits | None = None, check: ShapeCheck | None = None) -> np.ndarray:
+    """The array ``key`` of an ``.npz``, its declared shape, dtype and size checked before it is inflated
+    (``check(shape, dtype)`` may refuse more). Object arrays, complex and non-numeric dtypes, members larger
+    than the limits and members that are not ``.npy`` arrays raise :class:`SkeletonFormatError`."""
+    lim = resolve(limits)
+    lim.check_file(path)
+    with _open_zip(path) as zf:
+        names = npz_names(zf)
+        if key not in names:
+            raise SkeletonFormatError(path, None, f"no {key!r} array (found {sorted(names)[:20]})")
+        return _read_member(path, zf, names[key], lim, check, repr(key))
+
+
+def load_npy(path, limits: ReadLimits | None = None, check: ShapeCheck | None = None) -> np.ndarray:
+    """A ``.npy`` file, its header checked (as :func:`load_npz_member`) before the data is read."""
+    lim = resolve(limits)
+    size = lim.check_file(path)
+    try:
+        with open(path, "rb") as fp:
+            return _read_npy_stream(path, fp, lim, check, size, "array")
+    except OSError as exc:
+        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
 
 
 def read_array(
-    path: str | os.PathLike, layout: str | SkeletonLayout = "ntu25", key: str | None = None
+    path: str | os.PathLike,
+    layout: str | SkeletonLayout = "ntu25",
+    key: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> SkeletonSequence:
     """Read one ``.npy`` or ``.npz`` skeleton (``(T, V, C)`` or ``(M, T, V, C)``) checked against ``layout``.
 
-    For ``.npz``, ``key`` picks the array (default: the only one, or ``"skeleton"``). Pickled objects are
-    refused. Binary format: errors carry ``line=None``.
+    For ``.npz``, ``key`` picks the array (default: the only one, or ``"skeleton"``). The header (shape,
+    dtype) is checked against the layout and ``limits`` before any data is read or inflated; pickled objects,
+    complex, string and structured arrays are refused, and values must be finite in float32. Which of the two
+    a file is comes from its first bytes, not its suffix. Binary format: errors carry ``line=None``.
     """
     lay = get_layout(layout)
+    lim = resolve(limits)
+
+    def check(shape, dtype):
+        if len(shape) not in (3, 4):
+            raise SkeletonFormatError(path, None, f"shape {shape}: expected (T, V, C) or (M, T, V, C)")
+        if len(shape) == 3:
+            shape = (1, *shape)
+        if shape[2] != lay.num_joints:
+            raise SkeletonFormatError(path, None, f"{shape[2]} joints, layout {lay.name!r} has {lay.num_joints}")
+        if shape[1] == 0 or shape[0] == 0:
+            raise SkeletonFormatError(path, None, "zero frames or persons")
+        if not 1 <= shape[3] <= lim.max_channels:
+            raise SkeletonFormatError(path, None, f"{shape[3]} channels a joint")
+        lim.check_frames(path, shape[1])
+        lim.check_persons(path, shape[0])
+
+    lim.check_file(path)
     try:
-        loaded = np.load(str(path), allow_pickle=False)
-        if isinstance(loaded, np.lib.npyio.NpzFile):
-            with loaded:
-                names = loaded.files
-                pick = key or ("skeleton" if "skeleton" in names else (names[0] if len(names) == 1 else None))
-                if pick is None or pick not in names:
-                    raise SkeletonFormatError(path, None, f"choose the array with key=...; found {names}")
-                array = loaded[pick]
-        else:
-            array = loaded
-    except SkeletonFormatError:
-        raise
-    except Exception as exc:
-        raise SkeletonFormatError(
-            path, None, f"not a readable NumPy file: {type(exc).__name__}: {exc}"
-        ) from None
-    if not np.issubdtype(array.dtype, np.number):
-        raise SkeletonFormatError(path, None, f"array dtype {array.dtype} is not numeric")
+        with open(path, "rb") as fp:
+            head = fp.read(6)
+    except OSError as exc:
+        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
+    if head.startswith(b"PK"):
+        with _open_zip(path) as zf:
+            names = npz_names(zf)
+            pick = key or ("skeleton" if "skeleton" in names else (next(iter(names)) if len(names) == 1 else None))
+            if pick is None or pick not in names:
+                raise SkeletonFormatError(path, None, f"choose the array with key=...; found {sorted(names)[:20]}")
+            array = _read_member(path, zf, names[pick], lim, check, repr(pick))
+    elif head == b"\x93NUMPY":
+        array = load_npy(path, lim, check)
+    else:
+        raise SkeletonFormatError(path, None, f"not a NumPy file (.npy or .npz): it looks like {describe_magic(head)}")
     if array.ndim == 3:
         array = array[None]
-    if array.ndim != 4:
-        raise SkeletonFormatError(path, None, f"shape {array.shape}: expected (T, V, C) or (M, T, V, C)")
-    if array.shape[2] != lay.num_joints:
-        raise SkeletonFormatError(
-            path, None, f"{array.shape[2]} joints, layout {lay.name!r} has {lay.num_joints}"
-        )
-    if array.shape[1] == 0 or array.shape[0] == 0:
-        raise SkeletonFormatError(path, None, "zero frames or persons")
-    if not 1 <= array.shape[3] <= 16:
-        raise SkeletonFormatError(path, None, f"{array.shape[3]} channels a joint")
-    data = array.astype(np.float32)
-    if not np.isfinite(data).all():
-        raise SkeletonFormatError(path, None, "NaN or infinite value")
-    return SkeletonSequence(data=data, name=stem(path), layout=lay.name)
+    data = as_float32(path, array, None, "array")
+    return SkeletonSequence(data=np.ascontiguousarray(data), name=stem(path), layout=lay.name)
 
 
 def read_label_csv(path: str | os.PathLike) -> list[dict[str, str]]:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .base import SkeletonSequence, parse_int, read_text, stem
+from .base import (
+    FLOAT32_OVERFLOW,
+    NONFINITE,
+    SkeletonSequence,
+    check_numeric_text,
+    parse_int,
+    read_text,
+    stem,
+    strict_float,
+)
 from .errors import SkeletonFormatError
+from .limits import ReadLimits, resolve
 
 try:  # optional C accelerator (setup.py builds it where a compiler exists); same results as the Python path
     from . import _ntu_fast
@@ -28,7 +39,10 @@ NTU_CHANNELS: dict[str, tuple[int, ...]] = {
 """Channel groups of the 12 values a joint, in file order."""
 
 MAX_BODIES_PER_FRAME = 20
+NTU_ACTIONS = 120
 _NAME = re.compile(r"S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})")
+_BODY_ID = re.compile(r"[0-9]+", re.ASCII)
+_NUMERIC_LINE = re.compile(r"[0-9eE+\-. \t]*", re.ASCII)
 
 
 def parse_ntu_name(name: str) -> dict[str, int]:
@@ -47,8 +61,11 @@ def _parse_joint_block(path, lines: list[str], starts: list[int]) -> np.ndarray:
     """Parse the 25 joint lines after each 0-based start index into ``(len(starts), 25, 12)`` float64."""
     selected = [line for s in starts for line in lines[s : s + NTU_JOINTS]]
     try:
+        if not all(map(_NUMERIC_LINE.fullmatch, selected)):
+            raise ValueError("a character that is not part of a plain decimal number")
         values = np.loadtxt(selected, dtype=np.float64, ndmin=2, comments=None)
-        ok = values.shape == (len(selected), NTU_VALUES) and np.isfinite(values).all()
+        # finite *in float32* (what the reader returns): 1e39 is finite in float64 only
+        ok = values.shape == (len(selected), NTU_VALUES) and bool(np.abs(values).max() < FLOAT32_OVERFLOW)
     except ValueError:
         ok = False
     if ok:
@@ -62,17 +79,21 @@ def _parse_joint_block(path, lines: list[str], starts: list[int]) -> np.ndarray:
                     path, lineno, f"expected {NTU_VALUES} joint values, found {len(parts)}"
                 )
             for token in parts:
-                try:
-                    number = float(token)
-                except ValueError:
-                    raise SkeletonFormatError(path, lineno, f"not a number: {token[:40]!r}") from None
-                if not np.isfinite(number):
+                number = strict_float(token)
+                if number is None and token.lower() in NONFINITE:
                     raise SkeletonFormatError(path, lineno, f"NaN or infinite value {token!r}")
+                if number is None:
+                    raise SkeletonFormatError(path, lineno, f"not a number: {token[:40]!r}")
+                if not abs(number) < FLOAT32_OVERFLOW:
+                    raise SkeletonFormatError(path, lineno, f"value {token[:40]!r} is not finite in float32")
+            check_numeric_text(path, line, lineno)
     raise SkeletonFormatError(path, starts[0] + 1, "malformed joint values")  # pragma: no cover
 
 
 def _parse_fast(path) -> tuple[np.ndarray, list[str], np.ndarray] | None:
-    """The C parser on a canonical well-formed file; ``None`` (use :func:`_parse_python`) on anything else."""
+    """The C parser on a canonical well-formed file; ``None`` (use :func:`_parse_python`) on anything else.
+
+    The caller has checked the file size against the limits."""
     try:
         raw = Path(path).read_bytes()
     except OSError:
@@ -86,13 +107,14 @@ def _parse_fast(path) -> tuple[np.ndarray, list[str], np.ndarray] | None:
     return per_frame, id_tokens, values
 
 
-def _parse_python(path) -> tuple[np.ndarray, list[str], np.ndarray]:
+def _parse_python(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Pure-Python parse with full checks: (bodies per frame, bodyID of each body record, float64 joints
     ``(records, 25, 12)``); every defect raises :class:`SkeletonFormatError` naming file and line."""
-    _, lines = read_text(path)
+    _, lines = read_text(path, limits)
     num_frames = parse_int(path, lines, 0, "frame count")
     if num_frames == 0:
         raise SkeletonFormatError(path, 1, "zero frames")
+    limits.check_frames(path, num_frames, 1)
     # A frame needs at least one line: a larger count cannot be honest (and must not allocate).
     if num_frames > len(lines) - 1:
         raise SkeletonFormatError(
@@ -113,7 +135,7 @@ def _parse_python(path) -> tuple[np.ndarray, list[str], np.ndarray]:
             info = lines[i].split()
             if len(info) != 10:
                 raise SkeletonFormatError(path, i + 1, f"expected 10 body-info values, found {len(info)}")
-            if not info[0].isdigit():
+            if not _BODY_ID.fullmatch(info[0]):
                 raise SkeletonFormatError(path, i + 1, f"bodyID is not an integer: {info[0][:40]!r}")
             parse_int(path, lines, i + 1, "joint count", NTU_JOINTS, NTU_JOINTS)
             if i + 2 + NTU_JOINTS > len(lines):
@@ -132,8 +154,68 @@ def _parse_python(path) -> tuple[np.ndarray, list[str], np.ndarray]:
     return per_frame, id_tokens, _parse_joint_block(path, lines, starts)
 
 
+@dataclass
+class NTUBody:
+    """One tracked body of an NTU file, stored sparsely: only the frames it appears in.
+
+    Attributes:
+        body_id: The ``bodyID`` token (a string: the ids exceed float precision).
+        frames: int64 ``(n,)`` frame indices (0-based, increasing) in which the body is tracked.
+        data: float32 ``(n, 25, C)`` joints of those frames (the requested channels).
+    """
+
+    body_id: str
+    frames: np.ndarray
+    data: np.ndarray
+
+
+def _columns(channels) -> tuple[tuple[str, ...], list[int]]:
+    groups = (channels,) if isinstance(channels, str) else tuple(channels)
+    unknown = [g for g in groups if g not in NTU_CHANNELS]
+    if unknown:
+        raise ValueError(f"unknown NTU channel groups {unknown}; choose from {list(NTU_CHANNELS)}")
+    return groups, [c for g in groups for c in NTU_CHANNELS[g]]
+
+
+def _parse(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.ndarray]:
+    limits.check_file(path)
+    parsed = _parse_fast(path) if _ntu_fast is not None else None
+    per_frame, id_tokens, values = parsed if parsed is not None else _parse_python(path, limits)
+    limits.check_frames(path, len(per_frame), 1)
+    return per_frame, id_tokens, values
+
+
+def read_ntu_bodies(
+    path: str | os.PathLike, channels: tuple[str, ...] | str = "xyz", limits: ReadLimits | None = None
+) -> tuple[list[NTUBody], np.ndarray]:
+    """Read an NTU ``.skeleton`` file sparsely: ``(bodies, num_bodies_per_frame)``.
+
+    Each :class:`NTUBody` holds only the frames that body is tracked in, so the memory is proportional to the
+    file whatever its number of distinct ``bodyID``\s (a dense ``bodies x frames`` array of a file with a new
+    body id in every frame would not be). ``num_bodies_per_frame`` is int16 ``(frames,)``. Checks and errors
+    as :func:`read_ntu_skeleton`, without its ``max_persons`` / ``max_array_bytes`` limit on the dense array.
+    """
+    lim = resolve(limits)
+    _, columns = _columns(channels)
+    per_frame, id_tokens, values = _parse(path, lim)
+    frame_of = np.repeat(np.arange(len(per_frame)), per_frame)
+    body_ids: dict[str, int] = {}
+    slot = np.fromiter((body_ids.setdefault(b, len(body_ids)) for b in id_tokens), np.int64, len(id_tokens))
+    order = np.argsort(slot, kind="stable")
+    bounds = np.searchsorted(slot[order], np.arange(len(body_ids) + 1))
+    selected = values[..., columns].astype(np.float32)
+    bodies = []
+    for b, body_id in enumerate(body_ids):
+        rec = order[bounds[b] : bounds[b + 1]]
+        bodies.append(NTUBody(body_id, frame_of[rec], selected[rec]))
+    return bodies, per_frame
+
+
 def read_ntu_skeleton(
-    path: str | os.PathLike, channels: tuple[str, ...] | str = "xyz", keep_empty_frames: bool = True
+    path: str | os.PathLike,
+    channels: tuple[str, ...] | str = "xyz",
+    keep_empty_frames: bool = True,
+    limits: ReadLimits | None = None,
 ) -> SkeletonSequence:
     """Read one NTU RGB+D ``.skeleton`` file with every tracked body.
 
@@ -144,43 +226,49 @@ def read_ntu_skeleton(
             ``"orientation"`` (quaternion wxyz), ``"tracking"`` (0/1/2).
         keep_empty_frames: Keep frames in which no body is tracked (as zeros); the converters keep them
             and let :func:`sugar_hf.skeleton.transforms.denoise_bodies` drop them.
+        limits: Size limits (default :func:`~sugar_hf.skeleton.readers.get_default_limits`): the file size,
+            the frames, the distinct bodies (``max_persons``) and the dense array's bytes
+            (``max_array_bytes``), all checked before the dense array is allocated.
 
     Returns:
         A :class:`SkeletonSequence` with ``data`` ``(bodies, frames, 25, C)`` float32, one slot per distinct
         ``bodyID`` in order of first appearance (zeros where that body is absent), ``label`` = action - 1
         when the name follows the NTU convention, and ``meta`` with setup / camera / subject / replication,
-        ``body_ids`` (strings) and ``num_bodies_per_frame``.
+        ``body_ids`` (strings) and ``num_bodies_per_frame``. :func:`read_ntu_bodies` gives the bodies sparsely.
 
     Raises:
-        SkeletonFormatError: on any defect, naming file and line.
+        SkeletonFormatError: on any defect, naming file and line; a name whose action is outside A001..A120.
     """
-    groups = (channels,) if isinstance(channels, str) else tuple(channels)
-    unknown = [g for g in groups if g not in NTU_CHANNELS]
-    if unknown:
-        raise ValueError(f"unknown NTU channel groups {unknown}; choose from {list(NTU_CHANNELS)}")
-    columns = [c for g in groups for c in NTU_CHANNELS[g]]
-
-    parsed = _parse_fast(path) if _ntu_fast is not None else None
-    per_frame, id_tokens, values = parsed if parsed is not None else _parse_python(path)
-    num_frames = len(per_frame)
-    body_ids: dict[str, int] = {}
-    body_slot = [body_ids.setdefault(b, len(body_ids)) for b in id_tokens]
-    frame_of = np.repeat(np.arange(num_frames), per_frame)
-    values = values[..., columns].astype(np.float32)
-    data = np.zeros((len(body_ids), num_frames, NTU_JOINTS, len(columns)), dtype=np.float32)
-    data[np.asarray(body_slot), np.asarray(frame_of)] = values
-    if not keep_empty_frames:
-        data = data[:, per_frame > 0]
+    lim = resolve(limits)
+    groups, columns = _columns(channels)
+    bodies, per_frame = read_ntu_bodies(path, channels, lim)
+    keep = np.arange(len(per_frame)) if keep_empty_frames else np.flatnonzero(per_frame > 0)
+    lim.check_persons(path, len(bodies))
+    lim.check_array(path, (len(bodies), len(keep), NTU_JOINTS, len(columns)), 4, "dense bodies x frames array")
+    data = np.zeros((len(bodies), len(keep), NTU_JOINTS, len(columns)), dtype=np.float32)
+    new_index = np.full(len(per_frame), -1, dtype=np.int64)
+    new_index[keep] = np.arange(len(keep))
+    for b, body in enumerate(bodies):
+        data[b, new_index[body.frames]] = body.data
 
     name = stem(path)
-    meta: dict = {"body_ids": list(body_ids), "num_bodies_per_frame": per_frame.tolist(), "channels": groups}
+    meta: dict = {
+        "body_ids": [b.body_id for b in bodies],
+        "num_bodies_per_frame": per_frame.tolist(),
+        "channels": groups,
+    }
     label = None
     try:
         ids = parse_ntu_name(name)
+    except ValueError:
+        ids = None
+    if ids is not None:
+        if not 1 <= ids["action"] <= NTU_ACTIONS:
+            raise SkeletonFormatError(
+                path, None, f"action A{ids['action']:03d} of the file name is outside A001..A{NTU_ACTIONS}"
+            )
         label = ids.pop("action") - 1
         meta.update(ids)
-    except ValueError:
-        pass
     return SkeletonSequence(data=data, name=name, layout="ntu25", label=label, meta=meta)
 
 

@@ -10,6 +10,10 @@ import numpy as np
 
 from .base import SkeletonSequence, read_text, stem
 from .errors import SkeletonFormatError
+from .limits import ReadLimits, resolve
+
+MAX_JSON_INT_DIGITS = 30
+"""Longer JSON integers are refused while parsing (Python's own limit is 4,300 digits, as a ValueError)."""
 
 _NAME = re.compile(r"a(\d+)_s(\d+)_e(\d+)_v(\d+)")
 
@@ -22,15 +26,36 @@ def parse_nw_ucla_name(name: str) -> dict[str, int]:
     return dict(zip(("action", "subject", "repetition", "view"), (int(g) for g in m.groups())))
 
 
-def load_json(path: str | os.PathLike):
-    """Parse a JSON file; syntax errors become :class:`SkeletonFormatError` with the line."""
-    text, _ = read_text(path)
+def load_json(path: str | os.PathLike, limits: ReadLimits | None = None):
+    """Parse a JSON file; syntax errors, ``NaN``/``Infinity``, integers of more than 30 digits and too deep
+    nesting become :class:`SkeletonFormatError` with the line."""
+    text, _ = read_text(path, limits)
+    return _loads(path, text)
+
+
+def load_json_text(path: str | os.PathLike, limits: ReadLimits | None = None):
+    """``(object, text)`` of a JSON file (see :func:`load_json`)."""
+    text, _ = read_text(path, limits)
+    return _loads(path, text), text
+
+
+def _loads(path, text: str):
+    def parse_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_JSON_INT_DIGITS:
+            line = text[: text.find(digits)].count("\n") + 1
+            raise SkeletonFormatError(path, line, f"integer of {len(digits)} digits in the JSON")
+        return int(digits)
+
     try:
-        return json.loads(text, parse_constant=lambda c: _bad_constant(path, text, c))
+        return json.loads(text, parse_constant=lambda c: _bad_constant(path, text, c), parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise SkeletonFormatError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise SkeletonFormatError(path, 1, "JSON nested too deeply") from None
+    except (ValueError, OverflowError) as exc:  # e.g. int/float conversion limits
+        if isinstance(exc, SkeletonFormatError):
+            raise
+        raise SkeletonFormatError(path, 1, f"invalid JSON: {type(exc).__name__}: {exc}"[:200]) from None
 
 
 def _bad_constant(path, text: str, constant: str):
@@ -45,35 +70,57 @@ def line_of(text_or_path, key: str) -> int:
     return text[: max(pos, 0)].count("\n") + 1
 
 
-def to_array(path, value, shape_tail: tuple[int, ...], line: int, what: str) -> np.ndarray:
-    """Convert nested lists to float32 of shape ``(T, *shape_tail)`` or fail naming the line."""
+def numeric_array(path, value, line: int, what: str) -> np.ndarray:
+    """Nested JSON lists of numbers (``int``/``float`` only: no strings, booleans or nulls) as float32,
+    finite after the cast, or :class:`SkeletonFormatError` naming the line."""
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.array(value, dtype=object)
     except (ValueError, TypeError):
         raise SkeletonFormatError(path, line, f"{what} is not a rectangular array of numbers") from None
+    types = set(map(type, array.flat))
+    if not types <= {int, float}:
+        bad = sorted(t.__name__ for t in types - {int, float}) or ["list"]
+        raise SkeletonFormatError(
+            path, line, f"{what} is not a rectangular array of numbers (found {', '.join(bad)})"
+        )
+    try:
+        with np.errstate(over="ignore"):
+            array = array.astype(np.float64).astype(np.float32)
+    except (OverflowError, ValueError, TypeError):
+        raise SkeletonFormatError(path, line, f"{what} holds a number beyond float range") from None
+    if not np.isfinite(array).all():
+        raise SkeletonFormatError(path, line, f"{what} contains NaN or infinite values (or beyond float32)")
+    return array
+
+
+def to_array(path, value, shape_tail: tuple[int, ...], line: int, what: str) -> np.ndarray:
+    """Convert nested lists to float32 of shape ``(T, *shape_tail)`` or fail naming the line."""
+    if not isinstance(value, list):
+        raise SkeletonFormatError(path, line, f"{what} is not a list")
+    array = numeric_array(path, value, line, what)
     if array.ndim != 1 + len(shape_tail) or array.shape[1:] != shape_tail:
         raise SkeletonFormatError(
             path, line, f"{what} has shape {array.shape}, expected (frames, {shape_tail})"
         )
     if array.shape[0] == 0:
         raise SkeletonFormatError(path, line, f"{what} has zero frames")
-    if not np.isfinite(array).all():
-        raise SkeletonFormatError(path, line, f"{what} contains NaN or infinite values")
-    return array.astype(np.float32)
+    return array
 
 
-def read_nw_ucla(path: str | os.PathLike) -> SkeletonSequence:
+def read_nw_ucla(path: str | os.PathLike, limits: ReadLimits | None = None) -> SkeletonSequence:
     """Read one NW-UCLA ``all_sqe`` file into ``data`` ``(1, frames, 20, 3)``, layout ``kinect_v1_20``.
 
     ``label`` is the file's compact label minus one (0..9, the order of ``CORPUS_CLASSES["nw_ucla"]``);
-    ``meta`` has ``action`` (the aXX id), ``subject``, ``repetition``, ``view``.
+    ``meta`` has ``action`` (the aXX id), ``subject``, ``repetition``, ``view``. Coordinates must be JSON
+    numbers (strings and booleans are refused), finite in float32.
     """
-    obj = load_json(path)
-    text, _ = read_text(path)
+    lim = resolve(limits)
+    obj, text = load_json_text(path, lim)
     if not isinstance(obj, dict) or "skeletons" not in obj:
         raise SkeletonFormatError(path, 1, "expected a JSON object with a 'skeletons' key")
     line = line_of(text, "skeletons")
     data = to_array(path, obj["skeletons"], (20, 3), line, "'skeletons'")
+    lim.check_frames(path, data.shape[0], line)
     label = obj.get("label")
     if label is not None and (isinstance(label, bool) or not isinstance(label, int) or not 1 <= label <= 10):
         raise SkeletonFormatError(path, line_of(text, "label"), f"label {label!r} is not an integer in 1..10")

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import SkeletonSequence, parse_floats, read_text, stem
+from .base import FLOAT_RE, SkeletonSequence, parse_floats, read_text, stem, strict_int
 from .errors import SkeletonFormatError
+from .limits import ReadLimits, resolve
 
 PKU_VALUES_PER_FRAME = 150  # 2 bodies x 25 joints x xyz
-MAX_FRAMES = 1_000_000
+MAX_FRAMES = ReadLimits().max_frames  # the default limit (see ReadLimits.max_frames)
 
 
 @dataclass(frozen=True)
@@ -24,30 +25,37 @@ class ActionSegment:
     confidence: float = 1.0
 
 
-def read_pku_skeleton(path: str | os.PathLike) -> SkeletonSequence:
+def read_pku_skeleton(path: str | os.PathLike, limits: ReadLimits | None = None) -> SkeletonSequence:
     """Read a PKU-MMD skeleton file into ``data`` ``(2, frames, 25, 3)`` float32 (absent body = zeros).
 
-    ``meta`` holds ``video`` (e.g. ``"0036"``) and ``view`` (``"L"``, ``"M"`` or ``"R"``) from names
-    like ``0036-L.txt``.
+    Every line must hold exactly 150 plain decimal numbers (a line break moved by one token is an error),
+    finite in float32. ``meta`` holds ``video`` (e.g. ``"0036"``) and ``view`` (``"L"``, ``"M"`` or ``"R"``)
+    from names like ``0036-L.txt``. ``limits`` bounds the file size and frames (default:
+    :func:`~sugar_hf.skeleton.readers.get_default_limits`).
     """
-    _, lines = read_text(path)
+    lim = resolve(limits)
+    _, lines = read_text(path, lim)
     while lines and not lines[-1].strip():
         lines.pop()
     blank = next((k for k, line in enumerate(lines) if not line.strip()), None)
     if blank is not None:
         raise SkeletonFormatError(path, blank + 1, "empty line inside the data")
-    if len(lines) > MAX_FRAMES:
-        raise SkeletonFormatError(path, MAX_FRAMES + 1, f"more than {MAX_FRAMES} frames")
-    values = parse_floats(path, lines, 1, PKU_VALUES_PER_FRAME)
-    data = values.reshape(len(lines), 2, 25, 3).transpose(1, 0, 2, 3).astype(np.float32)
+    lim.check_frames(path, len(lines), min(len(lines), lim.max_frames + 1))
+    lim.check_array(path, (2, len(lines), 25, 3), 4, "skeleton")
+    values = parse_floats(path, lines, 1, PKU_VALUES_PER_FRAME, dtype=np.float32)
+    data = np.ascontiguousarray(values.reshape(len(lines), 2, 25, 3).transpose(1, 0, 2, 3))
     name = stem(path)
     video, _, view = name.partition("-")
     return SkeletonSequence(data=data, name=name, layout="ntu25", meta={"video": video, "view": view})
 
 
-def read_pku_labels(path: str | os.PathLike, num_classes: int = 51) -> list[ActionSegment]:
-    """Read ``class_id,start,end,confidence`` lines (class ids 1-based in the file, 0-based here)."""
-    _, lines = read_text(path)
+def read_pku_labels(
+    path: str | os.PathLike, num_classes: int = 51, limits: ReadLimits | None = None
+) -> list[ActionSegment]:
+    """Read ``class_id,start,end,confidence`` lines (class ids 1-based in the file, 0-based here).
+
+    Ids and frames are plain ASCII integers, the confidence a plain decimal number."""
+    _, lines = read_text(path, limits)
     segments = []
     for k, line in enumerate(lines, start=1):
         if not line.strip():
@@ -57,11 +65,10 @@ def read_pku_labels(path: str | os.PathLike, num_classes: int = 51) -> list[Acti
             raise SkeletonFormatError(
                 path, k, f"expected 'class,start,end[,confidence]', found {line[:60]!r}"
             )
-        try:
-            cls, start, end = (int(p) for p in parts[:3])
-            conf = float(parts[3]) if len(parts) == 4 else 1.0
-        except ValueError:
-            raise SkeletonFormatError(path, k, f"not a number in {line[:60]!r}") from None
+        cls, start, end = (strict_int(p) for p in parts[:3])
+        conf = (float(parts[3]) if FLOAT_RE.fullmatch(parts[3]) else None) if len(parts) == 4 else 1.0
+        if cls is None or start is None or end is None or conf is None:
+            raise SkeletonFormatError(path, k, f"not a number in {line[:60]!r}")
         if not 1 <= cls <= num_classes:
             raise SkeletonFormatError(path, k, f"class id {cls} outside 1..{num_classes}")
         if start < 0 or end < start or not np.isfinite(conf):

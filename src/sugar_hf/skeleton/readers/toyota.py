@@ -16,14 +16,17 @@ import re
 
 import numpy as np
 
-from .base import SkeletonSequence, read_text, stem
+from .base import SkeletonSequence, as_float32, read_text, stem
 from .errors import SkeletonFormatError
-from .nw_ucla import load_json
+from .limits import ReadLimits, resolve
+from .nw_ucla import load_json_text, numeric_array
 
 _NAME = re.compile(
     r"^(?P<action>[^_]+)_p(?P<subject>\d+)_r(?P<recording>\d+)_v(?P<video>\d+)_c(?P<camera>\d+)"
 )
 TOYOTA_JOINTS = 13
+TSU_CLASSES = 51
+"""Classes of TSU's ``Action_list.txt`` (ids 0..50)."""
 
 
 def parse_toyota_name(name: str) -> dict:
@@ -36,10 +39,9 @@ def parse_toyota_name(name: str) -> dict:
 
 
 def _pose(path, det, key: str, dims: int, line: int) -> np.ndarray:
-    try:
-        arr = np.asarray(det[key], dtype=np.float64)
-    except (KeyError, TypeError, ValueError):
-        raise SkeletonFormatError(path, line, f"detection lacks a numeric {key!r}") from None
+    if not isinstance(det.get(key), list):
+        raise SkeletonFormatError(path, line, f"detection lacks a numeric {key!r}")
+    arr = numeric_array(path, det[key], line, repr(key))
     if arr.shape == (TOYOTA_JOINTS, dims):
         return arr
     if arr.shape == (TOYOTA_JOINTS * dims,):
@@ -49,17 +51,19 @@ def _pose(path, det, key: str, dims: int, line: int) -> np.ndarray:
     )
 
 
-def read_toyota_json(path: str | os.PathLike, dims: int = 3, max_persons: int = 1) -> SkeletonSequence:
+def read_toyota_json(
+    path: str | os.PathLike, dims: int = 3, max_persons: int = 1, limits: ReadLimits | None = None
+) -> SkeletonSequence:
     """Read a trimmed clip into ``data`` ``(persons, frames, 13, dims)`` (``dims`` 3 = pose3d, 2 = pose2d).
 
     Detections of a frame are kept in file order (LCR-Net sorts them by score); frames without a
     detection are zeros. ``label`` is left ``None``: the converter maps ``meta["action"]`` to the protocol's
-    class list.
+    class list. Coordinates must be JSON numbers (strings and booleans are refused), finite in float32.
     """
     if dims not in (2, 3):
         raise ValueError("dims must be 2 (pose2d) or 3 (pose3d)")
-    obj = load_json(path)
-    text, _ = read_text(path)
+    lim = resolve(limits)
+    obj, text = load_json_text(path, lim)
     frames = obj.get("frames") if isinstance(obj, dict) else None
     line = text[: max(text.find('"frames"'), 0)].count("\n") + 1
     if not isinstance(frames, list):
@@ -67,8 +71,10 @@ def read_toyota_json(path: str | os.PathLike, dims: int = 3, max_persons: int = 
     if not frames:
         raise SkeletonFormatError(path, line, "zero frames")
     njts = obj.get("njts", TOYOTA_JOINTS)
-    if njts != TOYOTA_JOINTS:
-        raise SkeletonFormatError(path, 1, f"njts is {njts!r}, expected {TOYOTA_JOINTS}")
+    if type(njts) is not int or njts != TOYOTA_JOINTS:
+        raise SkeletonFormatError(path, 1, f"njts is {str(njts)[:40]!r}, expected {TOYOTA_JOINTS}")
+    lim.check_frames(path, len(frames), line)
+    lim.check_persons(path, max_persons, line)
     key = "pose3d" if dims == 3 else "pose2d"
     data = np.zeros((max_persons, len(frames), TOYOTA_JOINTS, dims), dtype=np.float32)
     for t, dets in enumerate(frames):
@@ -90,39 +96,44 @@ def read_toyota_json(path: str | os.PathLike, dims: int = 3, max_persons: int = 
     return SkeletonSequence(data=data, name=name, layout="toyota13", meta=meta)
 
 
-def read_tsu_npz(path: str | os.PathLike, key: str = "kpts") -> SkeletonSequence:
+def read_tsu_npz(path: str | os.PathLike, key: str = "kpts", limits: ReadLimits | None = None) -> SkeletonSequence:
     """Read a TSU untrimmed LCR-Net 2-D pose npz: ``kpts`` ``(frames, 17, 2)`` COCO slots -> ``(1, T, 17, 2)``.
 
-    Binary format: errors carry ``line=None``.
+    The member's declared shape and size are checked against ``limits`` before it is inflated; complex,
+    object and non-numeric arrays are refused. Binary format: errors carry ``line=None``.
     """
-    try:
-        with np.load(str(path), allow_pickle=False) as npz:
-            if key not in npz.files:
-                raise SkeletonFormatError(path, None, f"no {key!r} array (found {npz.files})")
-            kpts = npz[key]
-    except SkeletonFormatError:
-        raise
-    except Exception as exc:  # zipfile/pickle/value errors on corrupt archives
-        raise SkeletonFormatError(path, None, f"not a readable npz: {type(exc).__name__}: {exc}") from None
-    if kpts.ndim != 3 or kpts.shape[1:] != (17, 2):
-        raise SkeletonFormatError(path, None, f"{key} has shape {kpts.shape}, expected (frames, 17, 2)")
+    from .generic import load_npz_member
+
+    lim = resolve(limits)
+
+    def check(shape, dtype):
+        if len(shape) != 3 or tuple(shape[1:]) != (17, 2):
+            raise SkeletonFormatError(path, None, f"{key} has shape {tuple(shape)}, expected (frames, 17, 2)")
+        lim.check_frames(path, shape[0])
+
+    kpts = load_npz_member(path, key, lim, check)
     if kpts.shape[0] == 0:
         raise SkeletonFormatError(path, None, "zero frames")
-    if not np.issubdtype(kpts.dtype, np.number) or not np.isfinite(kpts).all():
-        raise SkeletonFormatError(path, None, "non-numeric, NaN or infinite value")
+    data = as_float32(path, kpts, None, key)
     name = stem(path).replace("_LCRNet2d", "")
     m = re.match(r"P(\d+)T(\d+)C(\d+)", name)
     meta = {"subject": int(m.group(1)), "take": int(m.group(2)), "camera": int(m.group(3))} if m else {}
-    return SkeletonSequence(data=kpts.astype(np.float32)[None], name=name, layout="coco17", meta=meta)
+    return SkeletonSequence(data=data[None], name=name, layout="coco17", meta=meta)
 
 
-def read_tsu_annotations(path: str | os.PathLike, video: str | None = None) -> list[tuple[int, int, int]]:
+def read_tsu_annotations(
+    path: str | os.PathLike,
+    video: str | None = None,
+    num_classes: int = TSU_CLASSES,
+    limits: ReadLimits | None = None,
+) -> list[tuple[int, int, int]]:
     """Read TSU segment annotations ``{video: {"actions": [[class_id, start, end], ...]}}``.
 
-    Returns ``(class_id, start, end)`` (class ids 0..50 of ``Action_list.txt``, frames inclusive).
+    Returns ``(class_id, start, end)`` (class ids 0..``num_classes``-1 of ``Action_list.txt``, frames
+    inclusive, ``end`` below ``limits.max_frames``); anything else is a :class:`SkeletonFormatError`.
     """
-    obj = load_json(path)
-    text, _ = read_text(path)
+    lim = resolve(limits)
+    obj, text = load_json_text(path, lim)
     if not isinstance(obj, dict) or not obj:
         raise SkeletonFormatError(path, 1, "expected an object keyed by video name")
     entry = obj.get(video) if video is not None else next(iter(obj.values()))
@@ -140,19 +151,23 @@ def read_tsu_annotations(path: str | os.PathLike, video: str | None = None) -> l
             raise SkeletonFormatError(
                 path, line, f"action {k} is not [class_id, start, end]: {str(seg)[:60]}"
             )
+        if not 0 <= seg[0] < num_classes:
+            raise SkeletonFormatError(path, line, f"action {k}: class id {seg[0]} outside 0..{num_classes - 1}")
+        if seg[2] >= lim.max_frames:
+            raise SkeletonFormatError(path, line, f"action {k}: frame {seg[2]} beyond {lim.max_frames} frames")
         segments.append((seg[0], seg[1], seg[2]))
     return segments
 
 
-def read_tsu_action_list(path: str | os.PathLike) -> list[str]:
-    """``id<TAB>name`` lines (ids 0..N-1 in order) -> names."""
-    _, lines = read_text(path)
+def read_tsu_action_list(path: str | os.PathLike, limits: ReadLimits | None = None) -> list[str]:
+    """``id<TAB>name`` lines (ids 0..N-1 in order, ASCII digits) -> names."""
+    _, lines = read_text(path, limits)
     names = []
     for k, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         ident, _, name = line.strip().partition("\t")
-        if not ident.isdigit() or int(ident) != len(names) or not name.strip():
+        if not (ident.isascii() and ident.isdigit()) or int(ident) != len(names) or not name.strip():
             raise SkeletonFormatError(path, k, f"expected '{len(names)}<TAB>name', found {line[:60]!r}")
         names.append(name.strip())
     return names

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import struct
+import zlib
 
 import numpy as np
 
-from .base import SkeletonSequence, stem
+from .base import SkeletonSequence, as_float32, stem
 from .errors import SkeletonFormatError
+from .limits import ReadLimits, resolve
 
 _NAME = re.compile(r"a(\d+)_s(\d+)_t(\d+)")
+UTD_ACTIONS = 27
+MAX_MAT_VARIABLES = 1000
+"""More top-level variables than this in one ``.mat`` is refused (a UTD-MHAD file holds one)."""
+
+_MI_INT8, _MI_INT32, _MI_UINT32, _MI_MATRIX, _MI_COMPRESSED = 1, 5, 6, 14, 15
+_NUMERIC_CLASSES = range(6, 16)  # mxDOUBLE .. mxUINT64
+_COMPLEX_FLAG = 0x0800
 
 
 def parse_utd_name(name: str) -> dict[str, int]:
@@ -21,18 +32,156 @@ def parse_utd_name(name: str) -> dict[str, int]:
     return dict(zip(("action", "subject", "trial"), (int(g) for g in m.groups())))
 
 
-def read_utd_mhad(path: str | os.PathLike) -> SkeletonSequence:
+def _matrix_header(path, data: bytes, bo: str) -> tuple[str, int, int, tuple[int, ...], int, int]:
+    """``(name, class, flags, dims, real-part byte count, declared matrix bytes)`` from the start of an
+    miMATRIX element (its tag included); refuses anything implausible."""
+
+    def tag(pos: int) -> tuple[int, int, int, int]:
+        """``(data type, byte count, data start, next element)`` of the element at ``pos``."""
+        if pos + 8 > len(data):
+            raise SkeletonFormatError(path, None, "MAT variable header is truncated")
+        mdtype, count = struct.unpack_from(bo + "II", data, pos)
+        if mdtype >> 16:  # small data element: 2-byte type, 2-byte size, 4 bytes of data
+            return mdtype & 0xFFFF, mdtype >> 16, pos + 4, pos + 8
+        return mdtype, count, pos + 8, pos + 8 + count + (-count % 8)
+
+    mdtype, matrix_bytes, pos, _ = tag(0)
+    if mdtype != _MI_MATRIX:
+        raise SkeletonFormatError(path, None, f"MAT variable is not a matrix (data type {mdtype})")
+    mdtype, count, p, pos = tag(pos)
+    if mdtype != _MI_UINT32 or count != 8 or p + 8 > len(data):
+        raise SkeletonFormatError(path, None, "MAT variable has no array flags")
+    flags_word = struct.unpack_from(bo + "I", data, p)[0]
+    mclass, flags = flags_word & 0xFF, flags_word & 0xFF00
+    mdtype, count, p, pos = tag(pos)
+    if mdtype != _MI_INT32 or count % 4 or not 8 <= count <= 4 * 32 or p + count > len(data):
+        raise SkeletonFormatError(path, None, "MAT variable has no plausible dimensions")
+    dims = struct.unpack_from(f"{bo}{count // 4}i", data, p)
+    if min(dims) < 0:
+        raise SkeletonFormatError(path, None, f"MAT variable has negative dimensions {dims}")
+    mdtype, count, p, pos = tag(pos)
+    if mdtype != _MI_INT8 or count > 256 or p + count > len(data):
+        raise SkeletonFormatError(path, None, "MAT variable has no plausible name")
+    name = data[p : p + count].decode("latin-1")
+    real_bytes = 0
+    if mclass in _NUMERIC_CLASSES:
+        _, real_bytes, _, _ = tag(pos)
+    return name, mclass, flags, dims, real_bytes, matrix_bytes
+
+
+def _scan_mat(path, raw: bytes, limits: ReadLimits) -> None:
+    """Check a MAT v5 file's variables by their headers (inflating only a few hundred bytes of each) and
+    inflate ``d_skel`` in bounded chunks, before scipy reads anything."""
+    if len(raw) < 128:
+        raise SkeletonFormatError(path, None, "not a MATLAB v5 file (shorter than its 128-byte header)")
+    version, endian = raw[124:126], raw[126:128]
+    if endian not in (b"IM", b"MI"):
+        raise SkeletonFormatError(path, None, "not a MATLAB v5 file (no endian indicator)")
+    bo = "<" if endian == b"IM" else ">"
+    if struct.unpack(bo + "H", version)[0] == 0x0200:
+        raise SkeletonFormatError(path, None, "MATLAB v7.3 (HDF5) files are not supported: save with -v7")
+    pos, count, found = 128, 0, False
+    while pos + 8 <= len(raw):
+        mdtype, nbytes = struct.unpack_from(bo + "II", raw, pos)
+        end = pos + 8 + nbytes
+        if end > len(raw):
+            raise SkeletonFormatError(path, None, f"MAT variable {count + 1} is truncated")
+        count += 1
+        if count > MAX_MAT_VARIABLES:
+            raise SkeletonFormatError(path, None, f"more than {MAX_MAT_VARIABLES} variables")
+        if mdtype == _MI_COMPRESSED:
+            inflate = zlib.decompressobj()
+            try:
+                head = inflate.decompress(raw[pos + 8 : end], 4096)
+            except zlib.error as exc:
+                raise SkeletonFormatError(path, None, f"MAT variable {count} is corrupt: {exc}") from None
+        elif mdtype == _MI_MATRIX:
+            head, inflate = raw[pos:end], None
+        else:
+            raise SkeletonFormatError(path, None, f"MAT element of data type {mdtype} at the top level")
+        name, mclass, flags, dims, real_bytes, matrix_bytes = _matrix_header(path, head, bo)
+        if matrix_bytes > limits.max_inflated_bytes:
+            raise SkeletonFormatError(
+                path,
+                None,
+                f"MAT variable {name!r} declares {matrix_bytes} bytes, more than the limit of "
+                f"{limits.max_inflated_bytes} (max_inflated_bytes)",
+            )
+        if name == "d_skel":
+            found = True
+            _check_d_skel(path, mclass, flags, dims, real_bytes, matrix_bytes, limits)
+            if inflate is not None:
+                _bounded_inflate(path, raw[pos + 8 : end], limits.max_inflated_bytes)
+        pos = end
+    if not found:
+        raise SkeletonFormatError(path, None, "no 'd_skel' variable")
+
+
+def _check_d_skel(path, mclass, flags, dims, real_bytes, matrix_bytes, limits: ReadLimits) -> None:
+    if mclass not in _NUMERIC_CLASSES:
+        raise SkeletonFormatError(path, None, f"d_skel is not a numeric array (MATLAB class {mclass})")
+    if flags & _COMPLEX_FLAG:
+        raise SkeletonFormatError(path, None, "d_skel is complex; a skeleton is real")
+    if len(dims) != 3 or tuple(dims[:2]) != (20, 3):
+        raise SkeletonFormatError(path, None, f"d_skel has shape {tuple(dims)}, expected (20, 3, T)")
+    limits.check_frames(path, dims[2])
+    limits.check_array(path, tuple(dims), 8, "d_skel")
+    if real_bytes > matrix_bytes:
+        raise SkeletonFormatError(path, None, f"d_skel declares {real_bytes} data bytes in a {matrix_bytes}-byte variable")
+
+
+def _bounded_inflate(path, compressed: bytes, limit: int) -> None:
+    inflate = zlib.decompressobj()
+    total, data = 0, compressed
+    try:
+        while data:
+            chunk = inflate.decompress(data, 1 << 24)
+            total += len(chunk)
+            if total > limit:
+                raise SkeletonFormatError(
+                    path, None, f"d_skel inflates to more than the limit of {limit} bytes (max_inflated_bytes)"
+                )
+            data = inflate.unconsumed_tail
+    except zlib.error as exc:
+        raise SkeletonFormatError(path, None, f"d_skel is corrupt: {exc}") from None
+
+
+def read_utd_mhad(
+    path: str | os.PathLike, require_label: bool = False, limits: ReadLimits | None = None
+) -> SkeletonSequence:
     """Read ``d_skel`` into ``data`` ``(1, frames, 20, 3)``, layout ``utd_mhad20``; ``label`` = action - 1.
 
-    ``.mat`` is binary, so errors carry ``line=None``.
+    A name with an action id (``aXX_sYY_tZZ``) outside a1..a27 is refused; a name without one gives
+    ``label=None``, or a :class:`SkeletonFormatError` when ``require_label`` (the converter's case). The file
+    must be MAT v5 (as released); its variables' headers, ``d_skel``'s declared shape and class and its
+    inflated size are checked against ``limits`` before scipy reads it. ``.mat`` is binary, so errors carry
+    ``line=None``.
     """
+    lim = resolve(limits)
+    name = stem(path)
+    try:
+        meta = parse_utd_name(name)
+    except ValueError:
+        if require_label:
+            raise SkeletonFormatError(path, None, "no action id aXX_sYY_tZZ in the file name") from None
+        meta = {}
+    if meta and not 1 <= meta["action"] <= UTD_ACTIONS:
+        raise SkeletonFormatError(path, None, f"action a{meta['action']} of the file name is outside a1..a{UTD_ACTIONS}")
+    lim.check_file(path)
+    try:
+        with open(path, "rb") as fp:
+            raw = fp.read()
+    except OSError as exc:
+        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
+    _scan_mat(path, raw, lim)
+
     from scipy.io import loadmat
 
     try:
-        mat = loadmat(str(path))
+        mat = loadmat(io.BytesIO(raw), variable_names=["d_skel"])
     except Exception as exc:  # scipy raises many types on corrupt files; all mean "not a valid .mat"
         raise SkeletonFormatError(
-            path, None, f"not a readable MATLAB file: {type(exc).__name__}: {exc}"
+            path, None, f"not a readable MATLAB file: {type(exc).__name__}: {exc}"[:300]
         ) from None
     if "d_skel" not in mat:
         raise SkeletonFormatError(path, None, "no 'd_skel' variable")
@@ -43,18 +192,8 @@ def read_utd_mhad(path: str | os.PathLike) -> SkeletonSequence:
         )
     if skel.shape[2] == 0:
         raise SkeletonFormatError(path, None, "zero frames")
-    try:
-        data = skel.astype(np.float32).transpose(2, 0, 1)[None]
-    except (TypeError, ValueError):
-        raise SkeletonFormatError(path, None, "d_skel is not numeric") from None
-    if not np.isfinite(data).all():
-        raise SkeletonFormatError(path, None, "NaN or infinite value")
-    name = stem(path)
-    try:
-        meta = parse_utd_name(name)
-        label = meta["action"] - 1
-    except ValueError:
-        meta, label = {}, None
+    data = as_float32(path, skel, None, "d_skel").transpose(2, 0, 1)[None]
+    label = meta["action"] - 1 if meta else None
     return SkeletonSequence(
         data=np.ascontiguousarray(data), name=name, layout="utd_mhad20", label=label, meta=meta
     )

@@ -7,8 +7,9 @@ import re
 
 import numpy as np
 
-from .base import SkeletonSequence, parse_floats, read_text, stem
+from .base import SkeletonSequence, parse_floats, read_text, stem, strict_int
 from .errors import SkeletonFormatError
+from .limits import ReadLimits, resolve
 
 UTK_CLASSES = (
     "walk",
@@ -23,24 +24,34 @@ UTK_CLASSES = (
     "clapHands",
 )
 _NAME = re.compile(r"s(\d+)_e(\d+)")
-MAX_ROWS = 1_000_000
+MAX_ROWS = ReadLimits().max_frames  # the default limit (see ReadLimits.max_frames)
+MAX_FRAME_ID = 2**53
+"""Frame ids are integers below 2**53 (exact in float64; the real ones are < 10,000)."""
 
 
-def read_utkinect_joints(path: str | os.PathLike) -> SkeletonSequence:
-    """Read one recording: ``data`` ``(1, rows, 20, 3)``; ``meta["frame_ids"]`` holds the first column."""
-    _, lines = read_text(path)
+def read_utkinect_joints(path: str | os.PathLike, limits: ReadLimits | None = None) -> SkeletonSequence:
+    """Read one recording: ``data`` ``(1, rows, 20, 3)``; ``meta["frame_ids"]`` holds the first column.
+
+    Every row holds exactly 61 plain decimal numbers (a frame id, then 20 x xyz), finite in float32; the
+    frame id is a non-negative integer below 2**53.
+    """
+    lim = resolve(limits)
+    _, lines = read_text(path, lim)
     rows = [k for k, line in enumerate(lines) if line.strip()]
-    if len(rows) > MAX_ROWS:
-        raise SkeletonFormatError(path, rows[MAX_ROWS] + 1, f"more than {MAX_ROWS} rows")
+    if len(rows) > lim.max_frames:
+        lim.check_frames(path, len(rows), rows[lim.max_frames] + 1)
     if rows and rows[-1] - rows[0] + 1 != len(rows):
         gap = next(k for k in range(rows[0], rows[-1]) if not lines[k].strip())
         raise SkeletonFormatError(path, gap + 1, "empty line inside the data")
+    lim.check_array(path, (1, len(rows), 20, 3), 4, "skeleton")
     values = parse_floats(path, [lines[k] for k in rows], rows[0] + 1, 61)
     frame_ids = values[:, 0]
-    bad = np.flatnonzero((frame_ids != np.round(frame_ids)) | (frame_ids < 0))
+    bad = np.flatnonzero((frame_ids != np.round(frame_ids)) | (frame_ids < 0) | (frame_ids >= MAX_FRAME_ID))
     if bad.size:
         raise SkeletonFormatError(
-            path, rows[bad[0]] + 1, f"frame id {frame_ids[bad[0]]} is not a non-negative integer"
+            path,
+            rows[bad[0]] + 1,
+            f"frame id {lines[rows[bad[0]]].split()[0][:40]} is not an integer in 0..2**53",
         )
     name = stem(path)
     m = _NAME.search(name)
@@ -51,13 +62,15 @@ def read_utkinect_joints(path: str | os.PathLike) -> SkeletonSequence:
     return SkeletonSequence(data=data, name=name, layout="kinect_v1_20", meta=meta)
 
 
-def read_utkinect_labels(path: str | os.PathLike) -> dict[str, list[tuple[int, int, int, int]]]:
+def read_utkinect_labels(
+    path: str | os.PathLike, limits: ReadLimits | None = None
+) -> dict[str, list[tuple[int, int, int, int]]]:
     """Parse ``actionLabel.txt``: ``{"s01_e01": [(label, start_id, end_id, line), ...]}``.
 
     Bounds are inclusive frame ids. A segment given as ``NaN NaN`` (one in the official release) is
     left out (it is unlabelled, not malformed); any other defect raises :class:`SkeletonFormatError`.
     """
-    _, lines = read_text(path)
+    _, lines = read_text(path, limits)
     out: dict[str, list[tuple[int, int, int, int]]] = {}
     current = None
     for k, line in enumerate(lines, start=1):
@@ -83,12 +96,9 @@ def read_utkinect_labels(path: str | os.PathLike) -> dict[str, list[tuple[int, i
             raise SkeletonFormatError(path, k, f"expected 'action: start end', found {text[:60]!r}")
         if all(p.lower() == "nan" for p in parts):
             continue
-        try:
-            start, end = int(parts[0]), int(parts[1])
-        except ValueError:
-            raise SkeletonFormatError(
-                path, k, f"frame bounds are not integers: {bounds.strip()[:40]!r}"
-            ) from None
+        start, end = strict_int(parts[0]), strict_int(parts[1])
+        if start is None or end is None:
+            raise SkeletonFormatError(path, k, f"frame bounds are not integers: {bounds.strip()[:40]!r}")
         if start < 0 or end < start:
             raise SkeletonFormatError(path, k, f"bad frame range {start}..{end}")
         out[current].append((UTK_CLASSES.index(action), start, end, k))

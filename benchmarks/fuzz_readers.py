@@ -1,0 +1,194 @@
+"""Fuzz every skeleton reader with the mutation families of ``tests/fuzz_families.py`` at scale.
+
+Each case is a mutated file written to a temporary folder and read in a worker process that runs under an
+address-space cap (``RLIMIT_AS``, default 4 GiB) with a per-case time limit (default 15 s); a worker that
+hangs or dies is replaced. Outcomes per format:
+
+- clean results: a sane array (finite float32, the format's joints and channels, labels in range);
+- clean errors: exactly one ``SkeletonFormatError`` naming the file;
+- other exceptions: any other exception type (or an error that does not name the file);
+- hangs: no answer within the time limit;
+- memory blow-ups: ``MemoryError``, a worker killed, or a traced peak above ``--memory-report``;
+- garbage: a clean result that is insane, or that accepts a mutation known to make the file invalid.
+
+Run::
+
+    OMP_NUM_THREADS=1 nice python benchmarks/fuzz_readers.py --cases 5000
+
+``--src`` points at another checkout's ``src`` (to fuzz an older version: the families only call each
+reader with a path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import select
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+COLUMNS = ("clean", "error", "other", "hang", "memory", "garbage")
+TITLES = ("clean results", "clean errors", "other exceptions", "hangs", "memory blow-ups", "garbage")
+
+
+def worker(memory_report: int) -> None:
+    """Read cases named on stdin (one JSON line each) and answer one JSON line each on stdout."""
+    import tracemalloc
+
+    import fuzz_families as ff
+
+    import scipy.io  # noqa: F401 - warm up: imports must not count against the first case's time
+
+    import sugar_hf.skeleton.readers  # noqa: F401
+
+    out = sys.stdout
+    sys.stdout = sys.stderr  # readers must not write into the protocol stream
+    out.write("ready\n")
+    out.flush()
+    for line in sys.stdin:
+        req = json.loads(line)
+        case = ff.Case(req["fmt"], req["family"], Path(req["path"]).name, b"", req["expect"])
+        tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            outcome, detail = ff.run_case(case, req["path"])
+        except MemoryError:
+            outcome, detail = "memory", "MemoryError outside the reader"
+        wall = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        if peak > memory_report and outcome != "memory":
+            detail = f"traced peak {peak / 2**30:.2f} GiB ({outcome}: {detail})"
+            outcome = "memory"
+        out.write(json.dumps({"outcome": outcome, "detail": detail, "wall": wall, "peak": peak}) + "\n")
+        out.flush()
+
+
+class Worker:
+    def __init__(self, args, env):
+        def limit():
+            resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
+            os.nice(0)
+
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", "--memory-report", str(args.memory_report)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            preexec_fn=limit,
+            text=True,
+            bufsize=1,
+        )
+        ready, _, _ = select.select([self.proc.stdout], [], [], 300)
+        if not ready or self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("fuzz worker did not start")
+
+    def ask(self, req: dict, timeout: float) -> dict | None:
+        try:
+            self.proc.stdin.write(json.dumps(req) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return {"outcome": "memory", "detail": "worker died"}
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            return None
+        line = self.proc.stdout.readline()
+        if not line:
+            code = self.proc.wait()
+            return {"outcome": "memory", "detail": f"worker died (exit {code})"}
+        return json.loads(line)
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--cases", type=int, default=5000, help="total cases over all formats")
+    p.add_argument("--formats", nargs="*", help="subset of formats (default: all)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds a case")
+    p.add_argument("--memory", type=int, default=4 * 2**30, help="RLIMIT_AS of a worker, bytes")
+    p.add_argument("--memory-report", type=int, default=2**30, help="traced peak counted as a blow-up")
+    p.add_argument("--bomb-bytes", type=int, default=2 * 2**30, help="inflated size of the bombs (0: none)")
+    p.add_argument("--src", help="the src folder of the package to fuzz (default: this checkout's)")
+    p.add_argument("--show", type=int, default=3, help="examples printed per bad outcome and format")
+    p.add_argument("--json", help="write the counts and examples here")
+    p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        worker(args.memory_report)
+        return 0
+
+    import fuzz_families as ff
+
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(
+        [str(Path(args.src or HERE.parent / "src").resolve()), str(HERE.parent / "tests")]
+    ))  # fmt: skip
+    formats = args.formats or list(ff.FORMATS)
+    per_format = -(-args.cases // len(formats))
+    counts: dict[str, Counter] = defaultdict(Counter)
+    examples: dict[tuple[str, str], list[str]] = defaultdict(list)
+    slowest: dict[str, float] = defaultdict(float)
+    started = time.perf_counter()
+    w = Worker(args, env)
+    with tempfile.TemporaryDirectory(prefix="fuzz_readers_") as tmp:
+        for fmt in formats:
+            cases = ff.generate(fmt, per_format, seed=args.seed, bomb_bytes=args.bomb_bytes)
+            for i, case in enumerate(cases):
+                path = Path(tmp) / f"{i:05d}_{case.filename}"
+                path.write_bytes(case.content)
+                req = {"fmt": fmt, "family": case.family, "expect": case.expect, "path": str(path)}
+                reply = w.ask(req, args.timeout)
+                if reply is None:
+                    w.kill()
+                    w = Worker(args, env)
+                    reply = {"outcome": "hang", "detail": f"no answer in {args.timeout:.0f} s"}
+                elif reply["detail"].startswith("worker died"):
+                    w.kill()
+                    w = Worker(args, env)
+                slowest[fmt] = max(slowest[fmt], reply.get("wall", args.timeout))
+                counts[fmt][reply["outcome"]] += 1
+                counts[fmt]["cases"] += 1
+                if reply["outcome"] not in ("clean", "error") and len(examples[fmt, reply["outcome"]]) < args.show:
+                    examples[fmt, reply["outcome"]].append(f"{case.family}: {reply['detail']}")
+                path.unlink()
+            print(f"  {fmt}: {counts[fmt]['cases']} cases, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    w.kill()
+    total = Counter()
+    for c in counts.values():
+        total.update(c)
+    header = f"| format | cases | {' | '.join(TITLES)} | slowest case s |"
+    print(header)
+    print("|" + "---|" * (len(TITLES) + 3))
+    for fmt in formats:
+        c = counts[fmt]
+        print(f"| {fmt} | {c['cases']} | " + " | ".join(str(c[k]) for k in COLUMNS) + f" | {slowest[fmt]:.2f} |")
+    print(f"| **all** | {total['cases']} | " + " | ".join(str(total[k]) for k in COLUMNS) + f" | {max(slowest.values()):.2f} |")
+    print(f"\n{total['cases']} cases in {time.perf_counter() - started:.0f} s; RLIMIT_AS {args.memory / 2**30:.1f} GiB, "
+          f"{args.timeout:.0f} s a case, bombs {args.bomb_bytes / 2**30:.2f} GiB")  # fmt: skip
+    for (fmt, outcome), lines in sorted(examples.items()):
+        for line in lines:
+            print(f"  [{fmt} {outcome}] {line}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"counts": {f: dict(c) for f, c in counts.items()}, "examples": {f"{k[0]}/{k[1]}": v for k, v in examples.items()}},
+            indent=1,
+        ))  # fmt: skip
+    bad = sum(total[k] for k in ("other", "hang", "memory", "garbage"))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

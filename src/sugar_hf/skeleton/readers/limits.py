@@ -1,0 +1,137 @@
+"""The one place for the size limits every reader enforces on untrusted input.
+
+Each reader checks the declared sizes of its input (a frame count, an ``.npy`` header, a MAT-file's
+dimensions, the inflated size of a compressed member, the dense ``bodies x frames`` of NTU) against a
+:class:`ReadLimits` *before* it allocates, and refuses a larger file with a
+:class:`~sugar_hf.skeleton.readers.SkeletonFormatError` naming the file and the limit. The defaults are far
+above every released corpus (NTU clips have < 300 frames, PKU-MMD recordings < 8,000, TSU videos < 100,000)
+and keep one read well inside a few GiB of memory.
+
+Override, from the narrowest to the widest scope::
+
+    from sugar_hf.skeleton.readers import ReadLimits, read_ntu_skeleton, set_default_limits, use_limits
+
+    small = ReadLimits(max_frames=5_000, max_file_bytes=16 * 2**20, max_array_bytes=64 * 2**20)
+    read_ntu_skeleton(path, limits=small)      # one call (every reader takes ``limits=``)
+    with use_limits(small):                    # every read inside the block
+        ...
+    set_default_limits(small)                  # the process default (a Space or converter sets it once)
+
+``set_default_limits`` is per process: worker processes started with ``fork`` inherit it, ``spawn`` workers
+must call it again. ``limits=None`` (the default of every reader) means :func:`get_default_limits`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .errors import SkeletonFormatError
+
+GiB = 2**30
+MiB = 2**20
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Size limits on one input file (all inclusive).
+
+    Attributes:
+        max_file_bytes: Size of the file on disk (checked with ``stat`` before it is read).
+        max_frames: Frames (rows of a row-per-frame text, ``T`` of an array).
+        max_persons: Persons / bodies of a returned array (NTU: distinct ``bodyID``\\s).
+        max_joints: Joints of an array (generic ``.npy`` / ``.npz``).
+        max_channels: Values a joint of an array.
+        max_array_bytes: Bytes of any one array a reader holds: the declared size of an ``.npy`` (``npz``
+            member) or MAT variable before it is loaded, and the float32 array a reader returns (NTU's dense
+            ``bodies x frames x 25 x C``).
+        max_inflated_bytes: Bytes inflated out of one compressed container (an ``.npz`` member, a compressed
+            MAT variable); the inflation stops there.
+    """
+
+    max_file_bytes: int = 1 * GiB
+    max_frames: int = 1_000_000
+    max_persons: int = 64
+    max_joints: int = 1024
+    max_channels: int = 16
+    max_array_bytes: int = 1 * GiB
+    max_inflated_bytes: int = 1 * GiB
+
+    def __post_init__(self) -> None:
+        for name, value in self.__dict__.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"ReadLimits.{name} must be a positive integer, got {value!r}")
+
+    # -- checks shared by the readers (each raises SkeletonFormatError naming the file) --
+
+    def check_file(self, path: str | os.PathLike) -> int:
+        """The file's size in bytes; refuses a file larger than ``max_file_bytes`` (or unreadable)."""
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
+        if size > self.max_file_bytes:
+            raise SkeletonFormatError(
+                path, None, f"file is {size} bytes, more than the limit of {self.max_file_bytes} (max_file_bytes)"
+            )
+        return size
+
+    def check_frames(self, path, frames: int, line: int | None = None) -> None:
+        if frames > self.max_frames:
+            raise SkeletonFormatError(path, line, f"{frames} frames, more than the limit of {self.max_frames} (max_frames)")
+
+    def check_persons(self, path, persons: int, line: int | None = None) -> None:
+        if persons > self.max_persons:
+            raise SkeletonFormatError(
+                path, line, f"{persons} persons/bodies, more than the limit of {self.max_persons} (max_persons)"
+            )
+
+    def check_array(self, path, shape: tuple[int, ...], itemsize: int, what: str = "array") -> None:
+        """Refuse a declared array of ``shape`` x ``itemsize`` bytes above ``max_array_bytes``."""
+        count = 1
+        for n in shape:
+            count *= int(n)
+        nbytes = count * int(itemsize)
+        if nbytes > self.max_array_bytes:
+            raise SkeletonFormatError(
+                path,
+                None,
+                f"{what} of shape {tuple(shape)} needs {nbytes} bytes, more than the limit of "
+                f"{self.max_array_bytes} (max_array_bytes)",
+            )
+
+
+_DEFAULT = ReadLimits()
+_override: list[ReadLimits] = []
+
+
+def get_default_limits() -> ReadLimits:
+    """The limits a reader uses when called with ``limits=None``."""
+    return _override[-1] if _override else _DEFAULT
+
+
+def set_default_limits(limits: ReadLimits | None) -> ReadLimits:
+    """Set the process-wide default (``None``: back to ``ReadLimits()``); returns the previous default."""
+    global _DEFAULT
+    if limits is not None and not isinstance(limits, ReadLimits):
+        raise TypeError("set_default_limits needs a ReadLimits")
+    previous, _DEFAULT = _DEFAULT, limits or ReadLimits()
+    return previous
+
+
+@contextlib.contextmanager
+def use_limits(limits: ReadLimits) -> Iterator[ReadLimits]:
+    """Use ``limits`` as the default inside a ``with`` block."""
+    if not isinstance(limits, ReadLimits):
+        raise TypeError("use_limits needs a ReadLimits")
+    _override.append(limits)
+    try:
+        yield limits
+    finally:
+        _override.remove(limits)
+
+
+def resolve(limits: ReadLimits | None) -> ReadLimits:
+    return get_default_limits() if limits is None else limits
