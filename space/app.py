@@ -36,6 +36,11 @@ from sugar_hf.cli import load_skeleton_file  # noqa: E402
 from sugar_hf.demo import ACTIONS, demo_clip  # noqa: E402
 from sugar_hf.skeleton_layouts import get_layout  # noqa: E402
 
+try:  # the readers' own limits (sugar_hf.skeleton.readers.limits), applied to every read the Space makes
+    from sugar_hf.skeleton.readers.limits import ReadLimits, use_limits  # noqa: E402
+except ImportError:  # an older sugar-hf: the Space's header checks below still bound every upload
+    ReadLimits = use_limits = None
+
 logger = logging.getLogger("sugar_space")
 ROOT = Path(__file__).resolve().parent.parent
 QUICKSTART_MODEL = str(ROOT / "sugar_quickstart" / "checkpoint")
@@ -334,8 +339,13 @@ def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tu
     if file.suffix.lower() not in FILE_TYPES:
         raise UserFacingError(f"{file.name}: unsupported file type; use one of {', '.join(FILE_TYPES)}")
     precheck_upload(file)
+    limits = reader_limits()
     try:
-        skeleton, read_layout = load_skeleton_file(file, layout=layout)
+        if limits is None:
+            skeleton, read_layout = load_skeleton_file(file, layout=layout)
+        else:
+            with use_limits(limits):
+                skeleton, read_layout = load_skeleton_file(file, layout=layout)
     except Exception as error:  # noqa: BLE001  (readers raise SkeletonFormatError, numpy/scipy their own)
         raise UserFacingError(
             f"could not read {file.name} as a skeleton file: {_scrub(str(error), file)}"
@@ -358,6 +368,16 @@ def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tu
             f"{file.name} has {skeleton.shape[-1]} values a joint; this model expects {in_channels}"
         )
     return skeleton, read_layout
+
+
+def reader_limits():
+    """The Space's limits as the readers' :class:`ReadLimits` (None when this sugar-hf has none)."""
+    if ReadLimits is None:
+        return None
+    array_bytes = int(MAX_ARRAY_MB * 2**20)
+    return ReadLimits(max_file_bytes=int(MAX_UPLOAD_MB * 2**20), max_frames=MAX_FRAMES,
+                      max_persons=max(MAX_PERSONS, MAX_BODY_IDS), max_array_bytes=array_bytes,
+                      max_inflated_bytes=array_bytes)  # fmt: skip
 
 
 def _layout_name(layout) -> str:
