@@ -177,9 +177,7 @@ def resolve_model(choice: str | None) -> tuple[str, str]:
     for label, target in ALLOWED_MODELS.items():  # the operator's own spelling of an allowed entry
         if choice == target:
             return label, target
-    shown = (
-        choice if len(choice) <= 60 and "/" not in choice.lstrip("/") and not choice.startswith("/") else ""
-    )
+    shown = choice if len(choice) <= 60 and not any(c in choice for c in "/\\~") else ""  # never echo a path
     raise UserFacingError(
         f"the model {shown + ' ' if shown else ''}is not offered here; choose one of: {', '.join(ALLOWED_MODELS)}"
     )

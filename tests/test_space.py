@@ -318,24 +318,27 @@ def test_errors_show_no_server_paths(space):
     assert "corrupt.skeleton" in status and str(files["corrupt"].parent) not in status
 
 
-def test_uploads_are_read_in_the_models_layout(space, monkeypatch, tmp_path):
-    """A 20-joint Kinect v1 model reads a (T, 20, 3) array upload as kinect_v1_20, not as NTU-25."""
+@pytest.mark.parametrize(("layout", "joints", "channels"), [("kinect_v1_20", 20, 3), ("coco17", 17, 2)])
+def test_uploads_are_read_in_the_models_layout(space, monkeypatch, tmp_path, layout, joints, channels):
+    """A model on another layout / channel count (Kinect v1 20 joints xyz, COCO-17 2-D keypoints) reads a
+    ``(T, V, C)`` array upload in its own layout, not as NTU-25; a wrong channel count is refused clearly."""
     from sugar_hf import SugarForActionRecognition, SugarProcessor
 
     app, _, _ = space
-    config = tiny_config(class_names=["wave hand", "clap hands", "bow"])  # kinect_v1_20, 3 channels
-    folder = tmp_path / "k20"
+    config = tiny_config(class_names=["wave hand", "clap hands", "bow"])
+    config.encoder_config.layout, config.encoder_config.in_channels = layout, channels
+    folder = tmp_path / layout
     SugarForActionRecognition(config).save_pretrained(folder)
     SugarProcessor.from_config(tiny_tokenizer(), config).save_pretrained(folder)
-    monkeypatch.setattr(app, "ALLOWED_MODELS", {"k20": str(folder)})
-    clip = tmp_path / "k20.npy"
-    np.save(clip, np.random.default_rng(0).standard_normal((30, 20, 3)).astype(np.float32))
-    _, rows, _, status = app.predict(str(clip), None, "", "k20")
+    monkeypatch.setattr(app, "ALLOWED_MODELS", {layout: str(folder)})
+    clip = tmp_path / "clip.npy"
+    np.save(clip, np.random.default_rng(0).standard_normal((30, joints, channels)).astype(np.float32))
+    _, rows, _, status = app.predict(str(clip), None, "", layout)
     assert "sugar-ok" in status and len(rows) == 3, status
-    flat = tmp_path / "k20_2d.npy"
-    np.save(flat, np.zeros((30, 20, 2), np.float32) + 0.5)
-    _, _, _, status = app.predict(str(flat), None, "", "k20")
-    assert "sugar-error" in status and "expects 3" in status, status
+    wrong = tmp_path / "wrong_channels.npy"
+    np.save(wrong, np.zeros((30, joints, 5 - channels), np.float32) + 0.5)
+    _, _, _, status = app.predict(str(wrong), None, "", layout)
+    assert "sugar-error" in status and f"expects {channels}" in status, status
 
 
 def test_analytics_are_forced_off(monkeypatch):
