@@ -633,8 +633,9 @@ def array_family(rng, fmt: str, bomb_bytes: int):
         yield "npz_member_no_suffix", _zip({key: _npy_bytes(np.zeros(good_shape, np.float32))}), "any"
         yield "npz_two_members", _zip({"a.npy": _npy_bytes(base), "b.npy": _npy_bytes(base)}), "error"
     if bomb_bytes:
-        frames = bomb_bytes // (int(np.prod(good_shape[1:])) * 4)
-        shape = (frames,) + good_shape[1:] if key != "skeleton" else (1, frames) + good_shape[2:]
+        tail = good_shape[2:] if key == "skeleton" else good_shape[1:]
+        frames = bomb_bytes // (int(np.prod(tail)) * 4)
+        shape = (1, frames) + tail if key == "skeleton" else (frames,) + tail
         if key is None:  # .npy: no compression, so a header that promises what the file does not hold
             yield "bomb", _npy_header((frames,) + good_shape[1:]) + bytes(1024), "error"
         else:

@@ -243,3 +243,51 @@ def test_converter_reports_broken_files(tmp_path):
     assert all(str(b) in reasons[str(b)] for b in broken)
     saved = json.loads((tmp_path / "out" / "conversion_report.json").read_text())
     assert saved["balanced"] and len(saved["skipped"]) == 3
+
+
+# --- The mutation families of fuzz_families.py (shared with benchmarks/fuzz_readers.py) ----------------------
+
+FUZZ_CASES_PER_FORMAT = 200
+FUZZ_LIMITS_BOMB = 64 * 2**20  # bombs inflate to 64 MiB here (2 GiB in the benchmark) ...
+FUZZ_LIMITS = dict(max_array_bytes=16 * 2**20, max_inflated_bytes=16 * 2**20)  # ... and the limit is 16 MiB
+FUZZ_PEAK_BYTES = 48 * 2**20
+FUZZ_CASE_SECONDS = 2.0
+
+
+@pytest.mark.parametrize("fmt", sorted(__import__("fuzz_families").FORMATS))
+def test_fuzz_families(tmp_path, fmt):
+    """A few hundred seeded cases a format (byte and bit flips, special numeric tokens, NUL / BOM / invalid
+    UTF-8, absurd header counts, moved line breaks, truncation, wrong .mat variables / shapes / dtypes, JSON
+    types / nesting / huge integers, npz and mat bombs, object arrays): each ends in a sane clean result or
+    one SkeletonFormatError naming the file, within FUZZ_PEAK_BYTES traced and FUZZ_CASE_SECONDS."""
+    import tracemalloc
+
+    import fuzz_families as ff
+
+    from sugar_hf.skeleton.readers import ReadLimits, use_limits
+
+    cases = ff.generate(fmt, FUZZ_CASES_PER_FORMAT, seed=15, bomb_bytes=FUZZ_LIMITS_BOMB, bomb_every=8)
+    families = {c.family for c in cases}
+    assert len(cases) == FUZZ_CASES_PER_FORMAT and len(families) >= 8, families
+    if fmt in ("tsu_npz", "generic_npz", "utd_mhad", "ntu_c", "ntu_py"):
+        assert any(c.family in ("bomb", "ntu_body_per_frame") for c in cases)
+    outcomes: dict[str, int] = {}
+    bad = []
+    with use_limits(ReadLimits(**FUZZ_LIMITS)):
+        for i, case in enumerate(cases):
+            path = tmp_path / f"{i:04d}_{case.filename}"
+            path.write_bytes(case.content)
+            tracemalloc.start()
+            start = time.perf_counter()
+            outcome, detail = ff.run_case(case, path)
+            wall = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            path.unlink()
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome not in ("clean", "error"):
+                bad.append(f"{case.family}: {outcome}: {detail}")
+            if peak > FUZZ_PEAK_BYTES or wall > FUZZ_CASE_SECONDS:
+                bad.append(f"{case.family}: peak {peak / 2**20:.0f} MiB, {wall:.2f} s")
+    assert not bad, "\n".join(bad[:20])
+    assert outcomes.get("error", 0) > FUZZ_CASES_PER_FORMAT // 2, outcomes  # the mutations do break files

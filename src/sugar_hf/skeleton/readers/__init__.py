@@ -1,10 +1,13 @@
 """Readers, one module a format. Each returns :class:`SkeletonSequence` objects (arrays + metadata) and
-raises only :class:`SkeletonFormatError` (a ``ValueError`` naming file and line) on malformed input."""
+raises only :class:`SkeletonFormatError` (a ``ValueError`` naming file and line) on malformed input, within
+the size limits of :class:`ReadLimits` (``limits=`` on every reader; process default
+:func:`set_default_limits`)."""
 
 from .base import SkeletonSequence
 from .errors import SkeletonFormatError
-from .generic import read_array, read_array_folder, read_label_csv
-from .ntu import list_ntu_files, parse_ntu_name, read_name_list, read_ntu_skeleton
+from .generic import load_npy, load_npz_member, read_array, read_array_folder, read_label_csv
+from .limits import ReadLimits, get_default_limits, set_default_limits, use_limits
+from .ntu import NTUBody, list_ntu_files, parse_ntu_name, read_name_list, read_ntu_bodies, read_ntu_skeleton
 from .nw_ucla import parse_nw_ucla_name, read_nw_ucla
 from .pku_mmd import ActionSegment, cut_clips, read_pku_labels, read_pku_skeleton, read_pku_split
 from .toyota import (
@@ -19,11 +22,16 @@ from .utkinect import cut_utkinect_clips, read_utkinect_joints, read_utkinect_la
 
 __all__ = [
     "ActionSegment",
+    "NTUBody",
+    "ReadLimits",
     "SkeletonFormatError",
     "SkeletonSequence",
     "cut_clips",
     "cut_utkinect_clips",
+    "get_default_limits",
     "list_ntu_files",
+    "load_npy",
+    "load_npz_member",
     "parse_ntu_name",
     "parse_nw_ucla_name",
     "parse_toyota_name",
@@ -32,6 +40,7 @@ __all__ = [
     "read_array_folder",
     "read_label_csv",
     "read_name_list",
+    "read_ntu_bodies",
     "read_ntu_skeleton",
     "read_nw_ucla",
     "read_pku_labels",
@@ -44,4 +53,6 @@ __all__ = [
     "read_utd_mhad",
     "read_utkinect_joints",
     "read_utkinect_labels",
+    "set_default_limits",
+    "use_limits",
 ]

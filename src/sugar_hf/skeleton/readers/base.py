@@ -66,7 +66,7 @@ def read_text(path: str | os.PathLike, limits: ReadLimits | None = None) -> tupl
 # Plain decimal numbers only: no '1_000', no non-ASCII digits, no 'nan'/'inf' spellings, no hex.
 FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 INT_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_NUMERIC_TEXT = re.compile(r"[0-9eE+\-. \t]*", re.ASCII)
+_NUMERIC_TEXT = re.compile(r"[0-9eE+\-. \t\n]*", re.ASCII)
 NONFINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 MAX_INT_DIGITS = 18
 FLOAT32_OVERFLOW = 2.0**128 - 2.0**103
@@ -110,23 +110,22 @@ def parse_floats(
     out = np.empty((len(lines), per_line), dtype=dtype)
     for c0 in range(0, len(lines), _CHUNK_LINES):
         chunk = lines[c0 : c0 + _CHUNK_LINES]
-        tokens: list[str] = []
-        for i, line in enumerate(chunk):
-            parts = line.split()
-            if len(parts) != per_line:
-                raise SkeletonFormatError(
-                    path, first_line + c0 + i, f"expected {per_line} numbers, found {len(parts)}"
-                )
-            tokens += parts
-        values = _convert(path, chunk, first_line + c0, tokens, per_line)
+        split = [line.split() for line in chunk]
+        if any(len(parts) != per_line for parts in split):
+            i = next(i for i, parts in enumerate(split) if len(parts) != per_line)
+            raise SkeletonFormatError(
+                path, first_line + c0 + i, f"expected {per_line} numbers, found {len(split[i])}"
+            )
+        values = _convert(path, chunk, first_line + c0, split, per_line)
         out[c0 : c0 + len(chunk)] = values.reshape(len(chunk), per_line)
     return out
 
 
-def _convert(path, lines: list[str], first_line: int, tokens: list[str], per_line: int | None) -> np.ndarray:
-    """float64 of ``tokens`` (all from ``lines``) or the error naming the first bad line."""
+def _convert(path, lines: list[str], first_line: int, tokens: list, per_line: int | None) -> np.ndarray:
+    """float64 of ``tokens`` (all from ``lines``: a flat list, or one list a line) or the error naming the
+    first bad line."""
     values = None
-    if all(_NUMERIC_TEXT.fullmatch(line) for line in lines):
+    if _NUMERIC_TEXT.fullmatch("\n".join(lines)):
         try:
             values = np.array(tokens, dtype=np.float64)
         except ValueError:
