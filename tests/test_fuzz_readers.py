@@ -4,6 +4,9 @@ broken files must finish and account for every input.
 
 Row-per-frame formats (PKU-MMD, UTKinect) cannot tell a deleted whole row from a shorter recording, so
 line deletion is fuzzed on NTU, whose frame and body counts make every deletion detectable.
+
+``test_fuzz_families`` runs the synthetic mutation families of ``fuzz_families.py`` (the same ones
+``benchmarks/fuzz_readers.py`` runs at >= 5,000 cases) on every format, asserting a memory and time bound a case.
 """
 
 from __future__ import annotations
@@ -291,3 +294,37 @@ def test_fuzz_families(tmp_path, fmt):
                 bad.append(f"{case.family}: peak {peak / 2**20:.0f} MiB, {wall:.2f} s")
     assert not bad, "\n".join(bad[:20])
     assert outcomes.get("error", 0) > FUZZ_CASES_PER_FORMAT // 2, outcomes  # the mutations do break files
+
+
+def test_fuzz_ntu_c_and_python_parsers_agree(tmp_path):
+    """On every NTU fuzz case the C fast path and the pure-Python path give the same error or the same
+    bit-identical result."""
+    import fuzz_families as ff
+
+    from sugar_hf.skeleton.readers import ReadLimits, ntu, use_limits
+
+    if ntu._ntu_fast is None:
+        pytest.skip("C fast path not built")
+    cases = ff.generate("ntu_c", 300, seed=16, bomb_bytes=32 * 2**20, bomb_every=8)
+
+    def outcome(path):
+        try:
+            seq = read_ntu_skeleton(path, channels=tuple(ntu.NTU_CHANNELS))
+        except SkeletonFormatError as exc:
+            return ("error", str(exc))
+        return ("clean", seq.data.shape, seq.data.tobytes(), seq.label, repr(seq.meta))
+
+    accepted = 0
+    with use_limits(ReadLimits(max_array_bytes=16 * 2**20)):
+        for i, case in enumerate(cases):
+            path = tmp_path / f"{i:04d}_{case.filename}"
+            path.write_bytes(case.content)
+            fast = outcome(path)
+            saved, ntu._ntu_fast = ntu._ntu_fast, None
+            try:
+                slow = outcome(path)
+            finally:
+                ntu._ntu_fast = saved
+            assert fast == slow, (case.family, fast[:2], slow[:2])
+            accepted += fast[0] == "clean"
+    assert accepted > 10

@@ -175,6 +175,8 @@ def read_array(
             raise SkeletonFormatError(path, None, f"shape {shape}: expected (T, V, C) or (M, T, V, C)")
         if len(shape) == 3:
             shape = (1, *shape)
+        if shape[2] > lim.max_joints:
+            raise SkeletonFormatError(path, None, f"{shape[2]} joints, more than the limit of {lim.max_joints} (max_joints)")
         if shape[2] != lay.num_joints:
             raise SkeletonFormatError(path, None, f"{shape[2]} joints, layout {lay.name!r} has {lay.num_joints}")
         if shape[1] == 0 or shape[0] == 0:

@@ -51,7 +51,7 @@ class ReadLimits:
             MAT variable); the inflation stops there.
     """
 
-    max_file_bytes: int = 1 * GiB
+    max_file_bytes: int = 256 * MiB
     max_frames: int = 1_000_000
     max_persons: int = 64
     max_joints: int = 1024

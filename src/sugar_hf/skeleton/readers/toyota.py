@@ -75,6 +75,7 @@ def read_toyota_json(
         raise SkeletonFormatError(path, 1, f"njts is {str(njts)[:40]!r}, expected {TOYOTA_JOINTS}")
     lim.check_frames(path, len(frames), line)
     lim.check_persons(path, max_persons, line)
+    lim.check_array(path, (max_persons, len(frames), TOYOTA_JOINTS, dims), 4, "skeleton")
     key = "pose3d" if dims == 3 else "pose2d"
     data = np.zeros((max_persons, len(frames), TOYOTA_JOINTS, dims), dtype=np.float32)
     for t, dets in enumerate(frames):
