@@ -275,13 +275,23 @@ class SugarProcessor(ProcessorMixin):
         (``auto_map`` in ``processor_config.json``)."""
         remote = _remote_code()
         if remote is not None:
-            os.makedirs(save_directory, exist_ok=True)
-            remote.write_remote_code(save_directory)
             self.auto_map = {"AutoProcessor": remote.PROCESSOR_CLASS}
         try:
-            return super().save_pretrained(save_directory, push_to_hub=push_to_hub, **kwargs)
+            files = super().save_pretrained(save_directory, **kwargs)
         finally:
             self.__dict__.pop("auto_map", None)
+        if remote is not None:
+            remote.write_remote_code(save_directory)
+        if push_to_hub:  # after the remote code is written, so the upload has it
+            from huggingface_hub import create_repo
+
+            commit_message = kwargs.pop("commit_message", None)
+            repo_id = kwargs.pop("repo_id", str(save_directory).rstrip(os.sep).split(os.sep)[-1])
+            repo_id = create_repo(repo_id, exist_ok=True, token=kwargs.get("token"),
+                                  private=kwargs.get("private")).repo_id  # fmt: skip
+            self._upload_modified_files(save_directory, repo_id, {}, commit_message=commit_message,
+                                        token=kwargs.get("token"))  # fmt: skip
+        return files
 
     # -- decoding -----------------------------------------------------------------------------------------
     def decode_answers(self, token_ids: torch.Tensor) -> list:
