@@ -200,8 +200,8 @@ def _tiny_dataset_dict():
     })  # fmt: skip
 
 
-def test_dataset_dry_run_loads_with_load_from_disk_and_load_dataset(tmp_path):
-    from datasets import load_dataset, load_from_disk
+def test_dataset_dry_run_is_parquet_and_loads_with_load_dataset(tmp_path):
+    from datasets import load_dataset
 
     dd = _tiny_dataset_dict()
     converted = tmp_path / "converted"
@@ -210,11 +210,11 @@ def test_dataset_dry_run_loads_with_load_from_disk_and_load_dataset(tmp_path):
     card = DatasetCard.load(out / "README.md")
     assert card.data.configs[0]["config_name"] == "xsub" and card.data.license == "other"
     assert "| `xsub` | train | 4 |" in card.text and "research use" in card.text
-    back = load_from_disk(str(out / "xsub"))
+    assert not (out / "xsub" / "dataset_dict.json").exists()  # Parquet shards, not an Arrow save_to_disk folder
+    back = load_dataset(str(out), "xsub")
     assert back["train"].features == dd["train"].features and len(back["test"]) == 3
     assert np.array_equal(np.asarray(back["train"][1]["skeleton"]), np.asarray(dd["train"][1]["skeleton"]))
-    hub_style = load_dataset(str(out), "xsub")
-    assert hub_style["train"].num_rows == 4 and hub_style["test"]["name"] == dd["test"]["name"]
+    assert back["train"].num_rows == 4 and back["test"]["name"] == dd["test"]["name"]
 
 
 def test_research_dataset_guard(tmp_path):
@@ -226,7 +226,7 @@ def test_research_dataset_guard(tmp_path):
     push_dataset({"xsub": dd}, "me/ntu", corpus="ntu60", api=api, accept_terms=True)
     (_, _, create), (_, _, upload) = api.calls
     assert create["repo_type"] == "dataset" and create["private"] is True  # research corpora go private
-    assert "README.md" in upload["files"] and "xsub/dataset_dict.json" in upload["files"]
+    assert "README.md" in upload["files"] and "xsub/train-00000-of-00001.parquet" in upload["files"]
     api = FakeApi()
     push_dataset({"csv": dd}, "me/mine", corpus="folder", api=api)  # the user's own data needs no flag
     assert api.calls[0][2]["private"] is False
@@ -346,7 +346,7 @@ def test_cli_push_and_export(trained, tmp_path, capsys):
         )
         == 0
     )
-    assert (tmp_path / "d" / "xsub" / "dataset_dict.json").exists()
+    assert (tmp_path / "d" / "xsub" / "train-00000-of-00001.parquet").exists()
 
     assert main(["export", "merged", str(ckpt), str(tmp_path / "merged")]) == 0
     assert main(["export", "adapter", str(ckpt), str(tmp_path / "adapter")]) == 0
