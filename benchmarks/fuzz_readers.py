@@ -77,7 +77,6 @@ class Worker:
     def __init__(self, args, env):
         def limit():
             resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
-            os.nice(0)
 
         self.proc = subprocess.Popen(
             [sys.executable, __file__, "--worker", "--memory-report", str(args.memory_report)],

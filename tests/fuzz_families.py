@@ -741,7 +741,8 @@ def labels_family(rng, seed: bytes, fmt: str):
         p = lines[k].split(b",")
         j = int(rng.integers(4))
         p[j] = _pick(rng, [b"1_0", b"\xd9\xa1", b"1e3", b"-1", b"0", b"52", b"99999999999999999999999", b"nan"])
-        expect = "error" if j == 0 or p[j] in (b"nan", b"1_0", b"\xd9\xa1", b"1e3") or (j < 3 and p[j] == b"-1") else "any"
+        # class ids are 1..51; frames plain integers >= 0; the confidence any plain finite number
+        expect = "error" if j == 0 or p[j] in (b"nan", b"1_0", b"\xd9\xa1") or (j < 3 and p[j] in (b"-1", b"1e3")) else "any"
         yield "label_value", b"\n".join(lines[:k] + [b",".join(p)] + lines[k + 1 :]), expect
     else:
         rows = [i for i, line in enumerate(lines) if b":" in line]
