@@ -48,6 +48,7 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
             "layout",
             "edges",
             "center_joint",
+            "coordinate_channels",
             "channels",
             "split_by",
             "test_subjects",

@@ -1,7 +1,7 @@
 """Convert a folder of .npy/.npz skeleton arrays with a labels CSV (file,label[,subject,camera,setup,view,split]).
 
 Usage: python datasets_scripts/convert_folder.py ARRAYS_DIR OUT_DIR --labels-csv labels.csv --layout ntu25
-       [--edges FILE] [--channels N] [--split-by auto|column|subject|random|none] [--test-subjects a,b]
+       [--edges FILE] [--channels N] [--coordinate-channels N] [--split-by auto|column|subject|random|none] [--test-subjects a,b]
        [--test-fraction F] [--seed N]   (the same options as `sugar-hf convert folder`)
 """
 
@@ -27,6 +27,8 @@ def _extra(parser):
     parser.add_argument(
         "--channels", type=int, default=None, help="values per joint (default: the first array's)"
     )
+    parser.add_argument("--coordinate-channels", dest="coordinate_channels", type=int, default=None,
+                        help="the first N channels are positions, the rest values such as keypoint scores")  # fmt: skip
     parser.add_argument("--split-by", dest="split_by", default=None,
                         choices=["auto", "column", "subject", "random", "none"], help="how to hold out a test split")  # fmt: skip
     parser.add_argument("--test-subjects", dest="test_subjects", default=None, type=lambda v: v.split(","),

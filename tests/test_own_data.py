@@ -157,7 +157,7 @@ def test_training_takes_channels_and_layout_from_the_dataset(tmp_path, tiny, cas
     from sugar_hf.modeling_baseline import SugarForSkeletonClassification
 
     joints, channels, opts = {"coco17_2d": (17, 2, {"layout": "coco17"}),
-                              "coco17_scores": (17, 3, {"layout": "coco17"}),
+                              "coco17_scores": (17, 3, {"layout": "coco17", "coordinate_channels": 2}),
                               "custom_3d": (5, 3, {"edges": str(write_edges(tmp_path / "e.txt"))})}[case]  # fmt: skip
     labels = write_clips(tmp_path / "raw", joints=joints, channels=channels, split=True, per_class=1)
     convert(tmp_path / "raw", tmp_path / "data", labels_csv=labels, **opts)
@@ -174,12 +174,17 @@ def test_training_takes_channels_and_layout_from_the_dataset(tmp_path, tiny, cas
             "--per_device_eval_batch_size", "4"])  # fmt: skip
     s2 = SugarForActionRecognition.from_pretrained(tmp_path / "s2")
     assert s2.config.encoder_config.in_channels == channels
+    # x, y, score: the recorded coordinate count reaches every stage and the saved processor (the score is not
+    # centred or rotated); other corpora keep the default (the first three channels are positions)
+    scores = 2 if case == "coco17_scores" else None
+    assert base.config.encoder_config.coordinate_channels == scores
+    assert s2.config.encoder_config.coordinate_channels == scores
+    saved = json.loads((tmp_path / "s2" / "processor_config.json").read_text())
+    assert saved.get("coordinate_channels") == scores
     if case == "coco17_scores":  # --in_channels 2: keep x, y and drop the confidence channel
         _train(["--stage", "baseline", *common, "--in_channels", "2", "--output_dir", str(tmp_path / "xy")])
-        assert (
-            SugarForSkeletonClassification.from_pretrained(tmp_path / "xy").config.encoder_config.in_channels
-            == 2
-        )
+        xy = SugarForSkeletonClassification.from_pretrained(tmp_path / "xy").config.encoder_config
+        assert xy.in_channels == 2 and xy.coordinate_channels is None
 
 
 def test_training_warns_when_there_is_no_test_split(tmp_path, tiny, caplog):

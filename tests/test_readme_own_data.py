@@ -150,7 +150,12 @@ def test_readme_commands_convert_train_evaluate_predict_and_push(readme_run):
 
     stage2 = SugarForActionRecognition.from_pretrained(root / "runs" / "coco2d_stage2")
     assert stage2.config.encoder_config.in_channels == 2 and stage2.config.encoder_config.layout == "coco17"
-    for run in ("coco2d_baseline", "coco2d_stage1", "coco2d_stage2", "scores_baseline", "rig_baseline"):
+    from sugar_hf.modeling_baseline import SugarForSkeletonClassification
+
+    with_scores = SugarForSkeletonClassification.from_pretrained(root / "runs" / "scores_baseline_xys")
+    assert (with_scores.config.encoder_config.in_channels, with_scores.config.encoder_config.coordinate_channels) == (3, 2)
+    for run in ("coco2d_baseline", "coco2d_stage1", "coco2d_stage2", "scores_baseline", "scores_baseline_xys",
+                "rig_baseline"):  # fmt: skip
         metrics = json.loads((root / "runs" / run / "eval_metrics.json").read_text())
         assert 0.0 <= metrics["top1"] <= 1.0 and sum(map(sum, metrics["confusion_matrix"])) == 6
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from data_helpers import require
 
 from sugar_hf.skeleton import get_layout
@@ -85,3 +86,61 @@ def test_bone_and_motion_streams():
     motion = motion_stream(x)
     np.testing.assert_allclose(motion[:, 0], x[:, 1] - x[:, 0])
     assert not motion[:, -1].any()
+
+
+# ------------------------------------------------------------ keypoint scores are values, not coordinates
+def _keypoints_with_scores(seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(1, 12, 17, 3)).astype(np.float32)
+    x[..., 2] = rng.uniform(0.1, 1.0, size=(1, 12, 17))  # a pose estimator's confidence per keypoint
+    return x
+
+
+def test_centring_and_rotation_keep_a_score_channel():
+    from sugar_hf.skeleton.transforms import center_on_joint, random_rotation
+
+    layout = get_layout("coco17")
+    x = _keypoints_with_scores()
+    centred = center_on_joint(x, layout, coordinates=2)
+    np.testing.assert_array_equal(centred[..., 2], x[..., 2])
+    np.testing.assert_allclose(centred[0, 0, layout.center, :2], 0.0)
+    rotated = random_rotation(centred, 0.3, rng=np.random.default_rng(1), coordinates=2)
+    np.testing.assert_array_equal(rotated[..., 2], x[..., 2])
+    # x, y turn in the plane: lengths from the centre are kept
+    np.testing.assert_allclose(np.linalg.norm(rotated[..., :2], axis=-1), np.linalg.norm(centred[..., :2], axis=-1),
+                               rtol=1e-5)  # fmt: skip
+    # without the coordinate count the score is shifted and mixed into x, y, as before (three coordinates)
+    assert not np.allclose(center_on_joint(x, layout)[..., 2], x[..., 2])
+
+
+def test_streams_keep_a_score_channel():
+    from sugar_hf.skeleton.transforms import bone_stream, motion_stream
+
+    layout = get_layout("coco17")
+    x = _keypoints_with_scores(2)
+    bones = bone_stream(x, layout, coordinates=2)
+    for child, parent in layout.inward_edges:
+        np.testing.assert_allclose(bones[..., child, :2], x[..., child, :2] - x[..., parent, :2], rtol=1e-6)
+        np.testing.assert_allclose(bones[..., child, 2], (x[..., child, 2] + x[..., parent, 2]) / 2, rtol=1e-6)
+    root = sorted(set(range(17)) - {c for c, _ in layout.inward_edges})
+    np.testing.assert_array_equal(bones[..., root, 2], x[..., root, 2])
+    motion = motion_stream(x, coordinates=2)
+    np.testing.assert_allclose(motion[:, :-1, :, :2], x[:, 1:, :, :2] - x[:, :-1, :, :2], rtol=1e-6)
+    np.testing.assert_array_equal(motion[..., 2], x[..., 2])
+    # the default (three coordinates) is unchanged
+    np.testing.assert_array_equal(motion_stream(x)[:, -1], 0.0)
+
+
+def test_pipeline_reads_the_coordinate_count_from_the_encoder_config():
+    from sugar_hf import SugarEncoderConfig
+    from sugar_hf.skeleton.pipeline import SkeletonPipeline
+
+    config = SugarEncoderConfig(layout="coco17", in_channels=3, num_persons=1, num_frames=12, coordinate_channels=2)
+    pipeline = SkeletonPipeline.from_encoder_config(config, rotate=0.3)
+    x = _keypoints_with_scores(3)
+    out = pipeline(x, train=True, rng=np.random.default_rng(0))
+    assert out.shape == (1, 12, 17, 3)
+    assert out[..., 2].min() >= 0.1 - 1e-6 and out[..., 2].max() <= 1.0 + 1e-6  # still confidences
+    assert SugarEncoderConfig.from_dict(config.to_dict()).coordinate_channels == 2
+    with pytest.raises(ValueError, match="coordinate_channels"):
+        SugarEncoderConfig(coordinate_channels=0)

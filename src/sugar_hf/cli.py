@@ -92,7 +92,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-FOLDER_ONLY = ("labels_csv", "edges", "channels", "split_by", "test_subjects", "test_fraction")
+FOLDER_ONLY = ("labels_csv", "edges", "channels", "coordinate_channels", "split_by", "test_subjects",
+               "test_fraction")  # fmt: skip
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -102,7 +103,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.corpus == "folder":
         options = {
             "labels_csv": args.labels_csv, "layout": args.layout or "ntu25", "edges": args.edges,
-            "center_joint": args.center_joint, "channels": args.channels, "split_by": args.split_by,
+            "center_joint": args.center_joint, "channels": args.channels,
+            "coordinate_channels": args.coordinate_channels, "split_by": args.split_by,
             "test_subjects": args.test_subjects.split(",") if args.test_subjects else None,
             "test_fraction": args.test_fraction, "seed": args.seed,
         }  # fmt: skip
@@ -270,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--channels", type=int, default=None,
                          help="folder: values per joint (2: x,y; 3: x,y,z or x,y,score ...); default: the first "
                               "readable array's; arrays with another count are skipped and reported")  # fmt: skip
+    convert.add_argument("--coordinate-channels", type=int, default=None, metavar="N",
+                         help="folder: the first N channels are positions, the rest values such as a pose "
+                              "estimator's keypoint confidence (2 for COCO x, y, score): training never centres, "
+                              "rotates or differences them; default: the first three (x, y for 2-D)")  # fmt: skip
     convert.add_argument("--split-by", choices=["auto", "column", "subject", "random", "none"], default="auto",
                          help="folder: auto (the CSV's split column if any, else everything in train, with a "
                               "warning) | column | subject (hold out --test-subjects or --test-fraction of the "

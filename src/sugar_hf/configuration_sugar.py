@@ -138,8 +138,11 @@ class SugarEncoderConfig(_NoPlaceholderLabels, PretrainedConfig):
             resizing to ``num_frames`` (CTR-GCN's 0.95; 1.0 keeps every frame); ``0 < ratio <= 1``.
         align_view: Rotate each clip to a canonical view (first-frame spine onto +z, shoulders onto +x) after
             centring.
+        coordinate_channels: How many leading input channels are positions; ``None`` means the first three
+            (x, y for 2-D data). The channels after them (keypoint confidence of a pose estimator: ``2`` for
+            COCO x, y, score) are never centred, rotated or differenced as positions.
 
-    The last four are preprocessing, not architecture: they are saved with the checkpoint so that
+    The last five are preprocessing, not architecture: they are saved with the checkpoint so that
     :class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` feeds inference exactly what training saw. Configs
     saved before they existed load with these defaults (joints, centred, 0.95 crop, no view alignment).
     """
@@ -163,8 +166,11 @@ class SugarEncoderConfig(_NoPlaceholderLabels, PretrainedConfig):
         center: bool = True,
         test_crop_ratio: float = 0.95,
         align_view: bool = False,
+        coordinate_channels: int | None = None,
         **kwargs: Any,
     ) -> None:
+        if coordinate_channels is not None and int(coordinate_channels) < 1:
+            raise ValueError(f"coordinate_channels must be positive or None, got {coordinate_channels!r}")
         if stream not in SKELETON_STREAMS:
             raise ValueError(f"stream must be one of {SKELETON_STREAMS}, got {stream!r}")
         if not 0 < test_crop_ratio <= 1:
@@ -188,6 +194,7 @@ class SugarEncoderConfig(_NoPlaceholderLabels, PretrainedConfig):
         self.center = bool(center)
         self.test_crop_ratio = float(test_crop_ratio)
         self.align_view = bool(align_view)
+        self.coordinate_channels = None if coordinate_channels is None else int(coordinate_channels)
         super().__init__(**kwargs)
 
     @property

@@ -49,8 +49,11 @@ class SugarProcessor(ProcessorMixin):
         stream: The encoder's input stream: ``"joint"``, ``"bone"``, ``"motion"`` or ``"bone_motion"``.
         center: Centre each clip on the layout's centre joint (first body, first valid frame).
         test_crop_ratio: Centred fraction of the valid frames kept before resizing to ``num_frames``.
+        coordinate_channels: Leading channels that are positions (``None``: the first three); the rest, e.g.
+            keypoint confidence, are kept as values.
 
-    The preprocessing fields (``layout``, sizes, ``stream``, ``center``, ``test_crop_ratio``, ``align_view``)
+    The preprocessing fields (``layout``, sizes, ``stream``, ``center``, ``test_crop_ratio``, ``align_view``,
+    ``coordinate_channels``)
     are saved in ``processor_config.json``; :meth:`from_config` takes them from the model's encoder config.
     Processor folders saved before ``stream`` / ``center`` / ``test_crop_ratio`` existed load with the
     defaults (joints, centred, 0.95).
@@ -75,6 +78,7 @@ class SugarProcessor(ProcessorMixin):
         stream: str = "joint",
         center: bool = True,
         test_crop_ratio: float = 0.95,
+        coordinate_channels: int | None = None,
         **kwargs: Any,
     ) -> None:
         self.layout = dict(layout) if isinstance(layout, Mapping) else layout
@@ -90,6 +94,7 @@ class SugarProcessor(ProcessorMixin):
         self.stream = stream
         self.center = center
         self.test_crop_ratio = test_crop_ratio
+        self.coordinate_channels = coordinate_channels
         _ = self.pipeline  # validate the preprocessing fields now, not at the first clip
         super().__init__(tokenizer, chat_template=chat_template)
         if self.tokenizer.pad_token_id is None:
@@ -116,6 +121,7 @@ class SugarProcessor(ProcessorMixin):
             stream=getattr(enc, "stream", "joint"),
             center=getattr(enc, "center", True),
             test_crop_ratio=getattr(enc, "test_crop_ratio", 0.95),
+            coordinate_channels=getattr(enc, "coordinate_channels", None),
         )
 
     # -- skeletons ----------------------------------------------------------------------------------------
@@ -125,7 +131,7 @@ class SugarProcessor(ProcessorMixin):
         return SkeletonPipeline(
             layout=self.layout, num_frames=self.num_frames, num_persons=self.num_persons,
             in_channels=self.in_channels, stream=self.stream, center=self.center, align_view=self.align_view,
-            test_crop_ratio=self.test_crop_ratio,
+            test_crop_ratio=self.test_crop_ratio, coordinate_channels=getattr(self, "coordinate_channels", None),
         )  # fmt: skip
 
     def prepare_skeleton(self, skeleton: np.ndarray | torch.Tensor) -> np.ndarray:

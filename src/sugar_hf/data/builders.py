@@ -716,6 +716,7 @@ def build_folder(
     edges: str | os.PathLike | None = None,
     center_joint: int = 0,
     channels: int | None = None,
+    coordinate_channels: int | None = None,
     split_by: str = "auto",
     test_subjects: list[str] | None = None,
     test_fraction: float | None = None,
@@ -732,6 +733,8 @@ def build_folder(
     The channel count is ``channels`` or that of the first readable array; any array with another count, a
     duplicate or broken CSV row and a missing file is skipped and reported, so ``inputs`` (the CSV's rows) is
     ``written + skipped`` and every written row reads back. Splits: :func:`folder_splits`.
+    ``coordinate_channels`` records how many leading channels are positions (``2`` for keypoints with a
+    confidence score: x, y, score); training reads it back so the score is never centred or rotated.
 
     Returns ``(dataset, report, extra)``; ``extra["splits"]`` maps each row's ``source`` to its split.
     """
@@ -777,12 +780,17 @@ def build_folder(
                 continue
         else:
             channels = 3
+    if coordinate_channels is not None and not 1 <= int(coordinate_channels) <= int(channels):
+        raise ValueError(
+            f"--coordinate-channels {coordinate_channels}: the clips have {channels} channels per joint ({why})"
+        )
     expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
     features = skeleton_features(lay, classes, int(channels), tuple(id_names))
     dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
-    dataset.info.description = json.dumps(
-        {"corpus": "folder", "layout": _layout_record(lay), "channels": int(channels), "id_names": id_names}
-    )
+    described = {"corpus": "folder", "layout": _layout_record(lay), "channels": int(channels), "id_names": id_names}
+    if coordinate_channels is not None:
+        described["coordinate_channels"] = int(coordinate_channels)
+    dataset.info.description = json.dumps(described)
     report.seconds = time.perf_counter() - start
     return dataset, report, {"splits": splits}
 

@@ -55,6 +55,9 @@ class SkeletonPipeline:
         train_ratio: ``(low, high)`` range of the random crop fraction for training (a single float: that
             centred crop, no randomness).
         rotate: Largest random rotation angle per axis for training (radians; 0 disables it).
+        coordinate_channels: How many leading channels are positions (``None``: the first three, x, y for 2-D
+            data). The rest (a pose estimator's keypoint confidence: ``2`` for COCO x, y, score) are kept as
+            values by the centring, view alignment, rotation and streams.
     """
 
     layout: SkeletonLayout | str | Mapping = "ntu25"
@@ -67,6 +70,7 @@ class SkeletonPipeline:
     test_crop_ratio: float = 0.95
     train_ratio: tuple[float, float] | float = (0.5, 1.0)
     rotate: float = 0.3
+    coordinate_channels: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layout", get_layout(self.layout))
@@ -88,6 +92,8 @@ class SkeletonPipeline:
             )
         if self.in_channels is not None and self.in_channels < 1:
             raise ValueError(f"in_channels must be positive or None, got {self.in_channels}")
+        if self.coordinate_channels is not None and self.coordinate_channels < 1:
+            raise ValueError(f"coordinate_channels must be positive or None, got {self.coordinate_channels}")
 
     @classmethod
     def from_encoder_config(cls, config, **overrides: Any) -> SkeletonPipeline:
@@ -104,6 +110,7 @@ class SkeletonPipeline:
             center=getattr(config, "center", True),
             align_view=getattr(config, "align_view", False),
             test_crop_ratio=getattr(config, "test_crop_ratio", 0.95),
+            coordinate_channels=getattr(config, "coordinate_channels", None),
         )
         fields.update(overrides)
         return cls(**fields)
@@ -130,20 +137,21 @@ class SkeletonPipeline:
     def __call__(self, skeleton, train: bool = False, rng: np.random.Generator | None = None) -> np.ndarray:
         """Apply the pipeline to one clip; ``rng`` drives the training-time crop and rotation."""
         x = self.check(skeleton)
+        k = self.coordinate_channels
         if self.center:
-            x = center_on_joint(x, self.layout)
+            x = center_on_joint(x, self.layout, coordinates=k)
         if self.align_view:
-            x = align_view(x, self.layout)
+            x = align_view(x, self.layout, coordinates=k)
         if train and rng is None:
             rng = np.random.default_rng()
         ratio = self.train_ratio if train else self.test_crop_ratio
         x = valid_crop_resize(x, self.num_frames, ratio, rng=rng, min_length=self.num_frames)
         if train and self.rotate > 0:
-            x = random_rotation(x, self.rotate, rng=rng)
+            x = random_rotation(x, self.rotate, rng=rng, coordinates=k)
         if self.stream in ("bone", "bone_motion"):
-            x = bone_stream(x, self.layout)
+            x = bone_stream(x, self.layout, coordinates=k)
         if self.stream in ("motion", "bone_motion"):
-            x = motion_stream(x)
+            x = motion_stream(x, coordinates=k)
         return pad_or_trim_persons(x, self.num_persons)
 
 

@@ -27,19 +27,33 @@ def as_persons_first(skeleton: np.ndarray) -> np.ndarray:
     return array
 
 
-def center_on_joint(skeleton: np.ndarray, layout: SkeletonLayout) -> np.ndarray:
+def coordinate_count(channels: int, coordinates: int | None = None) -> int:
+    """How many leading channels are coordinates: ``coordinates`` (capped at ``channels``), or the first three
+    (x, y, z; x, y for 2-D data) when it is ``None``. The channels after them (e.g. a pose estimator's keypoint
+    confidence) are values, not positions: never translated, rotated or differenced as positions."""
+    if coordinates is None:
+        return min(channels, 3)
+    if coordinates < 0:
+        raise ValueError(f"coordinates must be >= 0 or None, got {coordinates}")
+    return min(channels, int(coordinates))
+
+
+def center_on_joint(skeleton: np.ndarray, layout: SkeletonLayout, coordinates: int | None = None) -> np.ndarray:
     """Translate so that the layout's centre joint of the first body in its first valid frame is the origin.
 
-    Absent (all-zero) bodies stay zero, as CTR-GCN's NTU preprocessing does.
+    Absent (all-zero) bodies stay zero, as CTR-GCN's NTU preprocessing does. Only the coordinate channels move
+    (:func:`coordinate_count`); a confidence channel is kept as it is.
     """
     x = as_persons_first(skeleton)
+    k = coordinate_count(x.shape[-1], coordinates)
     present = np.abs(x).sum(axis=(2, 3)) > 0  # (M, T)
     valid_frames = np.flatnonzero(present[0]) if present[0].any() else np.flatnonzero(present.any(0))
     if valid_frames.size == 0:
         return x.copy()
     first = valid_frames[0]
     person = 0 if present[0, first] else int(np.argmax(present[:, first]))
-    origin = x[person, first, layout.center]
+    origin = np.zeros(x.shape[-1], dtype=x.dtype)
+    origin[:k] = x[person, first, layout.center, :k]
     return np.where(present[..., None, None], x - origin, 0.0).astype(np.float32)
 
 
@@ -64,13 +78,14 @@ def _rotation_onto(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     return (np.eye(3) + sin * k + (1 - cos) * k @ k).astype(np.float32)
 
 
-def align_view(skeleton: np.ndarray, layout: SkeletonLayout) -> np.ndarray:
+def align_view(skeleton: np.ndarray, layout: SkeletonLayout, coordinates: int | None = None) -> np.ndarray:
     """pyskl-style view normalisation of 3-D data: first-frame spine onto +z, then shoulders onto +x.
 
-    Layouts without spine joints only get the shoulder rotation; 2-D data is returned unchanged.
+    Layouts without spine joints only get the shoulder rotation; 2-D data (fewer than three coordinate
+    channels, :func:`coordinate_count`) is returned unchanged.
     """
     x = as_persons_first(skeleton)
-    if x.shape[-1] < 3 or layout.shoulders is None:
+    if coordinate_count(x.shape[-1], coordinates) < 3 or layout.shoulders is None:
         return x.copy()
     present = np.abs(x).sum(axis=(2, 3)) > 0
     if not present[0].any():
@@ -230,38 +245,54 @@ def rotation_matrix(angles: np.ndarray) -> np.ndarray:
 
 
 def random_rotation(
-    skeleton: np.ndarray, max_angle: float = 0.3, rng: np.random.Generator | None = None
+    skeleton: np.ndarray,
+    max_angle: float = 0.3,
+    rng: np.random.Generator | None = None,
+    coordinates: int | None = None,
 ) -> np.ndarray:
     """Rotate the xyz channels of the whole sequence by one random rotation, each axis angle uniform in
     ``[-max_angle, max_angle]`` radians (CTR-GCN's ``random_rot``, theta 0.3). Absent bodies stay zero;
-    2-D data rotates in-plane only."""
+    2-D data (two coordinate channels, :func:`coordinate_count`) rotates in-plane only; other channels stay."""
     x = as_persons_first(skeleton)
     rng = rng if rng is not None else np.random.default_rng()
     angles = rng.uniform(-max_angle, max_angle, size=3)
     present = np.abs(x).sum(axis=(2, 3)) > 0
     out = x.copy()
-    if x.shape[-1] >= 3:
+    k = coordinate_count(x.shape[-1], coordinates)
+    if k >= 3:
         rot = rotation_matrix(angles)
         out[..., :3] = x[..., :3] @ rot.T
-    elif x.shape[-1] == 2:
+    elif k == 2:
         c, s = np.cos(angles[2]), np.sin(angles[2])
         out[..., :2] = x[..., :2] @ np.array([[c, s], [-s, c]], dtype=np.float32).T
     return np.where(present[..., None, None], out, 0.0).astype(np.float32)
 
 
-def bone_stream(skeleton: np.ndarray, layout: SkeletonLayout) -> np.ndarray:
-    """Bones: each joint minus its parent along the layout's inward edges; the root joint is zero."""
+def bone_stream(skeleton: np.ndarray, layout: SkeletonLayout, coordinates: int | None = None) -> np.ndarray:
+    """Bones: each joint minus its parent along the layout's inward edges; the root joint is zero.
+
+    Channels after the coordinates (:func:`coordinate_count`, e.g. keypoint confidence) are not differenced:
+    a bone carries the mean of its two ends (pyskl's ``JointToBone`` for 2-D keypoints with scores), the root
+    its own value."""
     x = as_persons_first(skeleton)
+    k = coordinate_count(x.shape[-1], coordinates)
     out = np.zeros_like(x)
+    out[..., k:] = x[..., k:]
     child = np.array([c for c, _ in layout.inward_edges], dtype=np.int64)
     parent = np.array([p for _, p in layout.inward_edges], dtype=np.int64)
-    out[:, :, child] = x[:, :, child] - x[:, :, parent]
+    out[:, :, child, :k] = x[:, :, child, :k] - x[:, :, parent, :k]
+    out[:, :, child, k:] = (x[:, :, child, k:] + x[:, :, parent, k:]) / 2
     return out
 
 
-def motion_stream(skeleton: np.ndarray) -> np.ndarray:
-    """Frame differences ``x[t + 1] - x[t]``; the last frame is zero (CTR-GCN's motion modality)."""
+def motion_stream(skeleton: np.ndarray, coordinates: int | None = None) -> np.ndarray:
+    """Frame differences ``x[t + 1] - x[t]``; the last frame is zero (CTR-GCN's motion modality).
+
+    Channels after the coordinates (:func:`coordinate_count`) are not differenced: each frame keeps its own
+    value."""
     x = as_persons_first(skeleton)
+    k = coordinate_count(x.shape[-1], coordinates)
     out = np.zeros_like(x)
-    out[:, :-1] = x[:, 1:] - x[:, :-1]
+    out[:, :-1, :, :k] = x[:, 1:, :, :k] - x[:, :-1, :, :k]
+    out[..., k:] = x[..., k:]
     return out

@@ -40,18 +40,22 @@ def load_splits(dataset_path: str, train_split: str = "train", eval_split: str =
 
 
 def dataset_format(dataset_path: str, split: str = "train") -> dict:
-    """``{"joints", "channels", "layout", "max_persons"}`` of a converted split: what the encoder must take."""
+    """``{"joints", "channels", "layout", "max_persons", "coordinate_channels"}`` of a converted split: what the
+    encoder must take (``coordinate_channels`` is ``None`` unless the converter recorded it)."""
     from datasets import load_from_disk
 
     dd = load_from_disk(dataset_path)
     ds = dd[split] if split in dd else next(iter(dd.values()))
     shape = ds.features["skeleton"].shape  # (None, joints, channels)
     try:
-        layout = json.loads(ds.info.description or "{}").get("layout")
+        described = json.loads(ds.info.description or "{}")
     except ValueError:
-        layout = None
+        described = {}
+    described = described if isinstance(described, dict) else {}
     persons = max(ds["num_persons"]) if len(ds) and "num_persons" in ds.column_names else None
-    return {"joints": int(shape[1]), "channels": int(shape[2]), "layout": layout, "max_persons": persons}
+    coordinates = described.get("coordinate_channels")
+    return {"joints": int(shape[1]), "channels": int(shape[2]), "layout": described.get("layout"),
+            "max_persons": persons, "coordinate_channels": int(coordinates) if coordinates else None}  # fmt: skip
 
 
 def keep_labels(dataset, labels: Sequence[int]):

@@ -45,7 +45,8 @@ ENCODER_ARCHITECTURE = ("layout", "in_channels", "num_persons", "base_channels",
 
 def data_encoder_fields(data_args: DataArguments, layout) -> dict:
     """Layout and channel count the encoder must take for the run's dataset: the recorded layout (a preset name
-    or a custom layout dict), and ``--in_channels`` or every channel of the dataset's skeleton feature."""
+    or a custom layout dict), ``--in_channels`` or every channel of the dataset's skeleton feature, and the
+    recorded ``coordinate_channels`` when channels beyond the positions are kept (keypoint scores)."""
     fields: dict = {}
     found = dataset_format(data_args.dataset, data_args.train_split) if data_args.dataset else None
     layout = layout if layout is not None else (found or {}).get("layout")
@@ -57,6 +58,11 @@ def data_encoder_fields(data_args: DataArguments, layout) -> dict:
                          f"{found['channels']} channels per joint")  # fmt: skip
     if channels:
         fields["in_channels"] = int(channels)
+    coordinates = (found or {}).get("coordinate_channels")
+    if coordinates and channels and int(channels) > coordinates:  # e.g. x, y, score: the score is not a position
+        fields["coordinate_channels"] = int(coordinates)
+    elif found:
+        fields["coordinate_channels"] = None
     return fields
 
 
