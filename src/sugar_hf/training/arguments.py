@@ -264,7 +264,9 @@ class SugarTrainingArguments:
     )
     logging_steps: int = field(default=10, metadata={"help": "Log loss and lr every N optimizer steps."})
     report_to: str = field(
-        default="none", metadata={"help": "Accelerate trackers: none | all | tensorboard | wandb ..."}
+        default="auto",
+        metadata={"help": "Accelerate trackers: auto (tensorboard when installed, else none; log_history.json "
+                          "and learning_curve.png are always written) | none | all | tensorboard | wandb ..."},
     )
     project_name: str = field(default="sugar-hf", metadata={"help": "Tracker project name (--report_to)."})
     do_eval: bool = field(default=True, metadata={"help": "Evaluate on eval_split after training."})
