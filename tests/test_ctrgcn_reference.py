@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from sugar_hf import SugarForSkeletonClassification
+from sugar_hf import SugarForSkeletonClassification, modeling_ctrgcn
 from sugar_hf.modeling_baseline import ctrgcn_state_dict_to_baseline
 
 REFERENCE = Path(
@@ -118,7 +118,7 @@ def _assert_close(
 
 
 @pytest.mark.parametrize("graph", sorted(GRAPHS))
-def test_published_checkpoints_map_one_to_one(graph):
+def test_published_checkpoints_map_one_to_one(graph, monkeypatch):
     reference = _reference_model(graph)
     ours = _ours(reference, graph)
     # Our layout's fixed graph prior is the official graph (PA starts from it).
@@ -140,10 +140,12 @@ def test_published_checkpoints_map_one_to_one(graph):
         if "running" in key or "num_batches" in key:
             _assert_close(ours_state[key].float(), value.float(), f"updated {key}")
 
-    # Eval mode: folded batch-norms, built once and reused on a rerun...
+    # Eval mode: folded batch-norms, built once and reused on a rerun (there with one body per chunk)...
     reference.eval()
     ours.eval()
-    for _ in range(2):
+    for chunk in (None, 1):
+        if chunk:
+            monkeypatch.setattr(modeling_ctrgcn, "_CHUNK_ELEMENTS", chunk)
         with torch.no_grad():
             ref_logits, ref_pooled, logits, pooled = _run(reference, ours, captured, x)
         _assert_close(logits, ref_logits, "eval logits")
