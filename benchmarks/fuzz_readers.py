@@ -45,7 +45,6 @@ def worker(memory_report: int) -> None:
     import tracemalloc
 
     import fuzz_families as ff
-
     import scipy.io  # noqa: F401 - warm up: imports must not count against the first case's time
 
     import sugar_hf.skeleton.readers  # noqa: F401
@@ -160,10 +159,16 @@ def main(argv=None) -> int:
                 slowest[fmt] = max(slowest[fmt], reply.get("wall", args.timeout))
                 counts[fmt][reply["outcome"]] += 1
                 counts[fmt]["cases"] += 1
-                if reply["outcome"] not in ("clean", "error") and len(examples[fmt, reply["outcome"]]) < args.show:
+                if (
+                    reply["outcome"] not in ("clean", "error")
+                    and len(examples[fmt, reply["outcome"]]) < args.show
+                ):
                     examples[fmt, reply["outcome"]].append(f"{case.family}: {reply['detail']}")
                 path.unlink()
-            print(f"  {fmt}: {counts[fmt]['cases']} cases, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            print(
+                f"  {fmt}: {counts[fmt]['cases']} cases, {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
     w.kill()
     total = Counter()
     for c in counts.values():
@@ -173,8 +178,14 @@ def main(argv=None) -> int:
     print("|" + "---|" * (len(TITLES) + 3))
     for fmt in formats:
         c = counts[fmt]
-        print(f"| {fmt} | {c['cases']} | " + " | ".join(str(c[k]) for k in COLUMNS) + f" | {slowest[fmt]:.2f} |")
-    print(f"| **all** | {total['cases']} | " + " | ".join(str(total[k]) for k in COLUMNS) + f" | {max(slowest.values()):.2f} |")
+        print(
+            f"| {fmt} | {c['cases']} | " + " | ".join(str(c[k]) for k in COLUMNS) + f" | {slowest[fmt]:.2f} |"
+        )
+    print(
+        f"| **all** | {total['cases']} | "
+        + " | ".join(str(total[k]) for k in COLUMNS)
+        + f" | {max(slowest.values()):.2f} |"
+    )
     print(f"\n{total['cases']} cases in {time.perf_counter() - started:.0f} s; RLIMIT_AS {args.memory / 2**30:.1f} GiB, "
           f"{args.timeout:.0f} s a case, bombs {args.bomb_bytes / 2**30:.2f} GiB")  # fmt: skip
     for (fmt, outcome), lines in sorted(examples.items()):

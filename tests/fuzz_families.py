@@ -71,9 +71,7 @@ def seed_pku(rng: np.random.Generator, frames: int = 12) -> bytes:
 
 
 def seed_utk(rng: np.random.Generator, frames: int = 12) -> bytes:
-    rows = [
-        f"{100 + t}  " + "  ".join(_f(v) for v in rng.normal(0, 1, 60)) for t in range(frames)
-    ]
+    rows = [f"{100 + t}  " + "  ".join(_f(v) for v in rng.normal(0, 1, 60)) for t in range(frames)]
     return ("\n".join(rows) + "\n").encode()
 
 
@@ -143,7 +141,18 @@ def seed_pku_labels(rng: np.random.Generator) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-UTK_ACTIONS = ("walk", "sitDown", "standUp", "pickUp", "carry", "throw", "push", "pull", "waveHands", "clapHands")
+UTK_ACTIONS = (
+    "walk",
+    "sitDown",
+    "standUp",
+    "pickUp",
+    "carry",
+    "throw",
+    "push",
+    "pull",
+    "waveHands",
+    "clapHands",
+)
 
 
 def seed_utk_labels(rng: np.random.Generator) -> bytes:
@@ -163,7 +172,9 @@ def seed_tsu_annotations(rng: np.random.Generator) -> bytes:
         end = start + int(rng.integers(10, 200))
         actions.append([int(rng.integers(0, 51)), start, end])
         start = end + 3
-    return json.dumps({"P11T13C03": {"subset": "testing", "duration": start + 10, "actions": actions}}).encode()
+    return json.dumps(
+        {"P11T13C03": {"subset": "testing", "duration": start + 10, "actions": actions}}
+    ).encode()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -369,7 +380,9 @@ def text_rows_family(rng, seed: bytes, ntokens: int, skip_first_token: bool = Fa
     def with_token(tok: str) -> bytes:
         p = list(parts)
         p[j] = tok.encode()
-        return b"\n".join(lines[:k] + [b" ".join(p) + (b"\r" if lines[k].endswith(b"\r") else b"")] + lines[k + 1 :])
+        return b"\n".join(
+            lines[:k] + [b" ".join(p) + (b"\r" if lines[k].endswith(b"\r") else b"")] + lines[k + 1 :]
+        )
 
     yield "bad_token", with_token(_pick(rng, BAD_TOKENS)), "error"
     yield "ok_token", with_token(_pick(rng, OK_TOKENS)), "any"
@@ -395,7 +408,11 @@ def ntu_family(rng, seed: bytes):
     yield "absurd_frame_count", b"\r\n".join([_pick(rng, head)] + lines[1:]), "error"
     counts = [k for k, line in enumerate(lines) if line.strip() in (b"1", b"2") and k > 0]
     k = _pick(rng, counts)
-    yield "absurd_body_count", b"\r\n".join(lines[:k] + [_pick(rng, [b"21", b"999", b"-2", b"3"])] + lines[k + 1 :]), "error"
+    yield (
+        "absurd_body_count",
+        b"\r\n".join(lines[:k] + [_pick(rng, [b"21", b"999", b"-2", b"3"])] + lines[k + 1 :]),
+        "error",
+    )
     jc = [k for k, line in enumerate(lines) if line.strip() == b"25"]
     k = _pick(rng, jc)
     yield "absurd_joint_count", b"\r\n".join(lines[:k] + [_pick(rng, [b"24", b"26", b"1000000000000", b"0"])] + lines[k + 1 :]), "error"  # fmt: skip
@@ -429,7 +446,11 @@ def rows_family(rng, seed: bytes, ntokens: int, skip_first: bool):
     yield from text_rows_family(rng, seed, ntokens, skip_first_token=skip_first)
     lines = seed.split(b"\n")
     k = int(rng.integers(len(lines) - 1))
-    yield "blank_inside", b"\n".join(lines[:k] + [b""] + lines[k:]), "error" if 0 < k < len(lines) - 2 else "any"
+    yield (
+        "blank_inside",
+        b"\n".join(lines[:k] + [b""] + lines[k:]),
+        "error" if 0 < k < len(lines) - 2 else "any",
+    )
     yield "comma_separated", seed.replace(b"  ", b" ").replace(b" ", b","), "error"
     if skip_first:  # UTKinect frame ids
         p = lines[k].split()
@@ -465,7 +486,11 @@ def json_family(rng, seed: bytes, fmt: str):
         det[key][int(rng.integers(len(det[key])))] = marker
     text = json.dumps(obj)
     yield "json_bad_value", text.replace(json.dumps(marker), _pick(rng, BAD_JSON_VALUES)).encode(), "error"
-    yield "json_ok_value", text.replace(json.dumps(marker), _pick(rng, ["0", "-0", "1", "2.5e-3"])).encode(), "any"
+    yield (
+        "json_ok_value",
+        text.replace(json.dumps(marker), _pick(rng, ["0", "-0", "1", "2.5e-3"])).encode(),
+        "any",
+    )
     yield "json_deep_nesting", ("[" * int(rng.choice([1000, 100000])) + "]" * 3).encode(), "error"
     yield "json_wrapped", json.dumps([obj]).encode(), "error"
     obj2 = json.loads(seed)
@@ -501,13 +526,21 @@ def json_family(rng, seed: bytes, fmt: str):
         elif choice == 2:
             obj2["frames"] = [[[d] for d in f] for f in obj2["frames"]]
         elif choice == 3:
-            obj2["frames"] = [[dict(d, pose3d=[str(v) for v in d["pose3d"]]) for d in f] for f in obj2["frames"]]
+            obj2["frames"] = [
+                [dict(d, pose3d=[str(v) for v in d["pose3d"]]) for d in f] for f in obj2["frames"]
+            ]
         elif choice == 4:
-            obj2["frames"] = [[dict(d, pose3d=[v > 0 for v in d["pose3d"]]) for d in f] for f in obj2["frames"]]
+            obj2["frames"] = [
+                [dict(d, pose3d=[v > 0 for v in d["pose3d"]]) for d in f] for f in obj2["frames"]
+            ]
         else:
             obj2["frames"] = [[dict(d, pose3d=d["pose3d"][:-1]) for d in f] for f in obj2["frames"]]
         yield "json_types", json.dumps(obj2).encode(), "error"
-        yield "json_huge_int", text.replace(json.dumps(marker), "9" * int(rng.choice([400, 5000]))).encode(), "error"
+        yield (
+            "json_huge_int",
+            text.replace(json.dumps(marker), "9" * int(rng.choice([400, 5000]))).encode(),
+            "error",
+        )
 
 
 def _npy_header(shape, descr="<f4", fortran=False) -> bytes:
@@ -566,7 +599,9 @@ def _raw_zip_member(name: str, deflated: bytes, crc: int, size: int) -> bytes:
     extra = struct.pack("<HHQQ", 1, 16, size, len(deflated)) if zip64 else b""
     usize, csize = (0xFFFFFFFF, 0xFFFFFFFF) if zip64 else (size, len(deflated))
     version = 45 if zip64 else 20
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", version, 0, 8, 0, 0, crc, csize, usize, len(fname), len(extra))
+    local = struct.pack(
+        "<4sHHHHHIIIHH", b"PK\x03\x04", version, 0, 8, 0, 0, crc, csize, usize, len(fname), len(extra)
+    )
     local += fname + extra
     offset = 0
     central = struct.pack(
@@ -618,7 +653,10 @@ def array_family(rng, fmt: str, bomb_bytes: int):
     elif choice == 7:
         arr, expect = np.asfortranarray(base.astype(np.float32)), "any"
     else:
-        arr, expect = base.astype(np.float32).reshape(good_shape[:-1] + (1, good_shape[-1]))[..., 0, :][..., :1], "error"
+        arr, expect = (
+            base.astype(np.float32).reshape(good_shape[:-1] + (1, good_shape[-1]))[..., 0, :][..., :1],
+            "error",
+        )
         if fmt != "tsu_npz":
             expect = "any"  # one channel is a valid generic array
     yield "array_dtype_shape", wrap(_npy_bytes(arr)), expect
@@ -651,7 +689,9 @@ def _mat_element(mtype: int, data: bytes) -> bytes:
     return struct.pack("<II", mtype, len(data)) + data + bytes(pad)
 
 
-def _mat_matrix(name: str, dims, mclass: int = 6, data: bytes | None = None, data_bytes: int | None = None) -> bytes:
+def _mat_matrix(
+    name: str, dims, mclass: int = 6, data: bytes | None = None, data_bytes: int | None = None
+) -> bytes:
     """An miMATRIX element; ``data_bytes`` declares a real-part size other than ``len(data)``."""
     flags = _mat_element(_MI["uint32"], struct.pack("<II", mclass, 0))
     dims_el = _mat_element(_MI["int32"], struct.pack(f"<{len(dims)}i", *dims))
@@ -714,9 +754,17 @@ def mat_family(rng, bomb_bytes: int):
     yield "mat_variables", _mat_bytes(variables, compress=bool(rng.integers(2))), expect
     huge = int(rng.choice([10**6, 10**9, 2**31 - 1]))
     yield "mat_absurd_dims", _mat_file(_mat_matrix("d_skel", (20, 3, huge), data=bytes(480))), "error"
-    yield "mat_lying_size", _mat_file(_mat_matrix("d_skel", (20, 3, 2), data=bytes(960), data_bytes=2**31)), "error"
+    yield (
+        "mat_lying_size",
+        _mat_file(_mat_matrix("d_skel", (20, 3, 2), data=bytes(960), data_bytes=2**31)),
+        "error",
+    )
     yield "mat_cell_dims", _mat_file(_mat_matrix("d_skel", (10**5, 10**5), mclass=1, data=b"")), "error"
-    yield "mat_v73", b"MATLAB 7.3 MAT-file".ljust(116, b" ") + bytes(8) + b"\x00\x02IM" + b"\x89HDF\r\n\x1a\n", "error"
+    yield (
+        "mat_v73",
+        b"MATLAB 7.3 MAT-file".ljust(116, b" ") + bytes(8) + b"\x00\x02IM" + b"\x89HDF\r\n\x1a\n",
+        "error",
+    )
     yield "png_renamed", PNG, "error"
     if bomb_bytes:
         yield "bomb", mat_bomb(bomb_bytes // 480), "error"
@@ -740,9 +788,15 @@ def labels_family(rng, seed: bytes, fmt: str):
     if fmt == "pku_labels":
         p = lines[k].split(b",")
         j = int(rng.integers(4))
-        p[j] = _pick(rng, [b"1_0", b"\xd9\xa1", b"1e3", b"-1", b"0", b"52", b"99999999999999999999999", b"nan"])
+        p[j] = _pick(
+            rng, [b"1_0", b"\xd9\xa1", b"1e3", b"-1", b"0", b"52", b"99999999999999999999999", b"nan"]
+        )
         # class ids are 1..51; frames plain integers >= 0; the confidence any plain finite number
-        expect = "error" if j == 0 or p[j] in (b"nan", b"1_0", b"\xd9\xa1") or (j < 3 and p[j] in (b"-1", b"1e3")) else "any"
+        expect = (
+            "error"
+            if j == 0 or p[j] in (b"nan", b"1_0", b"\xd9\xa1") or (j < 3 and p[j] in (b"-1", b"1e3"))
+            else "any"
+        )
         yield "label_value", b"\n".join(lines[:k] + [b",".join(p)] + lines[k + 1 :]), expect
     else:
         rows = [i for i, line in enumerate(lines) if b":" in line]

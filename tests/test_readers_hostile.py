@@ -6,6 +6,7 @@ old ``src``): a memory blow-up, another exception type, or a silently wrong resu
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import shutil
@@ -16,7 +17,7 @@ import zlib
 
 import numpy as np
 import pytest
-from fuzz_families import _mat_file, _npy_header, _zip, mat_bomb, npz_bomb, ntu_body_bomb, seed_ntu, PNG
+from fuzz_families import PNG, _mat_file, _npy_header, _zip, mat_bomb, npz_bomb, ntu_body_bomb, seed_ntu
 
 from sugar_hf.skeleton.readers import (
     ReadLimits,
@@ -146,7 +147,13 @@ def test_npz_bomb_refused_before_inflating(tmp_path):
     refused(read_array, generic, match="max_array_bytes", peak_mib=8, limits=small)
     with use_limits(small):
         refused(read_tsu_npz, path, match="max_array_bytes", peak_mib=8)
-    refused(read_tsu_npz, path, match="max_inflated_bytes", peak_mib=8, limits=ReadLimits(max_inflated_bytes=16 * MiB))
+    refused(
+        read_tsu_npz,
+        path,
+        match="max_inflated_bytes",
+        peak_mib=8,
+        limits=ReadLimits(max_inflated_bytes=16 * MiB),
+    )
 
 
 def test_npz_member_larger_than_its_header_is_refused(tmp_path):
@@ -169,7 +176,9 @@ def test_mat_bomb_refused_by_its_declared_dims(tmp_path):
     bomb = mat_bomb(2**27 // 480)
     assert len(bomb) < 200_000
     path = _write(tmp_path, "a1_s1_t1_skeleton.mat", bomb)
-    refused(read_utd_mhad, path, match="max_array_bytes", peak_mib=8, limits=ReadLimits(max_array_bytes=16 * MiB))
+    refused(
+        read_utd_mhad, path, match="max_array_bytes", peak_mib=8, limits=ReadLimits(max_array_bytes=16 * MiB)
+    )
     refused(read_utd_mhad, path, match="max_frames", peak_mib=8, limits=ReadLimits(max_frames=1000))
 
 
@@ -183,21 +192,31 @@ def test_mat_bomb_with_lying_sizes_stops_at_the_inflation_limit(tmp_path):
     head = struct.pack("<II", 14, len(body) + 960) + body
     comp = zlib.compressobj(9)
     payload = comp.compress(head) + comp.compress(bytes(64 * MiB)) + comp.flush()
-    path = _write(tmp_path, "a1_s1_t1_skeleton.mat", _mat_file(struct.pack("<II", 15, len(payload)) + payload))
+    path = _write(
+        tmp_path, "a1_s1_t1_skeleton.mat", _mat_file(struct.pack("<II", 15, len(payload)) + payload)
+    )
     refused(read_utd_mhad, path, match="max_inflated_bytes", limits=ReadLimits(max_inflated_bytes=8 * MiB))
 
 
 def test_mat_hostile_headers(tmp_path):
     from fuzz_families import _mat_matrix
 
-    cell = _write(tmp_path, "a1_s1_t2_skeleton.mat", _mat_file(_mat_matrix("d_skel", (10**5, 10**5), mclass=1, data=b"")))
+    cell = _write(
+        tmp_path,
+        "a1_s1_t2_skeleton.mat",
+        _mat_file(_mat_matrix("d_skel", (10**5, 10**5), mclass=1, data=b"")),
+    )
     refused(read_utd_mhad, cell, match="not a numeric array", peak_mib=4)
     lying = _write(tmp_path, "a1_s1_t3_skeleton.mat",
                    _mat_file(_mat_matrix("d_skel", (20, 3, 2), data=bytes(960), data_bytes=2**31)))  # fmt: skip
     refused(read_utd_mhad, lying, peak_mib=4)
-    v73 = _write(tmp_path, "a1_s1_t4_skeleton.mat", b"MATLAB 7.3 MAT-file".ljust(116) + bytes(8) + b"\x00\x02IM")
+    v73 = _write(
+        tmp_path, "a1_s1_t4_skeleton.mat", b"MATLAB 7.3 MAT-file".ljust(116) + bytes(8) + b"\x00\x02IM"
+    )
     refused(read_utd_mhad, v73, match="v7.3")
-    other = _write(tmp_path, "a1_s2_t1_skeleton.mat", _mat_file(_mat_matrix("x" * 8, (2**30, 2**30), data=b"")))
+    other = _write(
+        tmp_path, "a1_s2_t1_skeleton.mat", _mat_file(_mat_matrix("x" * 8, (2**30, 2**30), data=b""))
+    )
     refused(read_utd_mhad, other, peak_mib=4)
 
 
@@ -215,8 +234,8 @@ def test_limits_api():
         ReadLimits(max_frames=0)
     with pytest.raises(ValueError):
         ReadLimits(max_persons=True)
-    with pytest.raises(Exception):
-        default.max_frames = 5  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        default.max_frames = 5
     small = ReadLimits(max_frames=7)
     previous = set_default_limits(small)
     try:
@@ -265,7 +284,9 @@ def test_float32_overflow_refused_in_ntu(tmp_path, ntu_path):
 def test_float32_overflow_refused_in_json_and_binary(tmp_path):
     skel = RNG.normal(0, 1, (4, 20, 3)).tolist()
     skel[1][2][0] = 1e39
-    refused(read_nw_ucla, _write(tmp_path, "a01_s01_e01_v01.json", json.dumps({"label": 1, "skeletons": skel})))
+    refused(
+        read_nw_ucla, _write(tmp_path, "a01_s01_e01_v01.json", json.dumps({"label": 1, "skeletons": skel}))
+    )
     det = {"pose3d": [0.5] * 38 + [1e39], "pose2d": [1.0] * 26}
     refused(read_toyota_json, _write(tmp_path, "Cook_p01_r00_v01_c01.json", json.dumps({"frames": [[det]]})))
     buf = io.BytesIO()
@@ -307,7 +328,9 @@ def test_huge_json_integers(tmp_path):
         text = json.dumps({"label": 1, "skeletons": skel}).replace('"label": 1', '"label": ' + big)
         refused(read_nw_ucla, _write(tmp_path, "a01_s01_e02_v01.json", text), match="digits")
         det = '{"pose3d": [' + ", ".join(["0.5"] * 38 + [big]) + "]}"
-        refused(read_toyota_json, _write(tmp_path, "Cook_p01_r00_v01_c01.json", '{"frames": [[' + det + "]]}"))
+        refused(
+            read_toyota_json, _write(tmp_path, "Cook_p01_r00_v01_c01.json", '{"frames": [[' + det + "]]}")
+        )
 
 
 def test_json_30_digit_integer_is_still_a_number(tmp_path):
@@ -374,7 +397,10 @@ def test_converter_skips_and_reports_bad_utd_names(tmp_path):
         shutil.copy(raw / "a1_s1_t1_skeleton.mat", raw / name)
     report = convert_corpus("utd_mhad", raw, tmp_path / "out", num_workers=1, progress=False)
     assert report.inputs == 5 and report.written == 3 and len(report.skipped) == 2 and report.balanced
-    assert {item["file"].rsplit("/", 1)[-1] for item in report.skipped} == {"a28_s1_t1_skeleton.mat", "a0_s1_t1_skeleton.mat"}
+    assert {item["file"].rsplit("/", 1)[-1] for item in report.skipped} == {
+        "a28_s1_t1_skeleton.mat",
+        "a0_s1_t1_skeleton.mat",
+    }
     assert all("outside a1..a27" in item["reason"] for item in report.skipped)
 
 
@@ -386,7 +412,11 @@ def test_json_coordinates_must_be_numbers(tmp_path, value):
     skel = json.dumps(RNG.normal(0, 1, (3, 20, 3)).round(4).tolist())
     first = skel[3 : skel.index(",")]
     text = '{"label": 1, "skeletons": ' + skel.replace(first, value, 1) + "}"
-    refused(read_nw_ucla, _write(tmp_path, "a01_s01_e01_v01.json", text), match="not a rectangular array of numbers")
+    refused(
+        read_nw_ucla,
+        _write(tmp_path, "a01_s01_e01_v01.json", text),
+        match="not a rectangular array of numbers",
+    )
     det = '{"pose3d": [' + ", ".join(["0.5"] * 38 + [value]) + "]}"
     refused(read_toyota_json, _write(tmp_path, "Cook_p01_r00_v01_c01.json", '{"frames": [[' + det + "]]}"))
 
@@ -420,7 +450,9 @@ def test_ntu_counts_and_body_ids_must_be_plain_ascii(tmp_path, ntu_path):
         refused(read_ntu_skeleton, _write(tmp_path, "S001C001P001R001A001.skeleton", "\r\n".join(bad)))
     bad = list(lines)
     bad[2] = "\uff17" + bad[2][1:]
-    refused(read_ntu_skeleton, _write(tmp_path, "S001C001P001R001A001.skeleton", "\r\n".join(bad)), match="bodyID")
+    refused(
+        read_ntu_skeleton, _write(tmp_path, "S001C001P001R001A001.skeleton", "\r\n".join(bad)), match="bodyID"
+    )
 
 
 def test_label_files_numbers_must_be_plain(tmp_path):

@@ -199,8 +199,8 @@ def finite_or_fail(path, array: np.ndarray, line: int | None = None) -> np.ndarr
 
 
 def as_float32(path, array: np.ndarray, line: int | None = None, what: str = "array") -> np.ndarray:
-    """Real numeric ``array`` cast to float32 and checked finite *after* the cast; complex, boolean-free
-    object, string and structured arrays are refused (never cut to their real part)."""
+    """Real numeric (or boolean) ``array`` cast to float32 and checked finite *after* the cast; complex
+    arrays are refused (never cut to their real part), and so are object, string and structured ones."""
     kind = array.dtype.kind
     if kind == "c":
         raise SkeletonFormatError(path, line, f"{what} is complex ({array.dtype}); a skeleton is real")

@@ -15,7 +15,6 @@ from .base import SkeletonSequence, as_float32, read_text, stem
 from .errors import SkeletonFormatError
 from .limits import ReadLimits, resolve
 
-
 _MAGIC_NAMES = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -47,7 +46,9 @@ def describe_magic(head: bytes) -> str:
 ShapeCheck = Callable[[tuple, np.dtype], None]
 
 
-def _check_header(path, shape, dtype: np.dtype, limits: ReadLimits, check: ShapeCheck | None, what: str) -> int:
+def _check_header(
+    path, shape, dtype: np.dtype, limits: ReadLimits, check: ShapeCheck | None, what: str
+) -> int:
     """Refuse an array by its ``.npy`` header (before any data is read); returns its data bytes."""
     if dtype.hasobject:
         raise SkeletonFormatError(path, None, f"{what} is an object array (pickled data): refused")
@@ -80,12 +81,16 @@ def _read_npy_stream(path, fp, limits: ReadLimits, check: ShapeCheck | None, ava
     except SkeletonFormatError:
         raise
     except Exception as exc:  # a corrupt header: ValueError, SyntaxError...
-        raise SkeletonFormatError(path, None, f"{what}: bad .npy header: {type(exc).__name__}: {exc}"[:300]) from None
+        raise SkeletonFormatError(
+            path, None, f"{what}: bad .npy header: {type(exc).__name__}: {exc}"[:300]
+        ) from None
     nbytes = _check_header(path, shape, dtype, limits, check, what)
     offset = fp.tell()
     if offset + nbytes > available:
         raise SkeletonFormatError(
-            path, None, f"{what} is truncated: its header promises {nbytes} data bytes, {available - offset} follow"
+            path,
+            None,
+            f"{what} is truncated: its header promises {nbytes} data bytes, {available - offset} follow",
         )
     data = fp.read(nbytes)
     if len(data) != nbytes:
@@ -98,7 +103,9 @@ def _open_zip(path):
     try:
         return zipfile.ZipFile(str(path))
     except Exception as exc:  # BadZipFile, OSError, ValueError, NotImplementedError...
-        raise SkeletonFormatError(path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]) from None
+        raise SkeletonFormatError(
+            path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]
+        ) from None
 
 
 def npz_names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -126,11 +133,15 @@ def _read_member(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadL
     except SkeletonFormatError:
         raise
     except Exception as exc:  # bad CRC, truncated deflate stream, unsupported compression...
-        raise SkeletonFormatError(path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]) from None
+        raise SkeletonFormatError(
+            path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]
+        ) from None
     return array
 
 
-def load_npz_member(path, key: str, limits: ReadLimits | None = None, check: ShapeCheck | None = None) -> np.ndarray:
+def load_npz_member(
+    path, key: str, limits: ReadLimits | None = None, check: ShapeCheck | None = None
+) -> np.ndarray:
     """The array ``key`` of an ``.npz``, its declared shape, dtype and size checked before it is inflated
     (``check(shape, dtype)`` may refuse more). Object arrays, complex and non-numeric dtypes, members larger
     than the limits and members that are not ``.npy`` arrays raise :class:`SkeletonFormatError`."""
@@ -176,9 +187,13 @@ def read_array(
         if len(shape) == 3:
             shape = (1, *shape)
         if shape[2] > lim.max_joints:
-            raise SkeletonFormatError(path, None, f"{shape[2]} joints, more than the limit of {lim.max_joints} (max_joints)")
+            raise SkeletonFormatError(
+                path, None, f"{shape[2]} joints, more than the limit of {lim.max_joints} (max_joints)"
+            )
         if shape[2] != lay.num_joints:
-            raise SkeletonFormatError(path, None, f"{shape[2]} joints, layout {lay.name!r} has {lay.num_joints}")
+            raise SkeletonFormatError(
+                path, None, f"{shape[2]} joints, layout {lay.name!r} has {lay.num_joints}"
+            )
         if shape[1] == 0 or shape[0] == 0:
             raise SkeletonFormatError(path, None, "zero frames or persons")
         if not 1 <= shape[3] <= lim.max_channels:
@@ -195,14 +210,20 @@ def read_array(
     if head.startswith(b"PK"):
         with _open_zip(path) as zf:
             names = npz_names(zf)
-            pick = key or ("skeleton" if "skeleton" in names else (next(iter(names)) if len(names) == 1 else None))
+            pick = key or (
+                "skeleton" if "skeleton" in names else (next(iter(names)) if len(names) == 1 else None)
+            )
             if pick is None or pick not in names:
-                raise SkeletonFormatError(path, None, f"choose the array with key=...; found {sorted(names)[:20]}")
+                raise SkeletonFormatError(
+                    path, None, f"choose the array with key=...; found {sorted(names)[:20]}"
+                )
             array = _read_member(path, zf, names[pick], lim, check, repr(pick))
     elif head == b"\x93NUMPY":
         array = load_npy(path, lim, check)
     else:
-        raise SkeletonFormatError(path, None, f"not a NumPy file (.npy or .npz): it looks like {describe_magic(head)}")
+        raise SkeletonFormatError(
+            path, None, f"not a NumPy file (.npy or .npz): it looks like {describe_magic(head)}"
+        )
     if array.ndim == 3:
         array = array[None]
     data = as_float32(path, array, None, "array")

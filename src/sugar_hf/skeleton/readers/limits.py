@@ -74,18 +74,24 @@ class ReadLimits:
             raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
         if size > self.max_file_bytes:
             raise SkeletonFormatError(
-                path, None, f"file is {size} bytes, more than the limit of {self.max_file_bytes} (max_file_bytes)"
+                path,
+                None,
+                f"file is {size} bytes, more than the limit of {self.max_file_bytes} (max_file_bytes)",
             )
         return size
 
     def check_frames(self, path, frames: int, line: int | None = None) -> None:
         if frames > self.max_frames:
-            raise SkeletonFormatError(path, line, f"{frames} frames, more than the limit of {self.max_frames} (max_frames)")
+            raise SkeletonFormatError(
+                path, line, f"{frames} frames, more than the limit of {self.max_frames} (max_frames)"
+            )
 
     def check_persons(self, path, persons: int, line: int | None = None) -> None:
         if persons > self.max_persons:
             raise SkeletonFormatError(
-                path, line, f"{persons} persons/bodies, more than the limit of {self.max_persons} (max_persons)"
+                path,
+                line,
+                f"{persons} persons/bodies, more than the limit of {self.max_persons} (max_persons)",
             )
 
     def check_array(self, path, shape: tuple[int, ...], itemsize: int, what: str = "array") -> None:

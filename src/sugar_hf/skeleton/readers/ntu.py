@@ -188,7 +188,7 @@ def _parse(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.ndarray]
 def read_ntu_bodies(
     path: str | os.PathLike, channels: tuple[str, ...] | str = "xyz", limits: ReadLimits | None = None
 ) -> tuple[list[NTUBody], np.ndarray]:
-    """Read an NTU ``.skeleton`` file sparsely: ``(bodies, num_bodies_per_frame)``.
+    r"""Read an NTU ``.skeleton`` file sparsely: ``(bodies, num_bodies_per_frame)``.
 
     Each :class:`NTUBody` holds only the frames that body is tracked in, so the memory is proportional to the
     file whatever its number of distinct ``bodyID``\s (a dense ``bodies x frames`` array of a file with a new
@@ -244,7 +244,9 @@ def read_ntu_skeleton(
     bodies, per_frame = read_ntu_bodies(path, channels, lim)
     keep = np.arange(len(per_frame)) if keep_empty_frames else np.flatnonzero(per_frame > 0)
     lim.check_persons(path, len(bodies))
-    lim.check_array(path, (len(bodies), len(keep), NTU_JOINTS, len(columns)), 4, "dense bodies x frames array")
+    lim.check_array(
+        path, (len(bodies), len(keep), NTU_JOINTS, len(columns)), 4, "dense bodies x frames array"
+    )
     data = np.zeros((len(bodies), len(keep), NTU_JOINTS, len(columns)), dtype=np.float32)
     new_index = np.full(len(per_frame), -1, dtype=np.int64)
     new_index[keep] = np.arange(len(keep))

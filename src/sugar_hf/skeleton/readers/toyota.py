@@ -97,7 +97,9 @@ def read_toyota_json(
     return SkeletonSequence(data=data, name=name, layout="toyota13", meta=meta)
 
 
-def read_tsu_npz(path: str | os.PathLike, key: str = "kpts", limits: ReadLimits | None = None) -> SkeletonSequence:
+def read_tsu_npz(
+    path: str | os.PathLike, key: str = "kpts", limits: ReadLimits | None = None
+) -> SkeletonSequence:
     """Read a TSU untrimmed LCR-Net 2-D pose npz: ``kpts`` ``(frames, 17, 2)`` COCO slots -> ``(1, T, 17, 2)``.
 
     The member's declared shape and size are checked against ``limits`` before it is inflated; complex,
@@ -153,9 +155,13 @@ def read_tsu_annotations(
                 path, line, f"action {k} is not [class_id, start, end]: {str(seg)[:60]}"
             )
         if not 0 <= seg[0] < num_classes:
-            raise SkeletonFormatError(path, line, f"action {k}: class id {seg[0]} outside 0..{num_classes - 1}")
+            raise SkeletonFormatError(
+                path, line, f"action {k}: class id {seg[0]} outside 0..{num_classes - 1}"
+            )
         if seg[2] >= lim.max_frames:
-            raise SkeletonFormatError(path, line, f"action {k}: frame {seg[2]} beyond {lim.max_frames} frames")
+            raise SkeletonFormatError(
+                path, line, f"action {k}: frame {seg[2]} beyond {lim.max_frames} frames"
+            )
         segments.append((seg[0], seg[1], seg[2]))
     return segments
 

@@ -127,7 +127,9 @@ def _check_d_skel(path, mclass, flags, dims, real_bytes, matrix_bytes, limits: R
     limits.check_frames(path, dims[2])
     limits.check_array(path, tuple(dims), 8, "d_skel")
     if real_bytes > matrix_bytes:
-        raise SkeletonFormatError(path, None, f"d_skel declares {real_bytes} data bytes in a {matrix_bytes}-byte variable")
+        raise SkeletonFormatError(
+            path, None, f"d_skel declares {real_bytes} data bytes in a {matrix_bytes}-byte variable"
+        )
 
 
 def _bounded_inflate(path, compressed: bytes, limit: int) -> None:
@@ -139,7 +141,9 @@ def _bounded_inflate(path, compressed: bytes, limit: int) -> None:
             total += len(chunk)
             if total > limit:
                 raise SkeletonFormatError(
-                    path, None, f"d_skel inflates to more than the limit of {limit} bytes (max_inflated_bytes)"
+                    path,
+                    None,
+                    f"d_skel inflates to more than the limit of {limit} bytes (max_inflated_bytes)",
                 )
             data = inflate.unconsumed_tail
     except zlib.error as exc:
@@ -166,7 +170,9 @@ def read_utd_mhad(
             raise SkeletonFormatError(path, None, "no action id aXX_sYY_tZZ in the file name") from None
         meta = {}
     if meta and not 1 <= meta["action"] <= UTD_ACTIONS:
-        raise SkeletonFormatError(path, None, f"action a{meta['action']} of the file name is outside a1..a{UTD_ACTIONS}")
+        raise SkeletonFormatError(
+            path, None, f"action a{meta['action']} of the file name is outside a1..a{UTD_ACTIONS}"
+        )
     lim.check_file(path)
     try:
         with open(path, "rb") as fp:
