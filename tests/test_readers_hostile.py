@@ -248,6 +248,18 @@ def test_limits_api():
     assert get_default_limits() == ReadLimits()
 
 
+def test_use_limits_is_per_thread():
+    import threading
+
+    seen = []
+    with use_limits(ReadLimits(max_frames=3)):
+        worker = threading.Thread(target=lambda: seen.append(get_default_limits().max_frames))
+        worker.start()
+        worker.join()
+        assert get_default_limits().max_frames == 3
+    assert seen == [ReadLimits().max_frames]
+
+
 def test_default_limits_reach_every_reader(tmp_path):
     pku = _write(tmp_path, "0001-L.txt", _pku_text(RNG, 8))
     utk = _write(tmp_path, "joints_s01_e01.txt", _utk_text(RNG, 8))

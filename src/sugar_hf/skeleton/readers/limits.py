@@ -13,7 +13,7 @@ Override, from the narrowest to the widest scope::
 
     small = ReadLimits(max_frames=5_000, max_file_bytes=16 * 2**20, max_array_bytes=64 * 2**20)
     read_ntu_skeleton(path, limits=small)      # one call (every reader takes ``limits=``)
-    with use_limits(small):                    # every read inside the block
+    with use_limits(small):                    # every read inside the block (this thread or task)
         ...
     set_default_limits(small)                  # the process default (a Space or converter sets it once)
 
@@ -24,6 +24,7 @@ must call it again. ``limits=None`` (the default of every reader) means :func:`g
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,12 +111,15 @@ class ReadLimits:
 
 
 _DEFAULT = ReadLimits()
-_override: list[ReadLimits] = []
+_override: contextvars.ContextVar[ReadLimits | None] = contextvars.ContextVar(
+    "sugar_hf_read_limits", default=None
+)
 
 
 def get_default_limits() -> ReadLimits:
     """The limits a reader uses when called with ``limits=None``."""
-    return _override[-1] if _override else _DEFAULT
+    override = _override.get()
+    return _DEFAULT if override is None else override
 
 
 def set_default_limits(limits: ReadLimits | None) -> ReadLimits:
@@ -129,14 +133,15 @@ def set_default_limits(limits: ReadLimits | None) -> ReadLimits:
 
 @contextlib.contextmanager
 def use_limits(limits: ReadLimits) -> Iterator[ReadLimits]:
-    """Use ``limits`` as the default inside a ``with`` block."""
+    """Use ``limits`` as the default inside a ``with`` block (a context variable: other threads and asyncio
+    tasks keep their own)."""
     if not isinstance(limits, ReadLimits):
         raise TypeError("use_limits needs a ReadLimits")
-    _override.append(limits)
+    token = _override.set(limits)
     try:
         yield limits
     finally:
-        _override.remove(limits)
+        _override.reset(token)
 
 
 def resolve(limits: ReadLimits | None) -> ReadLimits:
