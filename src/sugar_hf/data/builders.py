@@ -60,6 +60,7 @@ from ..skeleton.readers import (
     read_utkinect_joints,
     read_utkinect_labels,
 )
+from ..skeleton.readers.nw_ucla import load_json_text
 from ..skeleton.transforms import denoise_bodies
 from .class_names import CORPUS_CLASSES, TOYOTA_CV_CLASSES
 from .splits import SPLIT_CONFIGS, split_of
@@ -207,8 +208,12 @@ def _toyota_task(path: str, opts: dict) -> list[dict]:
 def _tsu_task(path: str, opts: dict) -> list[dict]:
     seq = read_tsu_npz(path)
     ann = opts["annotations"].get(seq.name)
+    if isinstance(ann, str):  # the annotation file had an entry for this video that the reader refused
+        raise SkeletonFormatError(path, None, f"its annotation was refused: {ann}")
     if ann is None:
-        raise SkeletonFormatError(path, None, f"no annotation for video {seq.name}")
+        unreadable = opts.get("unreadable_annotations") or {}
+        hint = f" (unreadable annotation files: {'; '.join(unreadable.values())})" if unreadable else ""
+        raise SkeletonFormatError(path, None, f"no annotation for video {seq.name}{hint}")
     rows = []
     for k, (cls, start, end) in enumerate(ann):
         end = min(end, seq.num_frames - 1)
@@ -228,7 +233,8 @@ def _nw_ucla_task(path: str, opts: dict) -> list[dict]:
 
 
 def _utd_task(path: str, opts: dict) -> list[dict]:
-    return [sequence_to_row(read_utd_mhad(path), Path(path).name)]
+    # a corpus file must name its action (aXX_sYY_tZZ_skeleton.mat); a lone file read elsewhere need not
+    return [sequence_to_row(read_utd_mhad(path, require_label=True), Path(path).name)]
 
 
 def _utkinect_task(path: str, opts: dict) -> list[dict]:
@@ -359,19 +365,29 @@ def _plan(corpus: str, raw: Path, **kw) -> _Plan:
             [str(p) for p in _find(raw, "*.json")], {"dims": kw.get("dims", 3)}, CORPUS_CLASSES[corpus]
         )
     if corpus == "tsu":
-        annotations, subsets = {}, {}
+        annotations, subsets, unreadable = {}, {}, {}
         for p in _find(raw, "*.json"):
-            obj = json.loads(p.read_text(encoding="utf-8"))
+            # each video's annotation is read on its own: a refused entry skips that video (with the reason),
+            # an unreadable file its videos, never the whole conversion
+            try:
+                obj, _ = load_json_text(p)
+            except SkeletonFormatError as error:
+                unreadable[str(p)] = str(error)
+                continue
             for video in obj if isinstance(obj, dict) else []:
-                annotations[video] = read_tsu_annotations(p, video)
-                subsets[video] = obj[video].get("subset")
+                try:
+                    annotations[video] = read_tsu_annotations(p, video)
+                except SkeletonFormatError as error:
+                    annotations[video] = str(error)
+                entry = obj[video]
+                subsets[video] = entry.get("subset") if isinstance(entry, dict) else None
         action_list = _find(raw, "Action_list*")
         if not action_list:
             raise FileNotFoundError(f"no Action_list.txt under {raw}")
         files = [str(p) for p in _find(raw, "*.npz")]
         return _Plan(
             files,
-            {"annotations": annotations},
+            {"annotations": annotations, "unreadable_annotations": unreadable},
             read_tsu_action_list(action_list[0]),
             extra={"subsets": subsets},
         )
