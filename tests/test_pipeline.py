@@ -194,3 +194,35 @@ def test_cards_declare_no_hub_task_they_cannot_serve_and_show_the_pipeline():
     text = str(card)
     assert 'pipeline("skeleton-action-recognition", model="me/sugar", trust_remote_code=True)' in text
     assert "candidate_labels=" in text and "widget" not in card.data.to_dict()
+
+
+def test_baseline_checkpoints_carry_the_pipeline_and_load_it_without_the_package(baseline_folder, sugar_folder,
+                                                                                 tmp_path):  # fmt: skip
+    """A baseline folder used to get the pipeline code only through ``pipe.save_pretrained``; its own
+    ``save_pretrained`` now writes it, the installed package still needs no trust_remote_code, and the baseline
+    class refuses a SUGAR folder."""
+    folder, model = baseline_folder
+    config = json.loads((folder / "config.json").read_text())
+    assert TASK in config["custom_pipelines"] and (folder / "pipeline_sugar.py").exists()
+    assert config["auto_map"]["AutoModel"].endswith("SugarForSkeletonClassification")
+    assert "custom_pipelines" not in SugarBaselineConfig.from_pretrained(folder).to_dict()
+    expected = [d["label"] for d in pipeline(TASK, model=str(folder))(_clip(), top_k=3)]
+    np.save(tmp_path / "a.npy", _clip())
+    script = HIDE_PACKAGE + textwrap.dedent(
+        f"""
+        from transformers import pipeline
+        pipe = pipeline(task={TASK!r}, model={str(folder)!r}, trust_remote_code=True)
+        assert type(pipe).__module__.startswith("transformers_modules"), type(pipe).__module__
+        assert type(pipe.model).__name__ == "SugarForSkeletonClassification"
+        print("LABELS", [d["label"] for d in pipe({str(tmp_path / "a.npy")!r}, top_k=3)])
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    import os
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert eval(result.stdout.split("LABELS ", 1)[1].splitlines()[0]) == expected
+    with pytest.raises(ValueError, match=r"SugarForActionRecognition\.from_pretrained"):
+        SugarForSkeletonClassification.from_pretrained(sugar_folder[0])

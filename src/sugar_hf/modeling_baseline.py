@@ -26,6 +26,11 @@ from .modeling_ctrgcn import init_ctrgcn_weights
 from .modeling_sugar import SugarSkeletonEncoder
 
 
+def _installed() -> bool:
+    """True in the installed package, False in a checkpoint's remote-code copy of this module."""
+    return __name__.partition(".")[0] == "sugar_hf"
+
+
 class SugarBaselineConfig(PretrainedConfig):
     """Configuration of :class:`SugarForSkeletonClassification`.
 
@@ -55,6 +60,11 @@ class SugarBaselineConfig(PretrainedConfig):
         if self.class_names:
             kwargs["id2label"] = dict(enumerate(self.class_names))
             kwargs["label2id"] = {name: i for i, name in enumerate(self.class_names)}
+        # as in SugarConfig: `custom_pipelines` is for remote-code loads; the installed package serves the task
+        # from its own registration, so `pipeline(task, model=folder)` needs no trust_remote_code
+        custom_pipelines = kwargs.pop("custom_pipelines", None)
+        if custom_pipelines and not _installed():
+            kwargs["custom_pipelines"] = custom_pipelines
         super().__init__(**kwargs)
 
 
@@ -154,6 +164,41 @@ class SugarForSkeletonClassification(PreTrainedModel):
         self.dropout = nn.Dropout(config.classifier_dropout)
         self.classifier = nn.Linear(config.encoder_config.hidden_size, config.num_labels)
         self.post_init()
+
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, *args: Any, **kwargs: Any):
+        """Load a baseline checkpoint; a folder saved by a SUGAR class (stage 1 or 2) is refused with the class
+        that loads it."""
+        config = kwargs.get("config")
+        if isinstance(config, PretrainedConfig):
+            model_type, architectures = config.model_type, list(config.architectures or [])
+        else:
+            hub_kwargs = {k: kwargs[k] for k in ("cache_dir", "revision", "token", "local_files_only", "subfolder")
+                          if k in kwargs}  # fmt: skip
+            try:
+                data, _ = PretrainedConfig.get_config_dict(pretrained_model_name_or_path, **hub_kwargs)
+            except Exception:  # noqa: BLE001  (no readable config: from_pretrained reports it)
+                data = {}
+            model_type, architectures = data.get("model_type"), list(data.get("architectures") or [])
+        if model_type and model_type != cls.config_class.model_type:
+            saved = architectures[0] if architectures else model_type
+            raise ValueError(
+                f"{pretrained_model_name_or_path} holds a {saved} checkpoint (model_type {model_type!r}), not a "
+                f"{cls.__name__}: load it with {saved}.from_pretrained(...)"
+            )
+        return super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
+
+    def save_pretrained(self, save_directory: str | os.PathLike, *args: Any, **kwargs: Any) -> None:
+        """``PreTrainedModel.save_pretrained`` plus the remote code that makes the folder load with
+        ``trust_remote_code=True`` (``AutoModel`` and the ``skeleton-action-recognition`` pipeline) without the
+        package."""
+        super().save_pretrained(save_directory, *args, **kwargs)
+        if _installed():
+            import importlib
+
+            remote = importlib.import_module("sugar_hf.remote_code")
+            remote.write_remote_code(save_directory)
+            remote.add_remote_entries(os.path.join(save_directory, "config.json"), processor=False, pipeline=True)
 
     @classmethod
     def from_ctrgcn_checkpoint(
