@@ -62,10 +62,10 @@ def sync(device: str) -> None:
 
 def inference_step(model, x):
     def step():
+        model.eval()  # set on every call: the training measure's steps leave the model in train mode
         with torch.no_grad():
             model(x)
 
-    model.eval()
     return step
 
 
@@ -74,11 +74,11 @@ def training_step(model, x, logits_of):
     labels = torch.arange(x.shape[0], device=x.device) % 60
 
     def step():
+        model.train()
         optimizer.zero_grad(set_to_none=True)
         F.cross_entropy(logits_of(model(x)).float(), labels).backward()
         optimizer.step()
 
-    model.train()
     return step
 
 
@@ -152,13 +152,8 @@ def main() -> None:
         if device == "cpu":
             torch.set_num_threads(threads)
         print(f"\n== torch threads {torch.get_num_threads()} ==")
-        measures = {"inference": (args.iters, inference_step(ours, x), None)}
-        if reference is not None:
-            measures["inference"] = (
-                args.iters,
-                inference_step(ours, x),
-                inference_step(reference, x_reference),
-            )
+        ref_inference = inference_step(reference, x_reference) if reference is not None else None
+        measures = {"inference": (args.iters, inference_step(ours, x), ref_inference)}
         if not args.skip_train:
             ours_train = training_step(ours, x, lambda out: out.logits)
             ref_train = (

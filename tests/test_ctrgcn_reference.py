@@ -144,8 +144,9 @@ def test_published_checkpoints_map_one_to_one(graph, monkeypatch):
     reference.eval()
     ours.eval()
     for chunk in (None, 1):
-        if chunk:
+        if chunk:  # the chunked path runs single-threaded
             monkeypatch.setattr(modeling_ctrgcn, "_CHUNK_ELEMENTS", chunk)
+            monkeypatch.setattr(modeling_ctrgcn.torch, "get_num_threads", lambda: 1)
         with torch.no_grad():
             ref_logits, ref_pooled, logits, pooled = _run(reference, ours, captured, x)
         _assert_close(logits, ref_logits, "eval logits")

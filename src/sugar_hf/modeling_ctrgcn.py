@@ -438,13 +438,14 @@ class CTRGCN(nn.Module):
         x = skeleton_values.permute(0, 1, 3, 4, 2).reshape(n, m * v * c, t)
         x = self.data_bn(x)
         x = x.view(n, m, v, c, t).permute(0, 1, 3, 4, 2).reshape(n * m, c, t, v)
-        if self.training or torch.is_grad_enabled():
+        if self.training or torch.is_grad_enabled() or torch.get_num_threads() > 1:
             for unit in self.units:
                 x = unit(x)
             return x.view(n, m, *x.shape[1:])
-        # Inference: with the batch-norms folded the bodies are independent, so a few at a time go through all
-        # the units while their activations stay in cache (about 1.4x faster on one CPU thread than the whole
-        # batch per unit).
+        # Single-threaded inference: with the batch-norms folded the bodies are independent, so a few at a time go
+        # through all the units while their activations stay in cache (about 1.4x faster on one CPU thread than
+        # the whole batch per unit). With more threads the chunks' many small ops cost more in thread
+        # synchronisation than they gain (measured on a shared 2-core machine), so the batch goes whole.
         step = max(1, _CHUNK_ELEMENTS // (self.units[0].gcn.bn.num_features * t * v))
         outs = []
         for chunk in x.split(step):
