@@ -113,8 +113,13 @@ def _run(reference, ours, captured, x):
 def _assert_close(
     a: torch.Tensor, b: torch.Tensor, what: str, atol: float = 1e-5, rtol: float = 1e-5
 ) -> None:
+    """``allclose`` with ``atol`` on the scale of ``b`` (the randomised models' logits reach the thousands, where
+    float32 itself resolves only ~1e-4; thread counts change the summation order)."""
+    atol = atol * max(1.0, b.abs().max().item())
     err = (a - b).abs().max().item()
-    assert torch.allclose(a, b, atol=atol, rtol=rtol), f"{what}: max abs difference {err:.3g}"
+    assert torch.allclose(a, b, atol=atol, rtol=rtol), (
+        f"{what}: max abs difference {err:.3g} (atol {atol:.3g})"
+    )
 
 
 @pytest.mark.parametrize("graph", sorted(GRAPHS))
