@@ -344,7 +344,9 @@ class GraphConv(nn.Module):
             # einsum("ncuv,nctv->nctu", A, conv3(x)): one (T x V) @ (V x U) product per (sample, channel)
             values = torch.bmm(weights["value_weight"][i].expand(n, -1, -1), flat).view(n * out, t, v)
             if fold or i > 0:
-                total = total.baddbmm_(values, refined[i])
+                # In-place ops are not autocast: under autocast the products run in low precision, the sum in its
+                # dtype.
+                total = total.baddbmm_(values.to(total.dtype), refined[i].to(total.dtype))
             else:
                 total = torch.baddbmm(bias, values, refined[i])
         return total.view(n, out, t, v), down
