@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sugar_hf.skeleton.readers.utkinect import UTK_CLASSES
+
 # ---------------------------------------------------------------------------------------------------------------
 # Cases and outcomes
 
@@ -141,18 +143,7 @@ def seed_pku_labels(rng: np.random.Generator) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-UTK_ACTIONS = (
-    "walk",
-    "sitDown",
-    "standUp",
-    "pickUp",
-    "carry",
-    "throw",
-    "push",
-    "pull",
-    "waveHands",
-    "clapHands",
-)
+UTK_ACTIONS = UTK_CLASSES
 
 
 def seed_utk_labels(rng: np.random.Generator) -> bytes:

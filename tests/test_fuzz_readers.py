@@ -104,16 +104,6 @@ def _ntu_mutants(src) -> dict[str, list[str]]:
     return mutants
 
 
-@pytest.fixture(params=["c_fast_path", "pure_python"])
-def ntu_path(request, monkeypatch):
-    """Run an NTU test through the C fast path (where built) and with it disabled."""
-    from sugar_hf.skeleton.readers import ntu
-
-    if request.param == "pure_python":
-        monkeypatch.setattr(ntu, "_ntu_fast", None)
-    elif ntu._ntu_fast is None:
-        pytest.skip("C fast path not built")
-    return request.param
 
 
 def test_fuzz_ntu(tmp_path, ntu_path):

@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
-from tiny import CLASSES, tiny_config, tiny_tokenizer
+from tiny import CLASSES, tiny_config
 from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoProcessor
 
 from sugar_hf import (
@@ -25,11 +25,6 @@ from sugar_hf import (
     mil_nce_loss,
 )
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, PROJECTOR_TYPES
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return tiny_tokenizer()
 
 
 def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:

@@ -26,11 +26,6 @@ LAYOUT = "kinect_v1_20"
 
 
 @pytest.fixture(scope="module")
-def tokenizer():
-    return tiny_tokenizer()
-
-
-@pytest.fixture(scope="module")
 def rows():
     """A converted in-memory split: clip lengths around and below the model's 16 frames, one or two bodies,
     leading empty frames (so the valid crop matters), a body far from the origin (so centring matters)."""

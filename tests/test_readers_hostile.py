@@ -43,15 +43,6 @@ from sugar_hf.skeleton.readers import (
 MiB = 2**20
 
 
-@pytest.fixture(params=["c_fast_path", "pure_python"])
-def ntu_path(request, monkeypatch):
-    from sugar_hf.skeleton.readers import ntu
-
-    if request.param == "pure_python":
-        monkeypatch.setattr(ntu, "_ntu_fast", None)
-    elif ntu._ntu_fast is None:
-        pytest.skip("C fast path not built")
-    return request.param
 
 
 def refused(reader, path, *args, match: str | None = None, peak_mib: float = 64, seconds: float = 5, **kw):

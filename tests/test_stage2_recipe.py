@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from tiny import CLASSES, tiny_config, tiny_tokenizer
+from tiny import CLASSES, tiny_config
 
 from sugar_hf import SugarForActionRecognition, SugarProjectorConfig
 from sugar_hf.training.alignment import align_projector, alignment_loss, name_targets, nearest_name_accuracy
@@ -17,11 +17,6 @@ from sugar_hf.training.token_cache import (
     build_token_cache,
     cache_key,
 )
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return tiny_tokenizer()
 
 
 def _model(seed: int = 0, **projector) -> SugarForActionRecognition:

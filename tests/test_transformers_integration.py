@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from tiny import CLASSES, tiny_config, tiny_tokenizer
+from test_modeling import _clips, _model
+from tiny import CLASSES, tiny_config
 from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoProcessor, BatchFeature
 
 from sugar_hf import (
@@ -26,8 +27,8 @@ from sugar_hf import (
     SugarForSkeletonClassification,
     SugarProcessor,
     SugarSkeletonTextModel,
+    embedded,
 )
-from sugar_hf import embedded
 from sugar_hf.hub.cards import model_card
 from sugar_hf.hub.export import export_merged
 
@@ -55,22 +56,6 @@ HIDE_PACKAGE = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def tokenizer():
-    return tiny_tokenizer()
-
-
-def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return [rng.normal(size=(20 + 7 * i, 20, 3)).astype(np.float32) for i in range(n)]
-
-
-def _model(tokenizer, seed: int = 0, **kwargs) -> SugarForActionRecognition:
-    torch.manual_seed(seed)
-    config = tiny_config(**kwargs)
-    model = SugarForActionRecognition(config).eval()
-    model.processor = SugarProcessor.from_config(tokenizer, config)
-    return model
 
 
 def _fake_embedded_cache(cache: Path, tie: bool = True) -> Path:

@@ -1,0 +1,24 @@
+"""Fixtures shared by the test modules (pytest finds them here; no imports needed)."""
+
+from __future__ import annotations
+
+import pytest
+from tiny import tiny_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    """The tiny word-level tokenizer of ``tests/tiny.py``, one per test module."""
+    return tiny_tokenizer()
+
+
+@pytest.fixture(params=["c_fast_path", "pure_python"])
+def ntu_path(request, monkeypatch):
+    """Run an NTU test through the C fast path (where built) and with it disabled."""
+    from sugar_hf.skeleton.readers import ntu
+
+    if request.param == "pure_python":
+        monkeypatch.setattr(ntu, "_ntu_fast", None)
+    elif ntu._ntu_fast is None:
+        pytest.skip("C fast path not built")
+    return request.param
