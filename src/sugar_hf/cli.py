@@ -308,42 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .knowledge.cli import add_describe_parser  # describe show|generate|keyframes|embed
 
     add_describe_parser(sub)
-    _fill_describe_help(sub)
     return parser
-
-
-# Help for the options that sugar_hf/knowledge/cli.py registers without one (kept here until it has its own).
-_DESCRIBE_HELP = {
-    ("show", "--class"): "show only this class",
-    ("show", "--knowledge"): "which texts to show: motion | visual | motion+visual",
-    (
-        "generate",
-        "--backend",
-    ): "local (a transformers model on this machine) | inference (an OpenAI-compatible server)",
-    ("generate", "--num-keyframes"): "key frames per class picked for the VLM",
-    ("generate", "--keyframe-model"): "CLIP model that picks the key frames",
-    ("generate", "--num-visual"): "visual descriptions per class",
-    ("generate", "--max-retries"): "retries of a malformed generation",
-    ("generate", "--batch-size"): "classes per generation call",
-    ("generate", "--structured"): "auto | stepwise (one body part a call) | single (one JSON answer a class)",
-    ("generate", "--on-error"): "raise, or skip a class that keeps failing",
-    ("keyframes", "folder"): "a folder with one sub-folder of frames per class",
-    ("keyframes", "--num-keyframes"): "key frames per class",
-    ("keyframes", "--keyframe-model"): "CLIP model that picks the key frames",
-    ("embed", "--output"): "where the text-embedding cache is written",
-    ("embed", "--knowledge"): "which texts to embed: motion | visual | motion+visual",
-}
-
-
-def _fill_describe_help(sub) -> None:
-    describe = sub.choices.get("describe")
-    action = next((a for a in (describe._actions if describe else []) if isinstance(a, argparse._SubParsersAction)),
-                  None)  # fmt: skip
-    for name, child in action.choices.items() if action else ():
-        for option in child._actions:
-            key = (name, option.option_strings[0] if option.option_strings else option.dest)
-            if not option.help and key in _DESCRIBE_HELP:
-                option.help = _DESCRIBE_HELP[key]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

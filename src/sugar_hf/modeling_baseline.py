@@ -23,12 +23,7 @@ from transformers.utils import ModelOutput
 
 from .configuration_sugar import SugarEncoderConfig
 from .modeling_ctrgcn import init_ctrgcn_weights
-from .modeling_sugar import SugarSkeletonEncoder
-
-
-def _installed() -> bool:
-    """True in the installed package, False in a checkpoint's remote-code copy of this module."""
-    return __name__.partition(".")[0] == "sugar_hf"
+from .modeling_sugar import SugarSkeletonEncoder, _installed
 
 
 class SugarBaselineConfig(PretrainedConfig):

@@ -145,9 +145,12 @@ def add_describe_parser(subparsers) -> argparse.ArgumentParser:
     show.add_argument(
         "corpus", help="ntu60, ntu120, pku_mmd, toyota_smarthome, nw_ucla, utd_mhad, utkinect, or a .jsonl"
     )
-    show.add_argument("--class", dest="class_name")
+    show.add_argument("--class", help="show only this class", dest="class_name")
     show.add_argument(
-        "--knowledge", default="motion+visual", choices=["none", "motion", "visual", "motion+visual"]
+        "--knowledge",
+        help="which texts to show: motion | visual | motion+visual",
+        default="motion+visual",
+        choices=["none", "motion", "visual", "motion+visual"],
     )
     show.add_argument("--json", action="store_true", help="print the raw JSONL records")
     show.set_defaults(func=cmd_show)
@@ -159,7 +162,12 @@ def add_describe_parser(subparsers) -> argparse.ArgumentParser:
         "--output", required=True, help="JSONL file (appended; classes already in it are skipped)"
     )
     gen.add_argument("--corpus", default="", help="corpus name stored in each record")
-    gen.add_argument("--backend", choices=["local", "inference"], default="local")
+    gen.add_argument(
+        "--backend",
+        help="local (a transformers model on this machine) | inference (an OpenAI-compatible server)",
+        choices=["local", "inference"],
+        default="local",
+    )
     gen.add_argument(
         "--model", help="local: a folder or Hub id (default: offline SmolLM2); inference: model id"
     )
@@ -168,28 +176,49 @@ def add_describe_parser(subparsers) -> argparse.ArgumentParser:
     gen.add_argument("--vlm-model", help="VLM model id for the visual text")
     gen.add_argument("--vlm-base-url", help="OpenAI-compatible base URL of the VLM")
     gen.add_argument("--frames-dir", help="folder with one sub-folder of frames per class (name with / as _)")
-    gen.add_argument("--num-keyframes", type=int, default=4)
-    gen.add_argument("--keyframe-model", default="openai/clip-vit-base-patch32")
-    gen.add_argument("--num-visual", type=int, default=4)
-    gen.add_argument("--max-retries", type=int, default=2)
-    gen.add_argument("--batch-size", type=int, default=1)
-    gen.add_argument("--structured", choices=["auto", "stepwise", "single"], default="auto")
-    gen.add_argument("--on-error", choices=["raise", "skip"], default="skip")
+    gen.add_argument("--num-keyframes", help="key frames per class picked for the VLM", type=int, default=4)
+    gen.add_argument(
+        "--keyframe-model",
+        help="CLIP model that picks the key frames",
+        default="openai/clip-vit-base-patch32",
+    )
+    gen.add_argument("--num-visual", help="visual descriptions per class", type=int, default=4)
+    gen.add_argument("--max-retries", help="retries of a malformed generation", type=int, default=2)
+    gen.add_argument("--batch-size", help="classes per generation call", type=int, default=1)
+    gen.add_argument(
+        "--structured",
+        help="auto | stepwise (one body part a call) | single (one JSON answer a class)",
+        choices=["auto", "stepwise", "single"],
+        default="auto",
+    )
+    gen.add_argument(
+        "--on-error",
+        help="raise, or skip a class that keeps failing",
+        choices=["raise", "skip"],
+        default="skip",
+    )
     gen.add_argument("--no-resume", action="store_true", help="start the output file afresh")
     gen.set_defaults(func=cmd_generate)
 
     key = sub.add_parser("keyframes", help="print the most mutually dissimilar frames of a folder")
-    key.add_argument("folder")
-    key.add_argument("--num-keyframes", type=int, default=4)
-    key.add_argument("--keyframe-model", default="openai/clip-vit-base-patch32")
+    key.add_argument("folder", help="a folder with one sub-folder of frames per class")
+    key.add_argument("--num-keyframes", help="key frames per class", type=int, default=4)
+    key.add_argument(
+        "--keyframe-model",
+        help="CLIP model that picks the key frames",
+        default="openai/clip-vit-base-patch32",
+    )
     key.set_defaults(func=cmd_keyframes)
 
     emb = sub.add_parser("embed", help="encode a corpus's texts once into a safetensors cache")
     emb.add_argument("corpus", help="a corpus name or a .jsonl file")
-    emb.add_argument("--output", required=True)
+    emb.add_argument("--output", help="where the text-embedding cache is written", required=True)
     emb.add_argument("--encoder", default="minilm", help="'minilm' (offline) or a text model folder / Hub id")
     emb.add_argument(
-        "--knowledge", default="motion+visual", choices=["none", "motion", "visual", "motion+visual"]
+        "--knowledge",
+        help="which texts to embed: motion | visual | motion+visual",
+        default="motion+visual",
+        choices=["none", "motion", "visual", "motion+visual"],
     )
     emb.set_defaults(func=cmd_embed)
     return describe
