@@ -18,7 +18,7 @@ from typing import Any
 from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
 
 from ..pretrained_bases import LEGACY_NAMES
-from .corpora import CORPORA, CTRGCN_BIBTEX, SUGAR_BIBTEX, corpus_info
+from .corpora import CORPORA, CTRGCN_BIBTEX, SUGAR_BIBTEX, CorpusInfo, corpus_info
 
 TEMPLATES = resources.files("sugar_hf.hub") / "templates"
 
@@ -173,6 +173,99 @@ def _md_table(mapping: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _hub_datasets(used: Sequence[str], dataset_ids: Mapping[str, str]) -> list[str]:
+    """The ``datasets`` metadata: mapped corpus keys first, then the names that already are Hub dataset ids."""
+    mapped = [dataset_ids[d] for d in used if d in dataset_ids]
+    return mapped + [d for d in used if d not in CORPORA and d not in dataset_ids and d.count("/") == 1]
+
+
+def _model_tags(merged: bool, tags: Sequence[str]) -> list[str]:
+    fixed = ["sugar-hf", "sugar", "skeleton-action-recognition", "ctr-gcn", "lora", "custom_code"]
+    return list(dict.fromkeys([*fixed, *(["peft"] if not merged else []), *tags]))
+
+
+def _model_card_data(
+    config, results: Sequence[EvalRecord], used: Sequence[str], *, repo_id: str, license: str,
+    dataset_ids: Mapping[str, str], pipeline_tag: str, tags: Sequence[str],
+) -> ModelCardData:  # fmt: skip
+    """The model card's YAML metadata: base model, datasets, ``model-index``, license, task and tags."""
+    return ModelCardData(
+        base_model=hub_base_model(config.llm_name_or_path),
+        datasets=_hub_datasets(used, dataset_ids) or None,
+        eval_results=eval_results(results, dataset_ids) or None,
+        library_name="transformers",
+        license=license,
+        metrics=sorted({METRICS.get(r.metric, (r.metric,))[0] for r in results}) or None,
+        model_name=repo_id,
+        pipeline_tag=pipeline_tag,
+        tags=_model_tags(not config.lora_config, tags),
+    )
+
+
+def _repository_fields(config, repo_id: str, adapter_only: bool) -> dict[str, Any]:
+    """Template fields naming the repo, its base LLM and what the repo holds (adapter only or every weight)."""
+    base_model = hub_base_model(config.llm_name_or_path)
+    return {
+        "model_name": repo_id.split("/")[-1],
+        "repo_id": repo_id,
+        "pipeline_task": PIPELINE_TASK,
+        "base_model": base_model or config.llm_name_or_path or "the configured LLM",
+        "base_model_link": f"https://huggingface.co/{base_model}" if base_model else "#",
+        "llm_name_or_path": config.llm_name_or_path,
+        "adapter_only": adapter_only,
+        "merged": not config.lora_config,
+    }
+
+
+def _lora_summary(config) -> str:
+    lora = config.lora_config
+    if not lora:
+        return "merged into the LLM weights (no adapter)"
+    return (
+        f"r={lora.get('r')}, alpha={lora.get('lora_alpha')}, dropout={lora.get('lora_dropout', 0.0)}, "
+        f"targets {', '.join(map(str, lora.get('target_modules') or []))}"
+    )
+
+
+def _projector_fields(proj) -> dict[str, Any]:
+    if proj.projector_type in ("tqp", "qformer"):
+        detail = f"{proj.num_segments} segment(s) x {proj.num_queries} queries, shared Q-Former"
+    else:
+        detail = proj.projector_type
+    label = {"tqp": "Temporal Query Projection (TQP)"}.get(proj.projector_type, proj.projector_type)
+    return {"projector_label": label, "projector_type": proj.projector_type, "projector_detail": detail}
+
+
+def _architecture_fields(config) -> dict[str, Any]:
+    """Template fields of the "Model details" table: encoder, projector, LLM, LoRA, classes, instruction."""
+    enc, llm = config.encoder_config, config.llm_config
+    classes = list(config.class_names)
+    return {
+        **_projector_fields(config.projector_config),
+        "num_action_tokens": config.num_action_tokens,
+        "layout": enc.layout if isinstance(enc.layout, str) else "custom",
+        "num_joints": enc.num_joints,
+        "num_persons": enc.num_persons,
+        "num_frames": enc.num_frames,
+        "base_channels": enc.base_channels,
+        "token_layout": enc.token_layout,
+        "llm_layers": llm.num_hidden_layers,
+        "llm_hidden": llm.hidden_size,
+        "lora_summary": _lora_summary(config),
+        "num_classes": len(classes),
+        "class_preview": ", ".join(classes[:8]) + (", ..." if len(classes) > 8 else ""),
+        "instruction": config.instruction_template,
+    }
+
+
+def _data_terms(used: Sequence[str]) -> str:
+    """The limitations' line on training data: the terms of every research corpus used."""
+    research_used = [d for d in used if d in CORPORA and CORPORA[d].research]
+    if not research_used:
+        return "check the terms of every corpus used for training before any use beyond research."
+    return " ".join(f"{CORPORA[d].pretty_name}: {CORPORA[d].terms}" for d in research_used)
+
+
 def model_card(
     config,
     results: Iterable[EvalRecord | Mapping[str, Any]] = (),
@@ -203,89 +296,20 @@ def model_card(
     results = [EvalRecord.coerce(r) for r in results]
     dataset_ids = dict(dataset_ids or {})
     adapter_only = (not config.save_full_llm) if adapter_only is None else adapter_only
-    merged = not config.lora_config
-    base_model = hub_base_model(config.llm_name_or_path)
     used = list(dict.fromkeys([*training_datasets, *(r.dataset for r in results)]))
-    hub_datasets = [dataset_ids[d] for d in used if d in dataset_ids] + [
-        d for d in used if d not in CORPORA and d not in dataset_ids and d.count("/") == 1
-    ]
-    data = ModelCardData(
-        base_model=base_model,
-        datasets=hub_datasets or None,
-        eval_results=eval_results(results, dataset_ids) or None,
-        library_name="transformers",
-        license=license,
-        metrics=sorted({METRICS.get(r.metric, (r.metric,))[0] for r in results}) or None,
-        model_name=repo_id,
-        pipeline_tag=pipeline_tag,
-        tags=list(
-            dict.fromkeys(
-                [
-                    "sugar-hf",
-                    "sugar",
-                    "skeleton-action-recognition",
-                    "ctr-gcn",
-                    "lora",
-                    "custom_code",
-                    *(["peft"] if not merged else []),
-                    *tags,
-                ]
-            )
-        ),  # fmt: skip
-    )
-    enc, proj, llm = config.encoder_config, config.projector_config, config.llm_config
-    lora = config.lora_config
-    if lora:
-        lora_summary = (
-            f"r={lora.get('r')}, alpha={lora.get('lora_alpha')}, dropout={lora.get('lora_dropout', 0.0)}, "
-            f"targets {', '.join(map(str, lora.get('target_modules') or []))}"
-        )
-    else:
-        lora_summary = "merged into the LLM weights (no adapter)" if merged else "none"
-    if proj.projector_type in ("tqp", "qformer"):
-        projector_detail = f"{proj.num_segments} segment(s) x {proj.num_queries} queries, shared Q-Former"
-    else:
-        projector_detail = proj.projector_type
-    research_used = [d for d in used if d in CORPORA and CORPORA[d].research]
-    data_terms = (
-        " ".join(f"{CORPORA[d].pretty_name}: {CORPORA[d].terms}" for d in research_used)
-        if research_used
-        else "check the terms of every corpus used for training before any use beyond research."
-    )
-    classes = list(config.class_names)
+    data = _model_card_data(
+        config, results, used, repo_id=repo_id, license=license, dataset_ids=dataset_ids,
+        pipeline_tag=pipeline_tag, tags=tags,
+    )  # fmt: skip
     return ModelCard.from_template(
         data,
         template_path=str(TEMPLATES / "model_card.md"),
-        model_name=repo_id.split("/")[-1],
-        repo_id=repo_id,
-        pipeline_task=PIPELINE_TASK,
-        base_model=base_model or config.llm_name_or_path or "the configured LLM",
-        base_model_link=f"https://huggingface.co/{base_model}" if base_model else "#",
-        llm_name_or_path=config.llm_name_or_path,
-        adapter_only=adapter_only,
-        merged=merged,
-        projector_label={"tqp": "Temporal Query Projection (TQP)"}.get(
-            proj.projector_type, proj.projector_type
-        ),
-        projector_type=proj.projector_type,
-        projector_detail=projector_detail,
-        num_action_tokens=config.num_action_tokens,
-        layout=enc.layout if isinstance(enc.layout, str) else "custom",
-        num_joints=enc.num_joints,
-        num_persons=enc.num_persons,
-        num_frames=enc.num_frames,
-        base_channels=enc.base_channels,
-        token_layout=enc.token_layout,
-        llm_layers=llm.num_hidden_layers,
-        llm_hidden=llm.hidden_size,
-        lora_summary=lora_summary,
-        num_classes=len(classes),
-        class_preview=", ".join(classes[:8]) + (", ..." if len(classes) > 8 else ""),
-        instruction=config.instruction_template,
+        **_repository_fields(config, repo_id, adapter_only),
+        **_architecture_fields(config),
         results_table=results_table(results),
         training_datasets=", ".join(_dataset_name(d) for d in training_datasets),
         training_args_table=_md_table(training_args) if training_args else "",
-        data_terms=data_terms,
+        data_terms=_data_terms(used),
         citations=_citations(used),
     )
 
@@ -327,6 +351,83 @@ def _size_category(n: int) -> str:
     return "1M<n<10M"
 
 
+def _official_facts(corpus: str, info: CorpusInfo) -> tuple[dict[str, dict[str, int]], Any]:
+    """Split counts and features of a corpus before any conversion: the published counts of its split configs
+    and the standard schema with its class names (``None`` for a corpus without a fixed layout)."""
+    from ..data.builders import CORPUS_LAYOUT, skeleton_features
+    from ..data.class_names import class_names
+    from ..data.splits import SPLIT_CONFIGS
+
+    split_configs = SPLIT_CONFIGS.get(corpus) or {"tsu": ("cs",)}.get(corpus, ())
+    counts = {c: info.official_counts.get(c, {}) for c in split_configs}
+    if corpus not in CORPUS_LAYOUT:
+        return counts, None
+    try:
+        names = class_names(corpus)
+    except KeyError:  # class list read from the raw release at conversion (TSU's Action_list.txt)
+        names = []
+    return counts, skeleton_features(CORPUS_LAYOUT[corpus], names)
+
+
+def _converted_facts(configs: Mapping[str, Any]) -> tuple[dict[str, dict[str, int]], Any]:
+    """Split counts of converted ``{config: DatasetDict}`` and the features of their first split."""
+    counts = {c: {s: len(ds) for s, ds in dd.items()} for c, dd in configs.items()}
+    any_split = next(iter(next(iter(configs.values())).values()))
+    return counts, any_split.features
+
+
+def _splits_table(counts: Mapping[str, Mapping[str, int]], converted: bool) -> str:
+    """The examples per config and split (train and test first); official counts get a note on their origin."""
+    lines = ["| config | split | examples |", "|---|---|---|"]
+    for config, splits in counts.items():
+        for split in ("train", "test", *sorted(set(splits) - {"train", "test"})):
+            if split in splits or not converted:
+                value = splits.get(split)
+                lines.append(f"| `{config}` | {split} | {f'{value:,}' if value is not None else 'n/a'} |")
+    if not converted:
+        lines.append("\nCounts are the official ones after skipping samples with missing skeletons "
+                     "(n/a: not published); a conversion reports its own in `conversion_report.json`.")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _dataset_card_data(
+    corpus: str, info: CorpusInfo, counts: Mapping[str, Mapping[str, int]],
+    data_files: Mapping[str, Mapping[str, str]] | None,
+) -> DatasetCardData:  # fmt: skip
+    """The dataset card's YAML metadata: license and gating of a research corpus, sizes and ``configs``."""
+    total = max((sum(v for v in splits.values() if v) for splits in counts.values()), default=0)
+    yaml_configs = None
+    if data_files:
+        yaml_configs = [
+            {"config_name": c, "data_files": [{"split": s, "path": p} for s, p in files.items()]}
+            for c, files in data_files.items()
+        ]
+    return DatasetCardData(
+        license="other" if info.research else None,
+        license_name=info.license_name or None,
+        license_link=info.homepage if info.research else None,
+        pretty_name=info.pretty_name,
+        task_categories=["video-classification"],
+        tags=["skeleton", "action-recognition", "sugar-hf", corpus],
+        size_categories=[_size_category(total)] if total else None,
+        config_names=list(counts) or None,
+        configs=yaml_configs,
+        extra_gated_prompt=(f"{info.pretty_name}: {info.terms}" if info.research else None),
+    )
+
+
+def _schema_fields(features) -> dict[str, Any]:
+    """Template fields of the "Data fields" section: one row per feature, the class names."""
+    label_names = features["label"].names if features is not None and "label" in features else []
+    return {
+        "features": [
+            (k, _feature_type(v), _FEATURE_MEANINGS.get(k, "")) for k, v in (features or {}).items()
+        ],
+        "num_classes": len(label_names),
+        "class_list": ", ".join(label_names) if label_names else "see the `label` feature",
+    }
+
+
 def dataset_card(
     corpus: str,
     configs: Mapping[str, Any] | None = None,
@@ -344,55 +445,9 @@ def dataset_card(
         data_files: ``{config: {split: glob}}`` for the ``configs`` YAML block (paths inside the repo).
     """
     info = corpus_info(corpus)
-    if configs:
-        counts = {c: {s: len(ds) for s, ds in dd.items()} for c, dd in configs.items()}
-        any_split = next(iter(next(iter(configs.values())).values()))
-        features = any_split.features
-    else:
-        from ..data.builders import CORPUS_LAYOUT, skeleton_features
-        from ..data.class_names import class_names
-        from ..data.splits import SPLIT_CONFIGS
-
-        split_configs = SPLIT_CONFIGS.get(corpus) or {"tsu": ("cs",)}.get(corpus, ())
-        counts = {c: info.official_counts.get(c, {}) for c in split_configs}
-        features = None
-        if corpus in CORPUS_LAYOUT:
-            try:
-                names = class_names(corpus)
-            except KeyError:  # class list read from the raw release at conversion (TSU's Action_list.txt)
-                names = []
-            features = skeleton_features(CORPUS_LAYOUT[corpus], names)
-    lines = ["| config | split | examples |", "|---|---|---|"]
-    for config, splits in counts.items():
-        for split in ("train", "test", *sorted(set(splits) - {"train", "test"})):
-            if split in splits or not configs:
-                value = splits.get(split)
-                lines.append(f"| `{config}` | {split} | {f'{value:,}' if value is not None else 'n/a'} |")
-    if not configs:
-        lines.append("\nCounts are the official ones after skipping samples with missing skeletons "
-                     "(n/a: not published); a conversion reports its own in `conversion_report.json`.")  # fmt: skip
-    label_names = features["label"].names if features is not None and "label" in features else []
-    total = max((sum(v for v in splits.values() if v) for splits in counts.values()), default=0)
-    yaml_configs = None
-    if data_files:
-        yaml_configs = [
-            {"config_name": c, "data_files": [{"split": s, "path": p} for s, p in files.items()]}
-            for c, files in data_files.items()
-        ]
-    data = DatasetCardData(
-        license="other" if info.research else None,
-        license_name=info.license_name or None,
-        license_link=info.homepage if info.research else None,
-        pretty_name=info.pretty_name,
-        task_categories=["video-classification"],
-        tags=["skeleton", "action-recognition", "sugar-hf", corpus],
-        size_categories=[_size_category(total)] if total else None,
-        config_names=list(counts) or None,
-        configs=yaml_configs,
-        extra_gated_prompt=(f"{info.pretty_name}: {info.terms}" if info.research else None),
-    )
+    counts, features = _converted_facts(configs) if configs else _official_facts(corpus, info)
     return DatasetCard.from_template(
-        data,
+        _dataset_card_data(corpus, info, counts, data_files),
         template_path=str(TEMPLATES / "dataset_card.md"),
         corpus=corpus,
         pretty_name=info.pretty_name,
@@ -401,10 +456,8 @@ def dataset_card(
         terms=info.terms,
         research=info.research,
         homepage=info.homepage,
-        splits_table="\n".join(lines),
-        features=[(k, _feature_type(v), _FEATURE_MEANINGS.get(k, "")) for k, v in (features or {}).items()],
-        num_classes=len(label_names),
-        class_list=", ".join(label_names) if label_names else "see the `label` feature",
+        splits_table=_splits_table(counts, converted=bool(configs)),
+        **_schema_fields(features),
         repo_id=repo_id,
         first_config=next(iter(counts), "default"),
         citations="\n\n".join(info.bibtex) or "(cite the data's owner)",
