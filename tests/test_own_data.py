@@ -115,7 +115,7 @@ def write_edges(path: Path) -> Path:
 def test_custom_edge_list_layout_is_recorded(tmp_path):
     from datasets import load_from_disk
 
-    from sugar_hf.skeleton.layouts import get_layout
+    from sugar_hf.skeleton_layouts import get_layout
 
     labels = write_clips(tmp_path / "raw", joints=5, channels=3, split=True)
     edges = write_edges(tmp_path / "edges.txt")

@@ -12,7 +12,7 @@ from tiny import CLASSES, tiny_config, tiny_tokenizer
 
 from sugar_hf import SugarConfig, SugarEncoderConfig, SugarForActionRecognition, SugarProcessor
 from sugar_hf.data import SkeletonTorchDataset, SugarCollator, row_to_skeleton
-from sugar_hf.skeleton.layouts import get_layout
+from sugar_hf.skeleton_layouts import get_layout
 from sugar_hf.skeleton.pipeline import SkeletonPipeline
 from sugar_hf.skeleton.transforms import (
     bone_stream,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from data_helpers import require
 
-from sugar_hf.skeleton import get_layout
+from sugar_hf.skeleton_layouts import get_layout
 from sugar_hf.skeleton.readers import read_ntu_skeleton
 from sugar_hf.skeleton.transforms import (
     bone_stream,

@@ -10,32 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .skeleton.readers import read_array, read_ntu_skeleton, read_nw_ucla, read_utd_mhad
-
-
-def load_skeleton_file(path: str | Path, layout: str = "ntu25") -> tuple[np.ndarray, str]:
-    """Read any single-clip skeleton file by its suffix; returns ``(array (M, T, V, C), layout name)``."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".skeleton":
-        seq = read_ntu_skeleton(path)
-    elif suffix == ".json":
-        seq = read_nw_ucla(path)
-    elif suffix == ".mat":
-        seq = read_utd_mhad(path)
-    elif suffix in (".npy", ".npz"):
-        seq = read_array(path, layout=layout)
-    else:
-        raise ValueError(
-            f"{path}: unsupported skeleton file type {suffix!r} (.skeleton, .json, .mat, .npy, .npz)"
-        )
-    return seq.data, seq.layout
+from .skeleton.readers import read_skeleton_file
+from .skeleton_layouts import NTU25
 
 
 def synthetic_wave(num_frames: int = 64, num_persons: int = 2) -> np.ndarray:
     """A deterministic NTU-25 clip of a person waving the right hand (for a demo without data files)."""
-    from .skeleton_layouts import NTU25
-
     rest = np.zeros((25, 3), dtype=np.float32)
     names = NTU25.joint_names
     heights = {"spine_base": 0.0, "spine_mid": 0.3, "spine_shoulder": 0.5, "neck": 0.55, "head": 0.7}
@@ -68,7 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     start = time.time()
     if args.skeleton:
-        skeleton, layout = load_skeleton_file(args.skeleton)
+        skeleton, layout = read_skeleton_file(args.skeleton)
         source = args.skeleton
     else:
         skeleton, layout, source = synthetic_wave(), "ntu25", "built-in synthetic clip (right hand waving)"

@@ -13,11 +13,11 @@ the FC baseline :class:`~sugar_hf.modeling_baseline.SugarForSkeletonClassificati
 its logits over the candidates, which must be among its classes).
 
 Inputs: a path to any single-clip skeleton file the package reads (``.skeleton``, ``.json``, ``.mat``, ``.npy``,
-``.npz``; through :func:`sugar_hf.cli.load_skeleton_file`), a NumPy array / tensor ``(frames, joints, channels)`` or
-``(persons, frames, joints, channels)`` in the model's joint layout, or a Python list of those (a batch; a
-single clip is never given as nested lists). Clips go through the checkpoint's own preprocessing (the
-processor's, or for the baseline the :class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` of its encoder
-config), exactly as in evaluation.
+``.npz``; through :func:`sugar_hf.skeleton.readers.read_skeleton_file`), a NumPy array / tensor
+``(frames, joints, channels)`` or ``(persons, frames, joints, channels)`` in the model's joint layout, or a
+Python list of those (a batch; a single clip is never given as nested lists). Clips go through the
+checkpoint's own preprocessing (the processor's, or for the baseline the
+:class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` of its encoder config), exactly as in evaluation.
 
 The package registers the task with ``transformers.pipelines.PIPELINE_REGISTRY`` when imported, and every
 stage-2 checkpoint names this class in ``config.json`` (``custom_pipelines``) and carries this file, so
@@ -125,14 +125,14 @@ class SkeletonActionRecognitionPipeline(Pipeline):
             path = os.fspath(item)
             layout = self.model.config.encoder_config.layout
             try:  # by name: the file readers are the package's, not part of a checkpoint's remote code
-                cli = importlib.import_module("sugar_hf.cli")
+                readers = importlib.import_module("sugar_hf.skeleton.readers")
             except ImportError:
                 if path.lower().endswith((".npy", ".npz")):
                     return _read_numpy(path)
                 raise ImportError(
                     f"{path}: reading this file type needs the sugar-hf package; install it or pass a NumPy array"
                 ) from None
-            loaded = cli.load_skeleton_file(path, layout=layout)
+            loaded = readers.read_skeleton_file(path, layout=layout)
             return loaded[0] if isinstance(loaded, tuple) else loaded
         if isinstance(item, torch.Tensor):
             return item.detach().cpu().numpy()

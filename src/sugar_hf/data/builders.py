@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..skeleton.layouts import LAYOUTS, SkeletonLayout, custom_layout, get_layout
+from ..skeleton_layouts import LAYOUTS, SkeletonLayout, custom_layout, get_layout
 from ..skeleton.readers import (
     SkeletonFormatError,
     SkeletonSequence,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..skeleton.layouts import SkeletonLayout, get_layout
+from ..skeleton_layouts import SkeletonLayout, get_layout
 from ..skeleton.pipeline import STREAMS, SkeletonPipeline
 from .builders import row_to_skeleton
 

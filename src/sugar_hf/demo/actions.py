@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..skeleton_layouts import BODY_PARTS
 from .body import REST_ELBOW, REST_HAND, Pose
-
-BODY_PARTS = ("head", "hands", "arms", "hips", "legs", "feet")
 
 
 def smoothstep(x):

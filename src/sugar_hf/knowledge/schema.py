@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The six body parts of the paper's motion prompt (after HAKE), in prompt order.
-BODY_PARTS: tuple[str, ...] = ("head", "hands", "arms", "hips", "legs", "feet")
+from ..skeleton_layouts import BODY_PARTS  # the six body parts of the motion prompt (after HAKE), in order
 
 #: Knowledge settings of the paper's ablation (which texts stage 1 learns from).
 KNOWLEDGE_KINDS: tuple[str, ...] = ("none", "motion", "visual", "motion+visual")

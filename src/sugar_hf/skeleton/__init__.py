@@ -1,5 +1,4 @@
-"""Skeleton layouts, readers and transforms: everything that knows about joints and raw files."""
-
-from .layouts import BODY_PARTS, LAYOUTS, SkeletonLayout, custom_layout, get_layout
-
-__all__ = ["BODY_PARTS", "LAYOUTS", "SkeletonLayout", "custom_layout", "get_layout"]
+"""Skeleton readers (``readers/``: one module a file format, and :func:`~.readers.read_skeleton_file` to read
+any of them by suffix), transforms and the preprocessing pipeline: everything that knows about raw files and
+joints. The joint layouts themselves live in the flat module :mod:`sugar_hf.skeleton_layouts` (a saved model
+folder copies it as remote code)."""

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..configuration_sugar import SKELETON_STREAMS
-from .layouts import SkeletonLayout, get_layout
+from ..skeleton_layouts import SkeletonLayout, get_layout
 from .transforms import (
     align_view,
     as_persons_first,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layouts import SkeletonLayout
+from ..skeleton_layouts import SkeletonLayout
 
 
 def as_persons_first(skeleton: np.ndarray) -> np.ndarray:

@@ -221,7 +221,7 @@ def predict_files(model_dir: str, files: Sequence[str], candidates: Sequence[str
     (stage 2, stage 1 or baseline folder). Returns ``[{"file", "predictions": [{"label", "score"}, ...]}]``."""
     from transformers import AutoTokenizer
 
-    from ..cli import load_skeleton_file
+    from ..skeleton.readers import read_skeleton_file
 
     if not os.path.isfile(os.path.join(model_dir, "config.json")):
         raise FileNotFoundError(f"{model_dir} has no config.json: not a saved model folder")
@@ -231,7 +231,7 @@ def predict_files(model_dir: str, files: Sequence[str], candidates: Sequence[str
     for path in files:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"skeleton file {path} does not exist")
-        clips.append(load_skeleton_file(path, layout=layout)[0])
+        clips.append(read_skeleton_file(path, layout=layout)[0])
     tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
     ranked = predict_skeletons(
         model, kind, clips, candidates, top_k, tokenizer=tokenizer, descriptions=descriptions

@@ -1,10 +1,12 @@
 """Readers, one module a format. Each returns :class:`SkeletonSequence` objects (arrays + metadata) and
 raises only :class:`SkeletonFormatError` (a ``ValueError`` naming file and line) on malformed input, within
 the size limits of :class:`ReadLimits` (``limits=`` on every reader; process default
-:func:`set_default_limits`)."""
+:func:`set_default_limits`; a limit hit is a :class:`ReadLimitExceeded`, a ``SkeletonFormatError`` too).
+:func:`read_skeleton_file` reads any supported single-clip file by its suffix."""
 
 from .base import SkeletonSequence
-from .errors import SkeletonFormatError
+from .dispatch import SKELETON_FILE_SUFFIXES, read_skeleton_file
+from .errors import ReadLimitExceeded, SkeletonFormatError
 from .generic import load_npy, load_npz_member, read_array, read_array_folder, read_label_csv
 from .limits import ReadLimits, get_default_limits, set_default_limits, use_limits
 from .ntu import NTUBody, list_ntu_files, parse_ntu_name, read_name_list, read_ntu_bodies, read_ntu_skeleton
@@ -23,7 +25,9 @@ from .utkinect import cut_utkinect_clips, read_utkinect_joints, read_utkinect_la
 __all__ = [
     "ActionSegment",
     "NTUBody",
+    "ReadLimitExceeded",
     "ReadLimits",
+    "SKELETON_FILE_SUFFIXES",
     "SkeletonFormatError",
     "SkeletonSequence",
     "cut_clips",
@@ -46,6 +50,7 @@ __all__ = [
     "read_pku_labels",
     "read_pku_skeleton",
     "read_pku_split",
+    "read_skeleton_file",
     "read_toyota_json",
     "read_tsu_action_list",
     "read_tsu_annotations",

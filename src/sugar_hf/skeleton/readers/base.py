@@ -21,7 +21,7 @@ class SkeletonSequence:
     Attributes:
         data: float32 array ``(persons, frames, joints, channels)``; an absent body in a frame is all zeros.
         name: Sample name (file stem, or ``<stem>_<index>`` for clips cut out of a longer recording).
-        layout: Name of the joint layout (see :func:`sugar_hf.skeleton.get_layout`).
+        layout: Name of the joint layout (see :func:`sugar_hf.skeleton_layouts.get_layout`).
         label: 0-based class id, or ``None`` when the file carries no label.
         meta: Corpus-specific ids (``subject``, ``camera``, ``setup``, ``view``, ``replication``, ``start``,
             ``end``...) and extras such as NTU ``body_ids``.
@@ -190,14 +190,6 @@ def stem(path: str | os.PathLike) -> str:
     return Path(path).stem
 
 
-def finite_or_fail(path, array: np.ndarray, line: int | None = None) -> np.ndarray:
-    """``array`` if every value is finite (check it *after* the cast to the returned dtype: float32 turns
-    ``1e39`` into inf), else :class:`SkeletonFormatError`."""
-    if array.size and not np.isfinite(array).all():
-        raise SkeletonFormatError(path, line, "NaN or infinite value (or beyond float32)")
-    return array
-
-
 def as_float32(path, array: np.ndarray, line: int | None = None, what: str = "array") -> np.ndarray:
     """Real numeric (or boolean) ``array`` cast to float32 and checked finite *after* the cast; complex
     arrays are refused (never cut to their real part), and so are object, string and structured ones."""
@@ -208,4 +200,6 @@ def as_float32(path, array: np.ndarray, line: int | None = None, what: str = "ar
         raise SkeletonFormatError(path, line, f"{what} dtype {array.dtype} is not numeric")
     with np.errstate(over="ignore", invalid="ignore"):
         data = array.astype(np.float32)
-    return finite_or_fail(path, data, line)
+    if data.size and not np.isfinite(data).all():  # after the cast: float32 turns 1e39 into inf
+        raise SkeletonFormatError(path, line, "NaN or infinite value (or beyond float32)")
+    return data

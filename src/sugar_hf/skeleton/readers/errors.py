@@ -29,3 +29,25 @@ class SkeletonFormatError(ValueError):
 
     def __reduce__(self):  # picklable across worker processes
         return (type(self), (self.path, self.line, self.reason))
+
+
+class ReadLimitExceeded(SkeletonFormatError):
+    """An input is larger than a :class:`~sugar_hf.skeleton.readers.ReadLimits` field allows.
+
+    A :class:`SkeletonFormatError` like any other (same message), which also says which limit was hit, so a
+    caller such as the Space can word the refusal in its own units.
+
+    Attributes:
+        limit: The ``ReadLimits`` field, such as ``"max_frames"``.
+        value: The size found (frames, bytes, persons... in the field's unit).
+        maximum: The limit's value.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike, line: int | None, reason: str, limit: str, value: int, maximum: int
+    ) -> None:
+        super().__init__(path, line, reason)
+        self.limit, self.value, self.maximum = limit, int(value), int(maximum)
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.line, self.reason, self.limit, self.value, self.maximum))

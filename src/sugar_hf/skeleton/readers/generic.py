@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..layouts import SkeletonLayout, get_layout
+from ...skeleton_layouts import SkeletonLayout, get_layout
 from .base import SkeletonSequence, as_float32, read_text, stem
 from .errors import SkeletonFormatError
 from .limits import ReadLimits, resolve
@@ -118,13 +118,7 @@ def npz_names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 
 def _read_member(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits, check, what: str):
-    if info.file_size > limits.max_inflated_bytes:
-        raise SkeletonFormatError(
-            path,
-            None,
-            f"{what} inflates to {info.file_size} bytes, more than the limit of {limits.max_inflated_bytes} "
-            "(max_inflated_bytes)",
-        )
+    limits.check(path, "max_inflated_bytes", info.file_size, f"{what} inflates to {info.file_size} bytes")
     try:
         with zf.open(info) as fp:
             array = _read_npy_stream(path, fp, limits, check, info.file_size, what)
@@ -186,10 +180,7 @@ def read_array(
             raise SkeletonFormatError(path, None, f"shape {shape}: expected (T, V, C) or (M, T, V, C)")
         if len(shape) == 3:
             shape = (1, *shape)
-        if shape[2] > lim.max_joints:
-            raise SkeletonFormatError(
-                path, None, f"{shape[2]} joints, more than the limit of {lim.max_joints} (max_joints)"
-            )
+        lim.check(path, "max_joints", shape[2], f"{shape[2]} joints")
         if shape[2] != lay.num_joints:
             raise SkeletonFormatError(
                 path, None, f"{shape[2]} joints, layout {lay.name!r} has {lay.num_joints}"

@@ -29,7 +29,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import SkeletonFormatError
+from .errors import ReadLimitExceeded, SkeletonFormatError
 
 GiB = 2**30
 MiB = 2**20
@@ -65,7 +65,14 @@ class ReadLimits:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"ReadLimits.{name} must be a positive integer, got {value!r}")
 
-    # -- checks shared by the readers (each raises SkeletonFormatError naming the file) --
+    # -- checks shared by the readers (each raises ReadLimitExceeded naming the file) --
+
+    def check(self, path, limit: str, value: int, what: str, line: int | None = None) -> None:
+        """Refuse ``value`` above the field ``limit``: ``"<what>, more than the limit of <max> (<limit>)"``."""
+        maximum = getattr(self, limit)
+        if value > maximum:
+            reason = f"{what}, more than the limit of {maximum} ({limit})"
+            raise ReadLimitExceeded(path, line, reason, limit, value, maximum)
 
     def check_file(self, path: str | os.PathLike) -> int:
         """The file's size in bytes; refuses a file larger than ``max_file_bytes`` (or unreadable)."""
@@ -73,27 +80,14 @@ class ReadLimits:
             size = os.stat(path).st_size
         except OSError as exc:
             raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
-        if size > self.max_file_bytes:
-            raise SkeletonFormatError(
-                path,
-                None,
-                f"file is {size} bytes, more than the limit of {self.max_file_bytes} (max_file_bytes)",
-            )
+        self.check(path, "max_file_bytes", size, f"file is {size} bytes")
         return size
 
     def check_frames(self, path, frames: int, line: int | None = None) -> None:
-        if frames > self.max_frames:
-            raise SkeletonFormatError(
-                path, line, f"{frames} frames, more than the limit of {self.max_frames} (max_frames)"
-            )
+        self.check(path, "max_frames", frames, f"{frames} frames", line)
 
     def check_persons(self, path, persons: int, line: int | None = None) -> None:
-        if persons > self.max_persons:
-            raise SkeletonFormatError(
-                path,
-                line,
-                f"{persons} persons/bodies, more than the limit of {self.max_persons} (max_persons)",
-            )
+        self.check(path, "max_persons", persons, f"{persons} persons/bodies", line)
 
     def check_array(self, path, shape: tuple[int, ...], itemsize: int, what: str = "array") -> None:
         """Refuse a declared array of ``shape`` x ``itemsize`` bytes above ``max_array_bytes``."""
@@ -101,13 +95,7 @@ class ReadLimits:
         for n in shape:
             count *= int(n)
         nbytes = count * int(itemsize)
-        if nbytes > self.max_array_bytes:
-            raise SkeletonFormatError(
-                path,
-                None,
-                f"{what} of shape {tuple(shape)} needs {nbytes} bytes, more than the limit of "
-                f"{self.max_array_bytes} (max_array_bytes)",
-            )
+        self.check(path, "max_array_bytes", nbytes, f"{what} of shape {tuple(shape)} needs {nbytes} bytes")
 
 
 _DEFAULT = ReadLimits()

@@ -11,7 +11,7 @@ import zlib
 import numpy as np
 
 from .base import SkeletonSequence, as_float32, stem
-from .errors import SkeletonFormatError
+from .errors import ReadLimitExceeded, SkeletonFormatError
 from .limits import ReadLimits, resolve
 
 _NAME = re.compile(r"a(\d+)_s(\d+)_t(\d+)")
@@ -100,13 +100,8 @@ def _scan_mat(path, raw: bytes, limits: ReadLimits) -> None:
         else:
             raise SkeletonFormatError(path, None, f"MAT element of data type {mdtype} at the top level")
         name, mclass, flags, dims, real_bytes, matrix_bytes = _matrix_header(path, head, bo)
-        if matrix_bytes > limits.max_inflated_bytes:
-            raise SkeletonFormatError(
-                path,
-                None,
-                f"MAT variable {name!r} declares {matrix_bytes} bytes, more than the limit of "
-                f"{limits.max_inflated_bytes} (max_inflated_bytes)",
-            )
+        declared = f"MAT variable {name!r} declares {matrix_bytes} bytes"
+        limits.check(path, "max_inflated_bytes", matrix_bytes, declared)
         if name == "d_skel":
             found = True
             _check_d_skel(path, mclass, flags, dims, real_bytes, matrix_bytes, limits)
@@ -140,11 +135,8 @@ def _bounded_inflate(path, compressed: bytes, limit: int) -> None:
             chunk = inflate.decompress(data, 1 << 24)
             total += len(chunk)
             if total > limit:
-                raise SkeletonFormatError(
-                    path,
-                    None,
-                    f"d_skel inflates to more than the limit of {limit} bytes (max_inflated_bytes)",
-                )
+                reason = f"d_skel inflates to more than the limit of {limit} bytes (max_inflated_bytes)"
+                raise ReadLimitExceeded(path, None, reason, "max_inflated_bytes", total, limit)
             data = inflate.unconsumed_tail
     except zlib.error as exc:
         raise SkeletonFormatError(path, None, f"d_skel is corrupt: {exc}") from None
