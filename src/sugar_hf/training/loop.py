@@ -12,6 +12,7 @@ output folder; a resumed run continues the same history.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -19,9 +20,10 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch.utils.data import DataLoader, Subset
@@ -126,13 +128,13 @@ def _resolve_resume(resume: str, output_dir: str) -> Path | None:
     return Path(resume)
 
 
-def _save_checkpoint(accelerator, args: SugarTrainingArguments, step: int, epoch: int, model, optimizer, scheduler,
-                     history: LossHistory | None = None) -> None:  # fmt: skip
+def _save_checkpoint(run: TrainingRun, epoch: int) -> None:
+    """``checkpoints/step_<N>``: the training state, the history so far and the step; old ones pruned."""
+    accelerator, args, step = run.accelerator, run.args, run.global_step
     folder = Path(args.output_dir) / CHECKPOINT_DIR / f"step_{step}"
-    save_training_state(folder, accelerator, model, optimizer, scheduler)
+    save_training_state(folder, accelerator, run.model, run.optimizer, run.scheduler)
     if accelerator.is_main_process:
-        if history is not None:
-            history.write(folder)
+        run.history.write(folder)
         (folder / STATE_FILE).write_text(json.dumps({"global_step": step, "epoch": epoch}))
         if args.save_total_limit:
             for old in list_checkpoints(args.output_dir)[: -args.save_total_limit]:
@@ -218,34 +220,25 @@ def evaluate_task(task, model, dataloader, accelerator, num_classes: int, k: int
     return metrics
 
 
-def _evaluate_to_file(
-    task,
-    model,
-    eval_ds,
-    view_kwargs: dict,
-    accelerator,
-    args: SugarTrainingArguments,
-    names: Sequence[str],
-    filename: str,
-    keep_existing: bool = False,
-) -> dict:
-    """Evaluate on the eval split and write ``filename`` in the output folder; with ``keep_existing`` a
-    resumed run that already wrote the file reads it instead of evaluating again."""
+def _evaluate_to_file(run: TrainingRun, model, filename: str, keep_existing: bool = False) -> dict:
+    """Evaluate ``model`` (unwrapped) on the run's eval split and write ``filename`` in the output folder; with
+    ``keep_existing`` a resumed run that already wrote the file reads it instead of evaluating again."""
     from ..data.torch_dataset import SkeletonTorchDataset
 
+    accelerator, args, task = run.accelerator, run.args, run.task
     path = os.path.join(args.output_dir, filename)
     if keep_existing and os.path.exists(path):
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
-    eval_view = SkeletonTorchDataset.from_encoder_config(eval_ds, train=False, **view_kwargs)
+    eval_view = SkeletonTorchDataset.from_encoder_config(run.eval_ds, train=False, **run.view_kwargs)
     eval_loader = accelerator.prepare_data_loader(
         DataLoader(eval_view, batch_size=args.per_device_eval_batch_size, collate_fn=task.eval_collate)
     )
-    metrics = evaluate_task(task, model, eval_loader, accelerator, num_classes=len(names))
+    metrics = evaluate_task(task, model, eval_loader, accelerator, num_classes=len(run.names))
     if accelerator.is_main_process:
         Path(args.output_dir).mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump({**metrics, "class_names": list(names)}, handle)
+            json.dump({**metrics, "class_names": list(run.names)}, handle)
         logger.info("%s: top-1 %.4f", filename, metrics["top1"])
     return metrics
 
@@ -253,7 +246,7 @@ def _evaluate_to_file(
 def _encoder_token_cache(task, train_view, train_ds, eval_ds, view_kwargs, data_args, args):
     """The stage-2 encoder-token cache of this run (built once, then read from its keyed file)."""
     from ..data.torch_dataset import SkeletonTorchDataset
-    from ..embedded import cache_dir
+    from ..pretrained_bases import cache_dir
 
     encoder = task.model.encoder
     eval_view = (
@@ -293,13 +286,47 @@ def _allow_new_precision(precision: str) -> None:
         AcceleratorState._reset_state(reset_partial_state=False)
 
 
-def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrainingArguments) -> dict:
-    """Run one stage end to end; returns the final metrics (and writes the model to ``args.output_dir``)."""
-    from accelerate import Accelerator, skip_first_batches
-    from accelerate.utils import ProjectConfiguration, set_seed
-    from tqdm.auto import tqdm
+@dataclass
+class TrainingRun:
+    """One stage in progress: what :func:`setup_run` built and :func:`run_steps` advances.
 
-    from ..data.torch_dataset import SkeletonTorchDataset
+    ``model`` and ``optimizer`` are the accelerate-prepared ones; ``running`` / ``running_count`` sum the loss
+    since the last log; ``start_step`` / ``start_time`` are where this process began (a resumed run's speed
+    counts only its own steps).
+    """
+
+    model_args: ModelArguments
+    data_args: DataArguments
+    args: SugarTrainingArguments
+    accelerator: Any
+    task: Any
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    train_view: Any
+    collate: Callable
+    eval_ds: Any
+    names: Sequence[str]
+    view_kwargs: dict
+    steps_per_epoch: int
+    total_steps: int
+    history: LossHistory
+    global_step: int = 0
+    start_step: int = 0
+    start_time: float = 0.0
+    running: float = 0.0
+    running_count: int = 0
+
+    @property
+    def has_eval(self) -> bool:
+        """Whether there is an evaluation split with clips in it."""
+        return self.eval_ds is not None and bool(len(self.eval_ds))
+
+
+def _make_accelerator(args: SugarTrainingArguments):
+    """The run's ``Accelerator`` (precision, trackers, logging folder) and the process's logging setup."""
+    from accelerate import Accelerator
+    from accelerate.utils import ProjectConfiguration
 
     report_to = resolve_report_to(args.report_to)
     precision = resolve_mixed_precision(args.mixed_precision, args.stage)
@@ -313,16 +340,19 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
     )  # fmt: skip
     logging.basicConfig(level=logging.INFO if accelerator.is_main_process else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
-    set_seed(args.seed)
-    train_ds, eval_ds, names, layout, classes = prepare_data(data_args, args)
-    with accelerator.main_process_first():
-        task = build_task(model_args, data_args, args, names, layout, classes)
-    model = task.model
-    model.train()
+    return accelerator
 
-    # The views preprocess as the checkpoint records (layout, sizes, in_channels, stream, centring, test crop,
-    # view alignment), so evaluation here, the processor and a reloaded model all see the same arrays.
-    encoder_config = model.config.encoder_config
+
+def _train_view(task, train_ds, eval_ds, data_args: DataArguments, args: SugarTrainingArguments):
+    """``(train view, collate, token cache or None, view kwargs)``: the seeded training view of the clips.
+
+    The views preprocess as the checkpoint records (layout, sizes, in_channels, stream, centring, test crop,
+    view alignment), so evaluation here, the processor and a reloaded model all see the same arrays. A stage-2
+    run with ``token_cache`` trains on the cached encoder tokens instead.
+    """
+    from ..data.torch_dataset import SkeletonTorchDataset
+
+    encoder_config = task.model.config.encoder_config
     if encoder_config.stream != data_args.stream:  # --init_from of a baseline / stage-1 folder keeps its own
         logger.warning("the model's encoder was configured for the %s stream; training on --stream %s",
                        encoder_config.stream, data_args.stream)  # fmt: skip
@@ -339,19 +369,24 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
         cache = _encoder_token_cache(task, train_view, train_ds, eval_ds, view_kwargs, data_args, args)
         if args.token_cache:
             train_view, collate = CachedTokenView(cache), task.cached_collate
-    batches_per_epoch = math.ceil(
-        len(train_view) / (args.per_device_train_batch_size * accelerator.num_processes)
-    )
+    return train_view, collate, cache, view_kwargs
+
+
+def _step_counts(
+    num_clips: int, num_processes: int, args: SugarTrainingArguments
+) -> tuple[int, int, list[int]]:
+    """``(optimizer steps per epoch, total steps, lr-decay milestones in steps)``."""
+    batches_per_epoch = math.ceil(num_clips / (args.per_device_train_batch_size * num_processes))
     steps_per_epoch = math.ceil(batches_per_epoch / args.gradient_accumulation_steps)
     total_steps = args.max_steps if args.max_steps > 0 else math.ceil(args.num_train_epochs * steps_per_epoch)
     milestones = sorted(set(args.lr_decay_steps) | {round(e * steps_per_epoch) for e in args.lr_decay_epochs})
+    return steps_per_epoch, total_steps, milestones
 
-    optimizer = build_optimizer(model, args)
-    scheduler = build_scheduler(optimizer, args, total_steps, milestones)
-    model, optimizer = accelerator.prepare(model, optimizer)
-    # The scheduler is not registered with accelerate: its save_state pickles registered objects and its
-    # load_state unpickles them with weights_only=False. save/load_training_state keep it as JSON.
 
+def _resume(
+    args: SugarTrainingArguments, accelerator, model, optimizer, scheduler
+) -> tuple[int, LossHistory]:
+    """``(global step, history)``: from the ``--resume`` checkpoint when there is one, else a fresh start."""
     global_step, resumed_from = 0, None
     if args.resume:
         folder = _resolve_resume(args.resume, args.output_dir)
@@ -363,123 +398,184 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
             global_step = int(json.loads((folder / STATE_FILE).read_text())["global_step"])
             resumed_from = folder
             logger.info("resumed from %s at step %d", folder, global_step)
-    history = (
-        LossHistory.resume(args.output_dir, resumed_from, global_step)
-        if resumed_from
-        else LossHistory(args.output_dir)
-    )
+    if resumed_from:
+        return global_step, LossHistory.resume(args.output_dir, resumed_from, global_step)
+    return global_step, LossHistory(args.output_dir)
 
-    if args.stage == "2" and args.align_steps and global_step == 0:
-        _align(task, accelerator.unwrap_model(model), cache, args, accelerator)
 
+def _start_trackers(run: TrainingRun, num_classes: int) -> None:
+    """Open the trackers with the run's flat settings and log what is about to be trained."""
+    args, accelerator = run.args, run.accelerator
     if accelerator.is_main_process:
         Path(args.output_dir).mkdir(parents=True, exist_ok=True)
-        config = {k: v for k, v in {**asdict(model_args), **asdict(data_args), **asdict(args)}.items()
-                  if isinstance(v, (int, float, str, bool)) or v is None}  # fmt: skip
+        settings = {**asdict(run.model_args), **asdict(run.data_args), **asdict(args)}
+        config = {k: v for k, v in settings.items() if isinstance(v, (int, float, str, bool)) or v is None}
         accelerator.init_trackers(args.project_name, config=config)
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    trainable = sum(p.numel() for p in run.model.parameters() if p.requires_grad)
     logger.info("stage %s: %d train clips, %d classes, %d steps (%d per epoch), %.2fM trainable parameters, "
-                "%d process(es)", args.stage, len(train_view), len(classes), total_steps, steps_per_epoch,
-                trainable / 1e6, accelerator.num_processes)  # fmt: skip
+                "%d process(es)", args.stage, len(run.train_view), num_classes, run.total_steps,
+                run.steps_per_epoch, trainable / 1e6, accelerator.num_processes)  # fmt: skip
 
-    bar = tqdm(total=total_steps, initial=global_step, disable=args.disable_tqdm or not accelerator.is_local_main_process,
-               desc=f"stage {args.stage}")  # fmt: skip
-    start, start_step = time.perf_counter(), global_step
-    running, running_count = 0.0, 0
+
+def setup_run(
+    model_args: ModelArguments, data_args: DataArguments, args: SugarTrainingArguments
+) -> TrainingRun:
+    """Accelerator, data, task, views, optimizer and scheduler, the resumed state, the stage-2 alignment."""
+    from accelerate.utils import set_seed
+
+    accelerator = _make_accelerator(args)
+    set_seed(args.seed)
+    train_ds, eval_ds, names, layout, classes = prepare_data(data_args, args)
+    with accelerator.main_process_first():
+        task = build_task(model_args, data_args, args, names, layout, classes)
+    task.model.train()
+    train_view, collate, cache, view_kwargs = _train_view(task, train_ds, eval_ds, data_args, args)
+    steps_per_epoch, total_steps, milestones = _step_counts(len(train_view), accelerator.num_processes, args)
+    optimizer = build_optimizer(task.model, args)
+    scheduler = build_scheduler(optimizer, args, total_steps, milestones)
+    model, optimizer = accelerator.prepare(task.model, optimizer)
+    # The scheduler is not registered with accelerate: its save_state pickles registered objects and its
+    # load_state unpickles them with weights_only=False. save/load_training_state keep it as JSON.
+    global_step, history = _resume(args, accelerator, model, optimizer, scheduler)
+    if args.stage == "2" and args.align_steps and global_step == 0:
+        _align(task, accelerator.unwrap_model(model), cache, args, accelerator)
+    run = TrainingRun(model_args, data_args, args, accelerator, task, model, optimizer, scheduler, train_view,
+                      collate, eval_ds, names, view_kwargs, steps_per_epoch, total_steps, history, global_step)  # fmt: skip
+    _start_trackers(run, len(classes))
+    return run
+
+
+def _epoch_loader(run: TrainingRun) -> tuple[int, DataLoader]:
+    """``(epoch, loader)`` for the epoch of the current step, past the micro-batches it already consumed."""
+    from accelerate import skip_first_batches
+
+    args = run.args
+    epoch, done_in_epoch = divmod(run.global_step, run.steps_per_epoch)
+    run.train_view.set_epoch(epoch)
+    loader = DataLoader(Subset(run.train_view, epoch_order(len(run.train_view), args.seed, epoch)),
+                        batch_size=args.per_device_train_batch_size, shuffle=False, collate_fn=run.collate,
+                        num_workers=run.data_args.dataloader_num_workers)  # fmt: skip
+    loader = run.accelerator.prepare_data_loader(loader)
+    if done_in_epoch:
+        loader = skip_first_batches(loader, done_in_epoch * args.gradient_accumulation_steps)
+    return epoch, loader
+
+
+def _optimizer_step(run: TrainingRun, group: list) -> None:
+    """One optimizer step over a group of micro-batches (gradients synced on the last one only)."""
+    from accelerate.utils import set_seed
+
+    accelerator, args = run.accelerator, run.args
+    set_seed(args.seed + 7919 * (run.global_step + 1), device_specific=True)
+    for i, batch in enumerate(group):
+        sync = i == len(group) - 1
+        context = accelerator.no_sync(run.model) if not sync else contextlib.nullcontext()
+        with context, accelerator.autocast():
+            loss = run.task.loss(run.model, batch, run.global_step) / len(group)
+        accelerator.backward(loss)
+        run.running += loss.detach().float().item()
+    if args.max_grad_norm:
+        accelerator.clip_grad_norm_(run.model.parameters(), args.max_grad_norm)
+    run.optimizer.step()
+    run.scheduler.step()
+    run.optimizer.zero_grad(set_to_none=True)
+    run.global_step += 1
+    run.running_count += 1
+
+
+def _log_step(run: TrainingRun, bar) -> None:
+    """The mean loss since the last log, the lr and the speed: to the trackers, the history and the bar."""
+    accelerator, args, step = run.accelerator, run.args, run.global_step
+    mean = torch.tensor(run.running / run.running_count, device=accelerator.device)
+    loss_value = accelerator.reduce(mean, "mean").item()
+    speed = (step - run.start_step) / (time.perf_counter() - run.start_time)
+    logs = {"train/loss": loss_value, "train/lr": run.scheduler.get_last_lr()[0], "train/steps_per_s": speed}
+    accelerator.log(logs, step=step)
+    run.history.log({"step": step, "epoch": round(step / run.steps_per_epoch, 4), "loss": loss_value,
+                     "learning_rate": logs["train/lr"], "steps_per_second": speed})  # fmt: skip
+    if accelerator.is_main_process:
+        run.history.write()
+    bar.set_postfix(loss=f"{loss_value:.4f}", lr=f"{logs['train/lr']:.2e}")
+    if args.disable_tqdm:
+        logger.info("step %d/%d %s", step, run.total_steps, {k: round(v, 5) for k, v in logs.items()})
+    run.running, run.running_count = 0.0, 0
+
+
+def _after_step(run: TrainingRun, epoch: int) -> None:
+    """An epoch's evaluation (when it is one of ``eval_epochs``), then the checkpoint of every ``save_steps``.
+
+    The evaluation comes first: a run killed while evaluating resumes from before the epoch's end.
+    """
+    args, step = run.args, run.global_step
+    finished_epoch = step // run.steps_per_epoch
+    if (
+        step % run.steps_per_epoch == 0
+        and finished_epoch in args.eval_epochs
+        and step < run.total_steps
+        and run.has_eval
+    ):
+        metrics = _evaluate_to_file(run, run.accelerator.unwrap_model(run.model),
+                                    f"epoch{finished_epoch}_eval_metrics.json", keep_existing=True)  # fmt: skip
+        run.history.log(eval_record(step, float(finished_epoch), metrics))
+        if run.accelerator.is_main_process:
+            run.history.write()
+    if args.save_steps and step % args.save_steps == 0:
+        _save_checkpoint(run, epoch)
+
+
+def run_steps(run: TrainingRun) -> bool:
+    """The epoch / step loop up to ``total_steps``; returns whether ``stop_after_steps`` stopped it early."""
+    from tqdm.auto import tqdm
+
+    args = run.args
+    bar = tqdm(total=run.total_steps, initial=run.global_step, desc=f"stage {args.stage}",
+               disable=args.disable_tqdm or not run.accelerator.is_local_main_process)  # fmt: skip
+    run.start_time, run.start_step = time.perf_counter(), run.global_step
     stopped = False
-    while global_step < total_steps and not stopped:
-        epoch, done_in_epoch = divmod(global_step, steps_per_epoch)
-        train_view.set_epoch(epoch)
-        loader = DataLoader(Subset(train_view, epoch_order(len(train_view), args.seed, epoch)),
-                            batch_size=args.per_device_train_batch_size, shuffle=False, collate_fn=collate,
-                            num_workers=data_args.dataloader_num_workers)  # fmt: skip
-        loader = accelerator.prepare_data_loader(loader)
-        if done_in_epoch:
-            loader = skip_first_batches(loader, done_in_epoch * args.gradient_accumulation_steps)
+    while run.global_step < run.total_steps and not stopped:
+        epoch, loader = _epoch_loader(run)
         for group in _micro_batches(loader, args.gradient_accumulation_steps):
-            set_seed(args.seed + 7919 * (global_step + 1), device_specific=True)
-            for i, batch in enumerate(group):
-                sync = i == len(group) - 1
-                context = accelerator.no_sync(model) if not sync else _null()
-                with context, accelerator.autocast():
-                    loss = task.loss(model, batch, global_step) / len(group)
-                accelerator.backward(loss)
-                running += loss.detach().float().item()
-            if args.max_grad_norm:
-                accelerator.clip_grad_norm_(model.parameters(), args.max_grad_norm)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            global_step += 1
-            running_count += 1
+            _optimizer_step(run, group)
             bar.update(1)
-            if global_step % args.logging_steps == 0 or global_step == total_steps:
-                loss_value = accelerator.reduce(torch.tensor(running / running_count, device=accelerator.device),
-                                                "mean").item()  # fmt: skip
-                speed = (global_step - start_step) / (time.perf_counter() - start)
-                logs = {
-                    "train/loss": loss_value,
-                    "train/lr": scheduler.get_last_lr()[0],
-                    "train/steps_per_s": speed,
-                }
-                accelerator.log(logs, step=global_step)
-                history.log(
-                    {
-                        "step": global_step,
-                        "epoch": round(global_step / steps_per_epoch, 4),
-                        "loss": loss_value,
-                        "learning_rate": logs["train/lr"],
-                        "steps_per_second": speed,
-                    }
-                )
-                if accelerator.is_main_process:
-                    history.write()
-                bar.set_postfix(loss=f"{loss_value:.4f}", lr=f"{logs['train/lr']:.2e}")
-                if args.disable_tqdm:
-                    logger.info(
-                        "step %d/%d %s", global_step, total_steps, {k: round(v, 5) for k, v in logs.items()}
-                    )
-                running, running_count = 0.0, 0
-            # Before the checkpoint: a run killed while evaluating resumes from before the epoch's end.
-            finished_epoch = global_step // steps_per_epoch
-            if (global_step % steps_per_epoch == 0 and finished_epoch in args.eval_epochs
-                    and global_step < total_steps and eval_ds is not None and len(eval_ds)):  # fmt: skip
-                epoch_metrics = _evaluate_to_file(task, accelerator.unwrap_model(model), eval_ds, view_kwargs,
-                                                  accelerator, args, names,
-                                                  f"epoch{finished_epoch}_eval_metrics.json", keep_existing=True)  # fmt: skip
-                history.log(eval_record(global_step, float(finished_epoch), epoch_metrics))
-                if accelerator.is_main_process:
-                    history.write()
-            if args.save_steps and global_step % args.save_steps == 0:
-                _save_checkpoint(accelerator, args, global_step, epoch, model, optimizer, scheduler, history)
-            if args.stop_after_steps and global_step >= args.stop_after_steps and global_step < total_steps:
-                stopped = True
-            if global_step >= total_steps or stopped:
+            if run.global_step % args.logging_steps == 0 or run.global_step == run.total_steps:
+                _log_step(run, bar)
+            _after_step(run, epoch)
+            stopped = (
+                bool(args.stop_after_steps) and args.stop_after_steps <= run.global_step < run.total_steps
+            )
+            if run.global_step >= run.total_steps or stopped:
                 break
     bar.close()
-    elapsed = time.perf_counter() - start
-    results = {"global_step": global_step, "train_seconds": elapsed,
-               "steps_per_second": (global_step - start_step) / max(elapsed, 1e-9)}  # fmt: skip
+    return stopped
+
+
+def finish_run(run: TrainingRun, stopped: bool) -> dict:
+    """The final evaluation, the saved model, ``train_results.json`` and the history; returns the results.
+
+    A run stopped by ``stop_after_steps`` only writes its history (its checkpoints hold the rest).
+    """
+    accelerator, args, step = run.accelerator, run.args, run.global_step
+    elapsed = time.perf_counter() - run.start_time
+    results = {"global_step": step, "train_seconds": elapsed,
+               "steps_per_second": (step - run.start_step) / max(elapsed, 1e-9)}  # fmt: skip
     if stopped:
-        logger.info("stopped after step %d (stop_after_steps); resume with --resume latest", global_step)
+        logger.info("stopped after step %d (stop_after_steps); resume with --resume latest", step)
         if accelerator.is_main_process:
-            history.write()
-            history.plot()
+            run.history.write()
+            run.history.plot()
         accelerator.end_training()
         return results
-
     accelerator.wait_for_everyone()
-    unwrapped = accelerator.unwrap_model(model)
-    if args.do_eval and eval_ds is not None and len(eval_ds):
-        metrics = _evaluate_to_file(task, unwrapped, eval_ds, view_kwargs, accelerator, args, names,
-                                    "eval_metrics.json")  # fmt: skip
+    unwrapped = accelerator.unwrap_model(run.model)
+    if args.do_eval and run.has_eval:
+        metrics = _evaluate_to_file(run, unwrapped, "eval_metrics.json")
         results.update({f"eval/{k}": v for k, v in metrics.items() if isinstance(v, float)})
-        accelerator.log({k: v for k, v in results.items() if k.startswith("eval/")}, step=global_step)
-        history.log(eval_record(global_step, round(global_step / steps_per_epoch, 4), metrics))
+        accelerator.log({k: v for k, v in results.items() if k.startswith("eval/")}, step=step)
+        run.history.log(eval_record(step, round(step / run.steps_per_epoch, 4), metrics))
     if accelerator.is_main_process:
-        history.write()
-        history.plot()
-        task.save(unwrapped, args.output_dir, model_args)
+        run.history.write()
+        run.history.plot()
+        run.task.save(unwrapped, args.output_dir, run.model_args)
         with open(os.path.join(args.output_dir, "train_results.json"), "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)
         logger.info(
@@ -490,9 +586,8 @@ def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrain
     return results
 
 
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
+def train(model_args: ModelArguments, data_args: DataArguments, args: SugarTrainingArguments) -> dict:
+    """Run one stage end to end; returns the final metrics (and writes the model to ``args.output_dir``)."""
+    run = setup_run(model_args, data_args, args)
+    stopped = run_steps(run)
+    return finish_run(run, stopped)
