@@ -5,8 +5,10 @@ name can be tried zero-shot.
 Run locally: ``python space/app.py`` (model: ``$SUGAR_SPACE_MODEL``, a local folder or a Hub id; default the
 ``sugar-hf quickstart`` checkpoint, built on first start when missing).
 
-One visitor cannot take the server down: candidates, names, upload size, declared array sizes (``.npz``/``.mat``
-headers, NTU body ids) and frames are bounded before anything is decoded; each request has a time limit and
+One visitor cannot take the server down: candidates and names are bounded, and every upload is read under the
+readers' :class:`~sugar_hf.skeleton.readers.ReadLimits` set to the Space's limits (upload size, declared array
+sizes of ``.npy``/``.npz``/``.mat`` headers, frames, NTU body ids: checked before an array is decoded or
+allocated); each request has a time limit and
 stops when its client disconnects (checked inside the model's forward passes); requests run on several queue
 workers; the model is chosen from an operator-set allow-list (``$SUGAR_SPACE_MODELS``) and at most
 ``$SUGAR_SPACE_MODEL_CACHE`` models stay loaded; messages never show server paths. See ``space/README.md``.
@@ -24,7 +26,6 @@ import re  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-import zipfile  # noqa: E402
 from collections import OrderedDict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -32,14 +33,14 @@ import gradio as gr  # noqa: E402
 import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 
-from sugar_hf.cli import load_skeleton_file  # noqa: E402
 from sugar_hf.demo import ACTIONS, demo_clip  # noqa: E402
+from sugar_hf.skeleton.readers import (  # noqa: E402
+    SKELETON_FILE_SUFFIXES,
+    ReadLimitExceeded,
+    ReadLimits,
+    read_skeleton_file,
+)
 from sugar_hf.skeleton_layouts import get_layout  # noqa: E402
-
-try:  # the readers' own limits (sugar_hf.skeleton.readers.limits), applied to every read the Space makes
-    from sugar_hf.skeleton.readers.limits import ReadLimits, use_limits  # noqa: E402
-except ImportError:  # an older sugar-hf: the Space's header checks below still bound every upload
-    ReadLimits = use_limits = None
 
 logger = logging.getLogger("sugar_space")
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ TIME_LIMIT_S = _env_number("SUGAR_SPACE_TIME_LIMIT_S", 60)
 WORKERS = max(2, int(_env_number("SUGAR_SPACE_WORKERS", 2)))
 QUEUE_SIZE = int(_env_number("SUGAR_SPACE_QUEUE_SIZE", 32))
 MODEL_CACHE = max(1, int(_env_number("SUGAR_SPACE_MODEL_CACHE", 2)))
-FILE_TYPES = [".skeleton", ".npy", ".npz", ".json", ".mat"]
+FILE_TYPES = list(SKELETON_FILE_SUFFIXES)
 DEMO_CLIPS = [a.name for a in ACTIONS]
 MAX_PLOT_FRAMES = 48
 
@@ -248,102 +249,33 @@ def _scrub(text: str, file: Path) -> str:
     return re.sub(r"(?<![\w.])/(?:[\w.@+-]+/)+[\w.@+-]*", "<path>", text)
 
 
-def _too_big(what: str, nbytes: float) -> UserFacingError:
-    return UserFacingError(
-        f"{what} declares {nbytes / 2**20:,.0f} MB of data; at most {MAX_ARRAY_MB:g} MB are accepted"
-    )
-
-
-def _check_npy_header(handle, what: str) -> None:
-    version = np.lib.format.read_magic(handle)
-    if version == (1, 0):
-        shape, _, dtype = np.lib.format.read_array_header_1_0(handle, max_header_size=10_000)
-    elif version == (2, 0):
-        shape, _, dtype = np.lib.format.read_array_header_2_0(handle, max_header_size=10_000)
-    else:
-        shape, _, dtype = np.lib.format._read_array_header(handle, version, max_header_size=10_000)
-    if dtype.hasobject:
-        raise UserFacingError(f"{what} holds Python objects, not numbers")
-    nbytes = float(np.prod(shape, dtype=np.float64)) * dtype.itemsize
-    if nbytes > MAX_ARRAY_MB * 2**20:
-        raise _too_big(what, nbytes)
-    if len(shape) in (3, 4) and shape[-3] > MAX_FRAMES:  # (T, V, C) or (M, T, V, C)
-        raise UserFacingError(f"{what} has {shape[-3]:,} frames; at most {MAX_FRAMES:,} are accepted")
-
-
-def precheck_upload(file: Path) -> None:
-    """Refuse, from headers only, a file whose decoded size or frame / body count exceeds the limits."""
-    suffix = file.suffix.lower()
-    try:
-        if suffix == ".npy":
-            with open(file, "rb") as handle:
-                _check_npy_header(handle, file.name)
-        elif suffix == ".npz":
-            with zipfile.ZipFile(file) as archive:
-                members = archive.infolist()
-                if len(members) > 16:
-                    raise UserFacingError(f"{file.name} holds {len(members)} arrays; at most 16 are accepted")
-                total = sum(m.file_size for m in members)
-                if total > MAX_ARRAY_MB * 2**20:
-                    raise _too_big(file.name, total)
-                for member in members:
-                    with archive.open(member) as handle:
-                        _check_npy_header(handle, f"{file.name}:{member.filename[:40]}")
-        elif suffix == ".mat":
-            from scipy.io import whosmat
-
-            for name, shape, _ in whosmat(str(file)):
-                nbytes = float(np.prod(shape, dtype=np.float64)) * 8
-                if nbytes > MAX_ARRAY_MB * 2**20:
-                    raise _too_big(f"{file.name}:{name[:40]}", nbytes)
-        elif suffix == ".skeleton":
-            _precheck_ntu(file)
-    except UserFacingError:
-        raise
-    except Exception:  # noqa: BLE001  (a malformed header: the reader reports it properly below)
-        return
-
-
-def _precheck_ntu(file: Path) -> None:
-    """Count frames and distinct body ids of an NTU file by walking its line structure (no values parsed): the
-    reader's array grows with ``bodies x frames``."""
-    lines = file.read_bytes().split(b"\n")
-    frames, i, ids = int(lines[0]), 1, set()
-    if frames > MAX_FRAMES:
-        raise UserFacingError(f"{file.name} has {frames:,} frames; at most {MAX_FRAMES:,} are accepted")
-    for _ in range(frames):
-        bodies = int(lines[i])
-        i += 1
-        for _ in range(bodies):
-            ids.add(lines[i].split(maxsplit=1)[0])
-            joints = int(lines[i + 1])
-            i += 2 + joints
-        if len(ids) > MAX_BODY_IDS:
-            raise UserFacingError(
-                f"{file.name} has more than {MAX_BODY_IDS} distinct body ids; at most {MAX_BODY_IDS} are accepted"
-            )
-    nbytes = float(len(ids)) * frames * 25 * 12 * 8
-    if nbytes > MAX_ARRAY_MB * 2**20:
-        raise _too_big(file.name, nbytes)
+def _refusal(error: ReadLimitExceeded, file: Path) -> str:
+    """The Space's words for a reader's limit hit (its limits are the readers', see :func:`reader_limits`)."""
+    name, value = file.name, error.value
+    if error.limit == "max_file_bytes":
+        return f"{name} is {value / 2**20:.1f} MB; uploads are limited to {MAX_UPLOAD_MB:g} MB"
+    if error.limit == "max_frames":
+        return f"{name} has {value:,} frames; at most {MAX_FRAMES:,} are accepted"
+    if error.limit == "max_persons" and file.suffix.lower() == ".skeleton":
+        return f"{name} has {value:,} distinct body ids; at most {MAX_BODY_IDS} are accepted"
+    if error.limit == "max_persons":
+        return f"{name} has {value:,} bodies; at most {MAX_PERSONS} are accepted"
+    if error.limit in ("max_array_bytes", "max_inflated_bytes"):
+        return f"{name} declares {value / 2**20:,.0f} MB of data; at most {MAX_ARRAY_MB:g} MB are accepted"
+    return f"could not read {name} as a skeleton file: {_scrub(str(error), file)}"
 
 
 def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tuple[np.ndarray, str]:
-    """``(array (M, T, V, C), layout)`` of an uploaded file, arrays read in the model's ``layout``; every
-    failure is a :class:`UserFacingError` whose message names the upload, never a server path."""
+    """``(array (M, T, V, C), layout)`` of an uploaded file, arrays read in the model's ``layout``, under
+    :func:`reader_limits`; every failure is a :class:`UserFacingError` whose message names the upload, never a
+    server path."""
     file = Path(path)
-    size_mb = file.stat().st_size / 2**20
-    if size_mb > MAX_UPLOAD_MB:
-        raise UserFacingError(f"{file.name} is {size_mb:.1f} MB; uploads are limited to {MAX_UPLOAD_MB:g} MB")
     if file.suffix.lower() not in FILE_TYPES:
         raise UserFacingError(f"{file.name}: unsupported file type; use one of {', '.join(FILE_TYPES)}")
-    precheck_upload(file)
-    limits = reader_limits()
     try:
-        if limits is None:
-            skeleton, read_layout = load_skeleton_file(file, layout=layout)
-        else:
-            with use_limits(limits):
-                skeleton, read_layout = load_skeleton_file(file, layout=layout)
+        skeleton, read_layout = read_skeleton_file(file, layout=layout, limits=reader_limits())
+    except ReadLimitExceeded as error:
+        raise UserFacingError(_refusal(error, file)) from error
     except Exception as error:  # noqa: BLE001  (readers raise SkeletonFormatError, numpy/scipy their own)
         raise UserFacingError(
             f"could not read {file.name} as a skeleton file: {_scrub(str(error), file)}"
@@ -352,10 +284,6 @@ def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tu
     if skeleton.ndim != 4 or skeleton.shape[1] < 2 or not np.isfinite(skeleton).all():
         raise UserFacingError(
             f"{file.name} holds no usable skeleton sequence (shape {tuple(skeleton.shape)})"
-        )
-    if skeleton.shape[1] > MAX_FRAMES:
-        raise UserFacingError(
-            f"{file.name} has {skeleton.shape[1]:,} frames; at most {MAX_FRAMES:,} are accepted"
         )
     if skeleton.shape[0] > MAX_PERSONS:
         raise UserFacingError(
@@ -368,10 +296,8 @@ def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tu
     return skeleton, read_layout
 
 
-def reader_limits():
-    """The Space's limits as the readers' :class:`ReadLimits` (None when this sugar-hf has none)."""
-    if ReadLimits is None:
-        return None
+def reader_limits() -> ReadLimits:
+    """The Space's limits as the readers' :class:`ReadLimits` (NTU: one person slot per distinct body id)."""
     array_bytes = int(MAX_ARRAY_MB * 2**20)
     return ReadLimits(max_file_bytes=int(MAX_UPLOAD_MB * 2**20), max_frames=MAX_FRAMES,
                       max_persons=max(MAX_PERSONS, MAX_BODY_IDS), max_array_bytes=array_bytes,

@@ -243,6 +243,23 @@ def test_mat_bomb_is_refused_from_its_header(space):
     assert fig is None and "MB are accepted" in status and seconds < 2.0
 
 
+def test_reader_limit_hits_are_worded_by_the_space(space, tmp_path):
+    """The readers refuse by the Space's limits (``reader_limits``); the Space says so in its own units."""
+    app, _, _ = space
+    long = tmp_path / "long.npy"
+    np.save(long, np.zeros((app.MAX_FRAMES + 1, 25, 3), np.float32) + 0.1)
+    with pytest.raises(app.UserFacingError, match=f"long.npy has {app.MAX_FRAMES + 1:,} frames; at most"):
+        app.read_upload(str(long))
+    for persons in (app.MAX_PERSONS + 1, app.MAX_BODY_IDS + 1):  # after the read, and by the reader's limit
+        crowd = tmp_path / "crowd.npy"
+        np.save(crowd, np.zeros((persons, 4, 25, 3), np.float32) + 0.1)
+        with pytest.raises(app.UserFacingError, match=f"has {persons} bodies; at most {app.MAX_PERSONS} are"):
+            app.read_upload(str(crowd))
+    fine = tmp_path / "fine.npy"
+    np.save(fine, np.zeros((app.MAX_FRAMES, 25, 3), np.float32) + 0.1)
+    assert app.read_upload(str(fine))[0].shape == (1, app.MAX_FRAMES, 25, 3)
+
+
 def _forward_counter(model):
     calls = []
     handle = model.llm.register_forward_hook(lambda *a: calls.append(1))
