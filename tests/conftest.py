@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tiny import tiny_tokenizer
 
 
 @pytest.fixture(scope="module")
 def tokenizer():
     """The tiny word-level tokenizer of ``tests/tiny.py``, one per test module."""
+    from tiny import tiny_tokenizer  # here, not at the top: a test that needs no model imports no sugar_hf
+
     return tiny_tokenizer()
 
 
