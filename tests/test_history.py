@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import write_tiny_dataset, write_tiny_descriptions, write_tiny_model  # noqa: E402
+from training_helpers import write_tiny_dataset, write_tiny_descriptions, write_tiny_model
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -190,12 +190,14 @@ def test_the_walk_sees_deferred_relative_and_guarded_imports():
                      "from ..d import e", "importlib.import_module('sugar_hf.x')", "from .y import w"]  # fmt: skip
     graph = import_graph()
     readers = "sugar_hf.skeleton.readers"
-    assert f"{readers}.ntu" in graph[readers] and f"{readers}.dispatch" in graph[readers]  # from .x import ...
+    assert (
+        f"{readers}.ntu" in graph[readers] and f"{readers}.dispatch" in graph[readers]
+    )  # from .x import ...
     assert "sugar_hf.skeleton_layouts" in graph[f"{readers}.dispatch"]  # from ...skeleton_layouts import ...
     assert f"{readers}._ntu_fast" in extensions() and readers not in graph[f"{readers}.ntu"]  # from . import
-    assert import_cycles({"a": frozenset("b"), "b": frozenset("ca"), "c": frozenset(), "d": frozenset("d")}) == [
-        ["a", "b"]
-    ]
+    assert import_cycles(
+        {"a": frozenset("b"), "b": frozenset("ca"), "c": frozenset(), "d": frozenset("d")}
+    ) == [["a", "b"]]
 
 
 def test_no_import_cycle():

@@ -9,17 +9,14 @@ import csv
 import json
 import logging
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from training_helpers import write_tiny_model
 
-sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import write_tiny_model  # noqa: E402
-
-from sugar_hf.cli import main  # noqa: E402
-from sugar_hf.data.builders import convert_corpus  # noqa: E402
+from sugar_hf.cli import main
+from sugar_hf.data.builders import convert_corpus
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 CLASSES = ("wave", "clap", "kick")

@@ -8,15 +8,12 @@ import json
 import os
 import pickle
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 from safetensors.torch import load_file
-
-sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import write_tiny_dataset, write_tiny_descriptions, write_tiny_model  # noqa: E402
+from training_helpers import write_tiny_dataset, write_tiny_descriptions, write_tiny_model
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import load_file
-
-sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import write_tiny_dataset, write_tiny_descriptions, write_tiny_model  # noqa: E402
+from training_helpers import write_tiny_dataset, write_tiny_descriptions, write_tiny_model
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCELERATE = str(Path(sys.executable).parent / "accelerate")
