@@ -1,4 +1,4 @@
-"""The demo corpus: determinism, shapes, bone lengths, variation, splits, texts and figures."""
+"""The demo corpus: determinism, shapes, bone lengths, variation, splits, texts and the animation."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sugar_hf.demo import (
     make_demo_corpus,
 )
 from sugar_hf.demo.body import J
-from sugar_hf.demo.figures import animate_skeleton, confusion_matrix, plot_confusion_matrix
+from sugar_hf.demo.figures import animate_skeleton
 from sugar_hf.skeleton_layouts import BODY_PARTS, NTU25
 
 
@@ -118,15 +118,11 @@ def test_descriptions_cover_six_parts_and_match_schema():
         ClassDescription.from_dict(action.to_record()).validate(check_rules=True)
 
 
-def test_demo_clip_and_figures(tmp_path):
+def test_demo_clip_and_animation(tmp_path):
     clip = demo_clip("wave hand")
     assert clip.shape == (1, 72, 25, 3) and np.array_equal(clip, demo_clip("wave hand"))
     gif = animate_skeleton(clip[:, :12], tmp_path / "wave.gif", title="wave hand")
     assert gif.read_bytes()[:6] in (b"GIF89a", b"GIF87a")
-    m = confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], 3)
-    assert m.tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
-    png = plot_confusion_matrix(m, ["a", "b", "c"], tmp_path / "cm.png", title="test")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_unknown_action_and_bad_split():

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from sugar_hf.metrics import action_recognition_metrics, load_metric
+from sugar_hf.metrics import action_recognition_metrics, confusion_matrix, load_metric, plot_confusion_matrix
 
 # 4 classes, 5 samples; rankings best first.
 PREDICTIONS = [
@@ -47,3 +47,32 @@ def test_evaluate_load_offline_matches_plain():
     metric.add_batch(predictions=PREDICTIONS[:2], references=REFERENCES[:2])
     metric.add_batch(predictions=PREDICTIONS[2:], references=REFERENCES[2:])
     assert metric.compute(num_classes=4)["confusion_matrix"][1] == [0, 1, 1, 0]
+
+
+def test_confusion_matrix_counts_and_is_the_metrics_matrix():
+    counts = confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], 3)
+    assert counts.tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    top1 = [p[0] for p in PREDICTIONS]
+    assert confusion_matrix(REFERENCES, top1, 4).tolist() == action_recognition_metrics(
+        PREDICTIONS, REFERENCES, num_classes=4
+    )["confusion_matrix"]
+
+
+def test_confusion_plot_has_counts_title_colour_bar_and_keeps_the_given_classes(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    figures = []
+    close = plt.close
+    monkeypatch.setattr(plt, "close", lambda fig=None: (figures.append(fig), close(fig)))
+    counts = confusion_matrix([0, 1, 1, 3, 3, 3], [0, 1, 3, 3, 3, 0], 4)  # class 2 has no clip
+    png = plot_confusion_matrix(counts, ["a", "b", "c", "d"], tmp_path / "out" / "cm.png", title="test split",
+                                classes=[0, 1, 3])  # fmt: skip
+    assert png == tmp_path / "out" / "cm.png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image_axis, bar_axis = figures[0].axes  # the matrix and its colour bar
+    assert image_axis.get_title() == "test split"
+    assert [t.get_text() for t in image_axis.get_yticklabels()] == ["a", "b", "d"]
+    cells = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in image_axis.texts}
+    assert cells == {(0, 0): "1", (1, 1): "1", (1, 2): "1", (2, 2): "2", (2, 0): "1"}  # zero cells stay empty
+    shown = image_axis.images[0].get_array()
+    assert shown[2].tolist() == pytest.approx([1 / 3, 0.0, 2 / 3])  # rows normalised over the kept classes
+    assert bar_axis.get_ylabel() == "fraction of the true class"

@@ -1,54 +1,13 @@
-"""Figures of the demo: a confusion-matrix PNG and a skeleton animation GIF (matplotlib + pillow)."""
+"""Figures of the demo: a skeleton animation GIF (matplotlib + pillow); the confusion matrix is
+:func:`sugar_hf.metrics.plot_confusion_matrix`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ..skeleton_layouts import get_layout
-
-
-def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], num_classes: int) -> np.ndarray:
-    """Counts ``(num_classes, num_classes)``: row = true class, column = predicted class."""
-    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
-    for t, p in zip(y_true, y_pred):
-        matrix[int(t), int(p)] += 1
-    return matrix
-
-
-def plot_confusion_matrix(
-    matrix: np.ndarray, class_names: Sequence[str], path: str | Path, title: str = ""
-) -> Path:
-    """Save a row-normalised confusion matrix with the counts written in each cell."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = matrix.sum(1, keepdims=True)
-    norm = np.divide(matrix, rows, out=np.zeros(matrix.shape, dtype=float), where=rows > 0)
-    size = 1.6 + 0.55 * len(class_names)
-    fig, ax = plt.subplots(figsize=(size + 1.5, size))
-    image = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right")
-    ax.set_yticks(range(len(class_names)), class_names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    for i in range(matrix.shape[0]):
-        for j in range(matrix.shape[1]):
-            if matrix[i, j]:
-                ax.text(j, i, str(matrix[i, j]), ha="center", va="center",
-                        color="white" if norm[i, j] > 0.5 else "black", fontsize=8)  # fmt: skip
-    ax.set_title(title)
-    fig.colorbar(image, ax=ax, fraction=0.046, label="fraction of the true class")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def animate_skeleton(skeleton: np.ndarray, path: str | Path, layout: str = "ntu25", title: str = "",

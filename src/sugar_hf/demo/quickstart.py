@@ -14,6 +14,7 @@ Every number printed or written comes from this run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
@@ -140,42 +141,29 @@ def _ranked_ids(model, clips, candidates: list[str], batch_size: int, k: int, pr
     return ranked
 
 
-def run_quickstart(settings: QuickstartSettings | None = None) -> QuickstartResult:
-    """Run the whole quickstart and return (and print nothing of) what it measured; see the module doc."""
-    import torch
-    from transformers import AutoModel
+@contextlib.contextmanager
+def _timed(seconds: dict[str, float], name: str):
+    """Add the seconds the block takes to ``seconds[name]``."""
+    start = time.perf_counter()
+    yield
+    seconds[name] = time.perf_counter() - start
 
-    from .. import SugarForActionRecognition  # noqa: F401  (registers the Auto classes)
-    from ..metrics import action_recognition_metrics
-    from ..training.loop import train
-    from .figures import animate_skeleton, confusion_matrix, plot_confusion_matrix
 
-    settings = settings or QuickstartSettings()
-    torch.manual_seed(settings.seed)
-    out = Path(settings.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    seconds: dict[str, float] = {}
-
-    t0 = time.perf_counter()
+def _write_corpus(settings: QuickstartSettings, out: Path):
+    """``(corpus, dataset folder, descriptions file)``: the demo corpus generated and saved under ``out``."""
     corpus = make_demo_corpus(settings.seed, settings.num_subjects, settings.test_subjects, settings.repetitions,
                               settings.unseen_repetitions, progress=settings.progress)  # fmt: skip
     data_dir = out / "demo_corpus"
     corpus.to_dataset_dict().save_to_disk(str(data_dir))
     descriptions = corpus.write_descriptions(data_dir / "descriptions.jsonl")
-    seconds["data"] = time.perf_counter() - t0
+    return corpus, data_dir, descriptions
 
-    t0 = time.perf_counter()
-    stage1_dir, ckpt_dir = out / "stage1", out / "checkpoint"
-    stage1 = train(*_stage_args(settings, "1", stage1_dir, data_dir, descriptions))
-    seconds["stage 1"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    train(*_stage_args(settings, "2", ckpt_dir, data_dir, descriptions, init_from=str(stage1_dir)))
-    seen_eval = json.loads((ckpt_dir / "eval_metrics.json").read_text())
-    seconds["stage 2"] = time.perf_counter() - t0
+def _rank_unseen(model, corpus, settings: QuickstartSettings) -> tuple[dict, dict]:
+    """``(zero-shot metrics, generalised metrics)`` on the unseen clips: ranking the unseen names only, then
+    all names (seen first)."""
+    from ..metrics import action_recognition_metrics
 
-    t0 = time.perf_counter()
-    model = AutoModel.from_pretrained(str(ckpt_dir)).eval()
     seen, unseen = corpus.seen_classes, corpus.unseen_classes
     every = seen + unseen
     bs = settings.eval_batch_size
@@ -185,36 +173,76 @@ def run_quickstart(settings: QuickstartSettings | None = None) -> QuickstartResu
     general_metrics = action_recognition_metrics(
         general, [len(seen) + c.label for c in corpus.unseen], len(every)
     )
+    return zero_metrics, general_metrics
+
+
+def _example_answers(model, corpus) -> list[dict[str, Any]]:
+    """The generated answers for three test clips (spread over the split) and one unseen clip."""
     examples = []
     picks = [corpus.test[i] for i in np.linspace(0, len(corpus.test) - 1, 3).astype(int)] + corpus.unseen[:1]
     for clip, answer in zip(picks, model.answer([c.skeleton for c in picks], max_new_tokens=32)):
         examples.append({"true": clip.action, "answer": answer.text, "action": answer.action})
-    seconds["evaluation"] = time.perf_counter() - t0
+    return examples
 
-    seen_matrix = np.asarray(seen_eval["confusion_matrix"])
-    zero_matrix = confusion_matrix([c.label for c in corpus.unseen], [r[0] for r in zero], len(unseen))
-    paths = {
-        "checkpoint": str(ckpt_dir),
-        "model card": str(ckpt_dir / "README.md"),
-        "confusion matrix": str(plot_confusion_matrix(
-            seen_matrix, seen, out / "confusion_matrix.png",
-            title=f"seen classes, test subjects (top-1 {seen_eval['top1']:.1%})")),
-        "zero-shot matrix": str(plot_confusion_matrix(
-            zero_matrix, unseen, out / "confusion_matrix_zeroshot.png",
-            title=f"zero-shot, unseen classes (top-1 {zero_metrics['top1']:.1%})")),
-        "animation": str(animate_skeleton(corpus.test[0].skeleton, out / "skeleton.gif",
-                                          title=f"{corpus.test[0].action} (test subject)")),
-        "stage-1 model": str(stage1_dir),
-        "demo corpus": str(data_dir),
-    }  # fmt: skip
-    metrics = {
+
+def _write_figures(out: Path, corpus, seen_eval: dict, zero_metrics: dict) -> dict[str, str]:
+    """The seen and zero-shot confusion matrices and a test clip's animation; their paths by name."""
+    from ..metrics import plot_confusion_matrix
+    from .figures import animate_skeleton
+
+    seen_png = plot_confusion_matrix(seen_eval["confusion_matrix"], corpus.seen_classes, out / "confusion_matrix.png",
+                                     title=f"seen classes, test subjects (top-1 {seen_eval['top1']:.1%})")  # fmt: skip
+    zero_png = plot_confusion_matrix(zero_metrics["confusion_matrix"], corpus.unseen_classes,
+                                     out / "confusion_matrix_zeroshot.png",
+                                     title=f"zero-shot, unseen classes (top-1 {zero_metrics['top1']:.1%})")  # fmt: skip
+    gif = animate_skeleton(
+        corpus.test[0].skeleton, out / "skeleton.gif", title=f"{corpus.test[0].action} (test subject)"
+    )
+    return {"confusion matrix": str(seen_png), "zero-shot matrix": str(zero_png), "animation": str(gif)}
+
+
+def _run_metrics(corpus, seen_eval: dict, zero_metrics: dict, general_metrics: dict, stage1: dict) -> dict:
+    """The numbers of :class:`QuickstartResult` (fractions; counts as floats)."""
+    seen, unseen = corpus.seen_classes, corpus.unseen_classes
+    return {
         "seen_top1": seen_eval["top1"], "seen_top5": seen_eval["top5"],
         "seen_mean_class": seen_eval["mean_class_accuracy"], "seen_samples": float(len(corpus.test)),
         "seen_classes": float(len(seen)), "zeroshot_top1": zero_metrics["top1"],
         "unseen_samples": float(len(corpus.unseen)), "unseen_classes": float(len(unseen)),
         "generalised_top1": general_metrics["top1"], "generalised_top5": general_metrics["top5"],
-        "all_classes": float(len(every)), "stage1_top1": stage1.get("eval/top1", float("nan")),
+        "all_classes": float(len(seen) + len(unseen)), "stage1_top1": stage1.get("eval/top1", float("nan")),
     }  # fmt: skip
+
+
+def run_quickstart(settings: QuickstartSettings | None = None) -> QuickstartResult:
+    """Run the whole quickstart and return (and print nothing of) what it measured; see the module doc."""
+    import torch
+    from transformers import AutoModel
+
+    from .. import SugarForActionRecognition  # noqa: F401  (registers the Auto classes)
+    from ..training.loop import train
+
+    settings = settings or QuickstartSettings()
+    torch.manual_seed(settings.seed)
+    out = Path(settings.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+    stage1_dir, ckpt_dir = out / "stage1", out / "checkpoint"
+    with _timed(seconds, "data"):
+        corpus, data_dir, descriptions = _write_corpus(settings, out)
+    with _timed(seconds, "stage 1"):
+        stage1 = train(*_stage_args(settings, "1", stage1_dir, data_dir, descriptions))
+    with _timed(seconds, "stage 2"):
+        train(*_stage_args(settings, "2", ckpt_dir, data_dir, descriptions, init_from=str(stage1_dir)))
+        seen_eval = json.loads((ckpt_dir / "eval_metrics.json").read_text())
+    with _timed(seconds, "evaluation"):
+        model = AutoModel.from_pretrained(str(ckpt_dir)).eval()
+        zero_metrics, general_metrics = _rank_unseen(model, corpus, settings)
+        examples = _example_answers(model, corpus)
+    paths = {"checkpoint": str(ckpt_dir), "model card": str(ckpt_dir / "README.md"),
+             **_write_figures(out, corpus, seen_eval, zero_metrics), "stage-1 model": str(stage1_dir),
+             "demo corpus": str(data_dir)}  # fmt: skip
+    metrics = _run_metrics(corpus, seen_eval, zero_metrics, general_metrics, stage1)
     result = QuickstartResult(metrics, paths, examples, seconds)
     _write_card(model, corpus, result, settings, ckpt_dir)
     (out / "results.json").write_text(json.dumps(asdict(result), indent=2))

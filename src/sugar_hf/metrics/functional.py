@@ -1,6 +1,15 @@
-"""The action-recognition metrics as a plain numpy function (the evaluate module wraps it)."""
+"""The action-recognition metrics as plain numpy functions (the evaluate module wraps them)."""
+
+from collections.abc import Sequence
 
 import numpy as np
+
+
+def confusion_matrix(references: Sequence[int], predictions: Sequence[int], num_classes: int) -> np.ndarray:
+    """Counts ``(num_classes, num_classes)``: row = true class, column = predicted (top-1) class."""
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(references, dtype=np.int64), np.asarray(predictions, dtype=np.int64)), 1)
+    return matrix
 
 
 def action_recognition_metrics(predictions, references, num_classes=None, top_k=(1, 5)):
@@ -19,8 +28,7 @@ def action_recognition_metrics(predictions, references, num_classes=None, top_k=
     for k in top_k:
         hits = [ref in p[:k] for p, ref in zip(ranked, refs)]
         out[f"top{k}"] = float(np.mean(hits)) if hits else float("nan")
-    confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(confusion, (refs, top1), 1)
+    confusion = confusion_matrix(refs, top1, num_classes)
     support = confusion.sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_class = np.where(support > 0, np.diag(confusion) / np.maximum(support, 1), np.nan)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from ..metrics import action_recognition_metrics
+from ..metrics import action_recognition_metrics, plot_confusion_matrix
 from ..modeling_sugar import candidate_scorings
 
 
@@ -93,31 +93,6 @@ def per_class_table(metrics: dict, class_names: Sequence[str], classes: Sequence
     return "\n".join(lines)
 
 
-def save_confusion_png(metrics: dict, class_names: Sequence[str], path: str,
-                       classes: Sequence[int] | None = None) -> None:  # fmt: skip
-    """Row-normalised confusion matrix (true class down, top-1 prediction across) as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    confusion = np.asarray(metrics["confusion_matrix"], dtype=float)
-    classes = list(classes if classes is not None else range(len(class_names)))
-    sub = confusion[np.ix_(classes, classes)]
-    sub = sub / np.maximum(sub.sum(1, keepdims=True), 1)
-    size = max(4.0, 0.25 * len(classes) + 2)
-    fig, ax = plt.subplots(figsize=(size, size))
-    ax.imshow(sub, cmap="Blues", vmin=0, vmax=1)
-    ticks = [class_names[c] for c in classes]
-    ax.set_xticks(range(len(classes)), ticks, rotation=90, fontsize=6 if len(classes) > 30 else 8)
-    ax.set_yticks(range(len(classes)), ticks, fontsize=6 if len(classes) > 30 else 8)
-    ax.set_xlabel("predicted (top-1)")
-    ax.set_ylabel("true class")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_dir: str | None = None,
                     classes: Sequence[int] | None = None, candidates: Sequence[int] | None = None,
                     batch_size: int = 16, max_samples: int | None = None, descriptions: str | None = None,
@@ -152,14 +127,20 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
     if scoring_top1:
         metrics["scoring_top1"] = scoring_top1
     if output_dir:
-        os.makedirs(output_dir, exist_ok=True)
-        with open(os.path.join(output_dir, "metrics.json"), "w", encoding="utf-8") as handle:
-            json.dump({**metrics, "class_names": list(names)}, handle)
-        shown = sorted(set(refs))
-        with open(os.path.join(output_dir, "per_class.txt"), "w", encoding="utf-8") as handle:
-            handle.write(per_class_table(metrics, names, shown) + "\n")
-        save_confusion_png(metrics, names, os.path.join(output_dir, "confusion.png"), shown)
+        write_evaluation(metrics, names, output_dir, shown=sorted(set(refs)), title=f"{kind} on {split}")
     return metrics
+
+
+def write_evaluation(metrics: dict, class_names: Sequence[str], output_dir: str, shown: Sequence[int],
+                     title: str) -> None:  # fmt: skip
+    """``metrics.json``, ``per_class.txt`` and ``confusion.png`` (the ``shown`` classes) in ``output_dir``."""
+    os.makedirs(output_dir, exist_ok=True)
+    with open(os.path.join(output_dir, "metrics.json"), "w", encoding="utf-8") as handle:
+        json.dump({**metrics, "class_names": list(class_names)}, handle)
+    with open(os.path.join(output_dir, "per_class.txt"), "w", encoding="utf-8") as handle:
+        handle.write(per_class_table(metrics, class_names, shown) + "\n")
+    plot_confusion_matrix(metrics["confusion_matrix"], class_names, os.path.join(output_dir, "confusion.png"),
+                          title=f"{title}: top-1 {metrics['top1']:.1%}", classes=shown)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ prediction
