@@ -11,6 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from reference_scoring import score_candidates_naive
 from tiny import CLASSES, tiny_config
 from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoProcessor
 
@@ -25,6 +26,7 @@ from sugar_hf import (
     mil_nce_loss,
 )
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, PROJECTOR_TYPES
+from sugar_hf import inference
 
 
 def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:
@@ -32,12 +34,11 @@ def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:
     return [rng.normal(size=(20 + 7 * i, 20, 3)).astype(np.float32) for i in range(n)]
 
 
-def _model(tokenizer, seed: int = 0, **kwargs) -> SugarForActionRecognition:
+def _model(tokenizer, seed: int = 0, **kwargs) -> tuple[SugarForActionRecognition, SugarProcessor]:
+    """A tiny random stage-2 model (eval mode) and its processor."""
     torch.manual_seed(seed)
     config = tiny_config(**kwargs)
-    model = SugarForActionRecognition(config).eval()
-    model.processor = SugarProcessor.from_config(tokenizer, config)
-    return model
+    return SugarForActionRecognition(config).eval(), SugarProcessor.from_config(tokenizer, config)
 
 
 # ------------------------------------------------------------------------------------------------- config
@@ -101,6 +102,11 @@ def test_encoder_on_custom_edge_list():
     assert out.last_hidden_state.shape == (2, 2 * 4, 32)
 
 
+def _refine_per_subset(module, x: torch.Tensor, topology: torch.Tensor) -> torch.Tensor:
+    """The published computation of a ``GraphConv``: one CTR-GC per subset, summed (the reference for ``refine``)."""
+    return sum(conv(x, topology[i], module.alpha) for i, conv in enumerate(module.convs))
+
+
 def test_fused_graph_conv_equals_the_published_per_subset_sum():
     from sugar_hf.modeling_ctrgcn import GraphConv
 
@@ -111,7 +117,7 @@ def test_fused_graph_conv_equals_the_published_per_subset_sum():
             torch.nn.init.normal_(module.alpha)  # make the refinement term count
             x = torch.randn(2, module.convs[0].conv1.in_channels, 8, 25)
             fused = module.refine(x, module.topology)
-            reference = module.refine_per_subset(x, module.topology)
+            reference = _refine_per_subset(module, x, module.topology)
             assert torch.allclose(fused, reference, atol=1e-5)
 
 
@@ -125,15 +131,15 @@ def test_encoder_rejects_wrong_joint_count():
 @pytest.mark.parametrize("projector_type", PROJECTOR_TYPES)
 @pytest.mark.parametrize("token_layout", ["frame", "frame_joint"])
 def test_every_projector_emits_the_configured_tokens(tokenizer, projector_type, token_layout):
-    model = _model(tokenizer, projector_type=projector_type, token_layout=token_layout)
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES)
+    model, processor = _model(tokenizer, projector_type=projector_type, token_layout=token_layout)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
     tokens = model.get_skeleton_tokens(inputs["skeleton_values"])
     assert tokens.shape == (2, 6, 32)  # 2 segments x 3 queries, LLM width 32
 
 
 def test_tqp_chains_segments_through_shared_queries(tokenizer):
     """Changing only the first segment's frames must change the later segments' outputs (chained queries)."""
-    model = _model(tokenizer)
+    model, processor = _model(tokenizer)
     x = torch.randn(1, 2, 16, 20, 3)
     y = x.clone()
     y[:, :, :4] += 1.0  # perturb early frames only
@@ -158,13 +164,13 @@ def test_default_tqp_gives_128_tokens():
 
 # -------------------------------------------------------------------------------------------- forward/loss
 def test_loss_covers_answer_tokens_only(tokenizer):
-    model = _model(tokenizer)
+    model, processor = _model(tokenizer)
     answers = ["drink water. The person lifts a cup.", "wave hand."]
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES, answers=answers)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES, answers=answers)
     labels = inputs["labels"]
     for row, answer in zip(range(2), answers):
         supervised = labels[row][labels[row] != -100].tolist()
-        assert supervised == model.processor.answer_token_ids(answer)
+        assert supervised == processor.answer_token_ids(answer)
     out = model(**inputs)
     # Recompute the loss by hand from the logits over answer positions only.
     logits = out.logits[:, :-1]
@@ -179,8 +185,8 @@ def test_loss_covers_answer_tokens_only(tokenizer):
 def test_batch_shared_prompt_prefix_changes_nothing(tokenizer, candidates_first):
     """Running the common prompt start once per batch gives the same loss, logits and gradients."""
     kwargs = {"instruction_template": CANDIDATES_FIRST_INSTRUCTION} if candidates_first else {}
-    model = _model(tokenizer, seed=1, **kwargs)  # eval mode: no dropout, gradients still flow
-    inputs = model.processor(skeletons=_clips(3), candidates=CLASSES,
+    model, processor = _model(tokenizer, seed=1, **kwargs)  # eval mode: no dropout, gradients still flow
+    inputs = processor(skeletons=_clips(3), candidates=CLASSES,
                              answers=["drink water. The person lifts a cup.", "wave hand.", "sit down."])  # fmt: skip
     shared = model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"])
     skeleton_start = int((inputs["input_ids"][0] == model.config.action_token_id).nonzero()[0])
@@ -208,18 +214,18 @@ def test_batch_shared_prompt_prefix_changes_nothing(tokenizer, candidates_first)
 
 
 def test_candidates_first_template_ranks_like_naive_scoring(tokenizer):
-    model = _model(tokenizer, seed=4, instruction_template=CANDIDATES_FIRST_INSTRUCTION)
-    inputs = model.processor(skeletons=_clips(3), candidates=CLASSES)
+    model, processor = _model(tokenizer, seed=4, instruction_template=CANDIDATES_FIRST_INSTRUCTION)
+    inputs = processor(skeletons=_clips(3), candidates=CLASSES)
     assert model.shared_prefix_length(inputs["input_ids"], inputs["attention_mask"]) > 20
-    candidate_ids = model.processor.candidate_token_ids(CLASSES)
+    candidate_ids = processor.candidate_token_ids(CLASSES)
     fast = model.score_candidates(**inputs, candidate_ids=candidate_ids)
-    naive = model.score_candidates_naive(**inputs, candidate_ids=candidate_ids)
+    naive = score_candidates_naive(model, **inputs, candidate_ids=candidate_ids)
     assert torch.allclose(fast, naive, atol=1e-4)
 
 
 def test_forward_rejects_prompt_without_skeleton_positions(tokenizer):
-    model = _model(tokenizer)
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES)
+    model, processor = _model(tokenizer)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
     inputs["input_ids"] = inputs["input_ids"].clamp(min=0)
     with pytest.raises(ValueError, match="action-token positions"):
         model(**inputs)
@@ -233,8 +239,9 @@ def _grad_owners(model, loss) -> set[str]:
 
 
 def test_stage2_gradients_reach_only_projector_and_lora(tokenizer):
-    model = _model(tokenizer).train()
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES, answers=["drink water.", "wave hand."])
+    model, processor = _model(tokenizer)
+    model.train()
+    inputs = processor(skeletons=_clips(), candidates=CLASSES, answers=["drink water.", "wave hand."])
     owners = _grad_owners(model, model(**inputs).loss)
     assert any(n.startswith("projector.") for n in owners)
     assert any("lora_" in n for n in owners)
@@ -283,14 +290,13 @@ def test_mil_nce_needs_a_positive():
 
 # ---------------------------------------------------------------------------------------------------- ranking
 def test_shared_prefix_ranking_equals_naive_scoring(tokenizer):
-    model = _model(tokenizer, seed=3)
-    processor = model.processor
+    model, processor = _model(tokenizer, seed=3)
     # Different candidate lists per sample give prompts of different lengths: left padding is exercised.
     inputs = processor(skeletons=_clips(3), candidates=[CLASSES, CLASSES[:3], CLASSES[1:]])
     assert (inputs["attention_mask"] == 0).any()
     candidate_ids = processor.candidate_token_ids(CLASSES)
     fast = model.score_candidates(**inputs, candidate_ids=candidate_ids)
-    naive = model.score_candidates_naive(**inputs, candidate_ids=candidate_ids)
+    naive = score_candidates_naive(model, **inputs, candidate_ids=candidate_ids)
     assert torch.allclose(fast, naive, atol=1e-4)
     assert (fast.argsort(dim=1) == naive.argsort(dim=1)).all()
 
@@ -298,19 +304,19 @@ def test_shared_prefix_ranking_equals_naive_scoring(tokenizer):
 def test_candidates_with_shared_starts_score_like_naive(tokenizer):
     # The scorer runs a trie: shared starts once. Paths that share 1-2 tokens, one a prefix of another,
     # a one-token candidate and a repeated candidate must all score exactly as separate full passes.
-    model = _model(tokenizer, seed=5)
-    inputs = model.processor(skeletons=_clips(2), candidates=CLASSES)
+    model, processor = _model(tokenizer, seed=5)
+    inputs = processor(skeletons=_clips(2), candidates=CLASSES)
     candidate_ids = [[11, 12, 13], [11, 12, 14], [11, 15], [11, 12], [16], [11, 12, 13], [17, 12, 13]]
     fast = model.score_candidates(**inputs, candidate_ids=candidate_ids)
-    naive = model.score_candidates_naive(**inputs, candidate_ids=candidate_ids)
+    naive = score_candidates_naive(model, **inputs, candidate_ids=candidate_ids)
     assert torch.allclose(fast, naive, atol=1e-4)
     assert torch.equal(fast[:, 0], fast[:, 5])
 
 
 def test_classify_returns_ranked_pairs_for_unseen_names(tokenizer):
-    model = _model(tokenizer)
+    model, processor = _model(tokenizer)
     unseen = ["kick something", "wave hand", "jump up"]
-    ranked = model.classify(_clips(2), candidates=unseen, top_k=2)
+    ranked = inference.classify(model, processor, _clips(2), candidates=unseen, top_k=2)
     assert len(ranked) == 2 and all(len(r) == 2 for r in ranked)
     for row in ranked:
         assert row[0][1] >= row[1][1]
@@ -318,11 +324,11 @@ def test_classify_returns_ranked_pairs_for_unseen_names(tokenizer):
 
 
 def test_generate_returns_new_tokens_and_answers(tokenizer):
-    model = _model(tokenizer)
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES)
+    model, processor = _model(tokenizer)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
     ids = model.generate(**inputs, max_new_tokens=4, min_new_tokens=4)
     assert ids.shape == (2, 4)
-    answers = model.answer(_clips(), max_new_tokens=4)
+    answers = inference.answer(model, processor, _clips(), max_new_tokens=4)
     assert len(answers) == 2 and all(isinstance(a.action, str) for a in answers)
 
 
@@ -334,15 +340,15 @@ def _outputs(model, inputs):
 
 @pytest.mark.parametrize("tie", [False, True])
 def test_full_checkpoint_round_trip_with_automodel(tokenizer, tmp_path, tie):
-    model = _model(tokenizer, tie=tie)
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES)
+    model, processor = _model(tokenizer, tie=tie)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
     model.save_pretrained(tmp_path)
-    model.processor.save_pretrained(tmp_path)
+    processor.save_pretrained(tmp_path)
     loaded = AutoModel.from_pretrained(tmp_path).eval()
     assert isinstance(loaded, SugarForActionRecognition)
     assert torch.equal(_outputs(model, inputs), _outputs(loaded, inputs))
     processor = AutoProcessor.from_pretrained(tmp_path)
-    assert isinstance(processor, SugarProcessor) and isinstance(loaded.processor, SugarProcessor)
+    assert isinstance(processor, SugarProcessor) and not hasattr(loaded, "processor")  # the model holds none
     assert processor.num_action_tokens == 6 and processor.class_names == CLASSES
 
 
@@ -353,12 +359,12 @@ def test_adapter_only_checkpoint_names_the_base_llm(tokenizer, tmp_path):
     AutoModelForCausalLM.from_config(config.llm_config).save_pretrained(base_dir)
     config.llm_name_or_path = str(base_dir)
     model = SugarForActionRecognition.from_config_with_pretrained_bases(config).eval()
-    model.processor = SugarProcessor.from_config(tokenizer, config)
+    processor = SugarProcessor.from_config(tokenizer, config)
     # Make LoRA non-trivial so the round trip proves it is saved.
     for name, param in model.named_parameters():
         if "lora_B" in name:
             torch.nn.init.normal_(param, std=0.1)
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
     ckpt = tmp_path / "ckpt"
     model.save_pretrained(ckpt)
     from safetensors import safe_open
@@ -373,14 +379,14 @@ def test_adapter_only_checkpoint_names_the_base_llm(tokenizer, tmp_path):
 
 
 def test_adapter_only_save_requires_a_named_base(tokenizer, tmp_path):
-    model = _model(tokenizer, save_full_llm=False)
+    model, processor = _model(tokenizer, save_full_llm=False)
     with pytest.raises(ValueError, match="save_full_llm=True"):
         model.save_pretrained(tmp_path)
 
 
 def test_trust_remote_code_load_without_the_package(tokenizer, tmp_path):
-    model = _model(tokenizer)
-    inputs = model.processor(skeletons=_clips(), candidates=CLASSES)
+    model, processor = _model(tokenizer)
+    inputs = processor(skeletons=_clips(), candidates=CLASSES)
     model.save_pretrained(tmp_path)
     torch.save({k: v for k, v in inputs.items()}, tmp_path / "inputs.pt")
     torch.save(_outputs(model, inputs), tmp_path / "expected.pt")
@@ -406,7 +412,7 @@ def test_stage2_takes_the_stage1_encoder(tokenizer, tmp_path):
     torch.manual_seed(1)
     stage1 = SugarSkeletonTextModel(tiny_config())
     stage1.save_pretrained(tmp_path, save_full_llm=True)
-    model = _model(tokenizer, seed=2)
+    model, processor = _model(tokenizer, seed=2)
     model.load_encoder_from(tmp_path)
     for (name, a), (_, b) in zip(stage1.encoder.state_dict().items(), model.encoder.state_dict().items()):
         assert torch.equal(a, b), name

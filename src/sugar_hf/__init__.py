@@ -18,7 +18,6 @@ from .configuration_sugar import (
 )
 from .modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
 from .modeling_sugar import (
-    SugarAnswer,
     SugarForActionRecognition,
     SugarPreTrainedModel,
     SugarSkeletonEncoder,
@@ -32,7 +31,7 @@ from .modeling_tqp import (
     SugarTemporalQueryProjection,
 )
 from .pipeline_sugar import SkeletonActionRecognitionPipeline
-from .processing_sugar import SugarProcessor, format_answer
+from .processing_sugar import SugarAnswer, SugarProcessor, format_answer
 from .skeleton_layouts import BODY_PARTS, LAYOUTS, SkeletonLayout, custom_layout, get_layout
 
 __version__ = "0.1.0"

@@ -207,24 +207,11 @@ class SugarEncoderConfig(_NoPlaceholderLabels, PretrainedConfig):
         return self.base_channels * self.channel_multipliers[-1]
 
     @property
-    def temporal_downsampling(self) -> int:
-        factor = 1
-        for stride in self.temporal_strides:
-            factor *= stride
-        return factor
-
-    @property
     def num_output_frames(self) -> int:
         frames = self.num_frames
         for stride in self.temporal_strides:
             frames = (frames - 1) // stride + 1
         return frames
-
-    @property
-    def num_tokens(self) -> int:
-        """Length of the unpooled token sequence the encoder returns."""
-        per_frame = self.num_joints if self.token_layout == "frame_joint" else 1
-        return self.num_output_frames * per_frame
 
 
 class SugarProjectorConfig(_NoPlaceholderLabels, PretrainedConfig):
@@ -299,12 +286,18 @@ class SugarProjectorConfig(_NoPlaceholderLabels, PretrainedConfig):
         return self.num_segments * self.num_queries
 
 
+DEFAULT_LORA_TARGET_MODULES = ("q_proj", "v_proj")
+"""The LLM modules that get LoRA by default: the attention query and value projections (what every training run
+and the embedded default use)."""
+
 DEFAULT_LORA = {
     "r": 64,
     "lora_alpha": 16,
     "lora_dropout": 0.05,
-    "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
+    "target_modules": list(DEFAULT_LORA_TARGET_MODULES),
 }
+"""The paper's LoRA (r=64, alpha=16, dropout 0.05) on :data:`DEFAULT_LORA_TARGET_MODULES`: the one default that
+:class:`SugarConfig`, :func:`sugar_hf.embedded.embedded_config` and the training arguments read."""
 
 
 class SugarConfig(PretrainedConfig):
@@ -318,7 +311,7 @@ class SugarConfig(PretrainedConfig):
             weights come from there (the checkpoint stores only LoRA, as a PEFT adapter repo does); when None
             the LLM is built from ``llm_config`` (random, for tests) or read from the checkpoint.
         lora_config: ``r``, ``lora_alpha``, ``lora_dropout``, ``target_modules`` (a list or ``"all-linear"``);
-            None trains no LoRA (the LLM stays frozen).
+            None is :data:`DEFAULT_LORA`, an empty dict trains no LoRA (the LLM stays frozen).
         text_config / text_name_or_path: Stage-1 text encoder (CLIP text tower in the paper; any
             ``AutoModel`` text model with masked mean pooling works).
         contrastive_dim: Width of the shared skeleton-text space in stage 1 (defaults to the text width).
@@ -375,11 +368,12 @@ class SugarConfig(PretrainedConfig):
             )
         self.encoder_config = encoder_config or SugarEncoderConfig()
         self.projector_config = projector_config or SugarProjectorConfig()
-        self.projector_config.qformer_config.encoder_hidden_size = self.encoder_config.hidden_size
+        self.sync_encoder_width()
         self.llm_config = _as_config(llm_config, LlamaConfig())  # LlamaConfig() is LLaMA-2-7B's shape
         self.llm_name_or_path = llm_name_or_path
         # None means the paper's LoRA; an empty dict means no LoRA at all (the LLM stays untouched).
-        self.lora_config = dict(DEFAULT_LORA) if lora_config is None else dict(lora_config)
+        self.lora_config = {**DEFAULT_LORA, "target_modules": list(DEFAULT_LORA_TARGET_MODULES)} \
+            if lora_config is None else dict(lora_config)  # fmt: skip
         self.text_config = _as_config(text_config, CLIPTextConfig())
         self.text_name_or_path = text_name_or_path
         self.contrastive_dim = contrastive_dim
@@ -419,8 +413,14 @@ class SugarConfig(PretrainedConfig):
             if config.id2label != id2label or config.label2id != label2id:
                 config.id2label, config.label2id = dict(id2label), dict(label2id)
 
+    def sync_encoder_width(self) -> None:
+        """Set the Q-Former's ``encoder_hidden_size`` to the encoder's width (the one place this rule lives): run
+        at construction, when saving, and by the model it builds, so an edited ``encoder_config`` is followed."""
+        self.projector_config.qformer_config.encoder_hidden_size = self.encoder_config.hidden_size
+
     def to_dict(self) -> dict[str, Any]:
         self._sync_labels()  # class_names may have been edited since construction
+        self.sync_encoder_width()  # and encoder_config too
         return super().to_dict()
 
     @property

@@ -17,36 +17,16 @@ from typing import Any
 
 from transformers import AutoConfig, AutoTokenizer, Blip2QFormerConfig
 
-from .configuration_sugar import SugarConfig, SugarEncoderConfig, SugarProjectorConfig
-from .pretrained_bases import (  # noqa: F401  (re-exported: the embedded default's public names)
-    EMBEDDED_COPIES,
-    INSTALL_HINT,
-    LEGACY_NAMES,
-    MINILM_HUB_ID,
-    SMOLLM2_GGUF,
-    SMOLLM2_HUB_ID,
-    cache_dir,
-    hub_id,
-    minilm_available,
-    minilm_folder,
-    smollm2_available,
-    smollm2_folder,
+from .configuration_sugar import (
+    DEFAULT_LORA,
+    DEFAULT_LORA_TARGET_MODULES,
+    SugarConfig,
+    SugarEncoderConfig,
+    SugarProjectorConfig,
 )
-
-SMOLLM2_NAME = SMOLLM2_HUB_ID
-"""The base LLM as checkpoints record it: its real Hub id, resolved to the offline copy where installed."""
-MINILM_NAME = "sugar-hf/embedded-all-minilm-l6-v2"
-"""How the knowledge embedding caches label the offline MiniLM (configs record :data:`MINILM_HUB_ID`)."""
-LEGACY_SMOLLM2_NAME = "sugar-hf/embedded-smollm2-135m-instruct"
-"""What checkpoints saved before the Hub ids were recorded name the LLM (still resolves)."""
-
-
-def resolve_embedded_name(name: str) -> str:
-    """Local folder of an embedded model, by Hub id or legacy ``sugar-hf/embedded-*`` name."""
-    key = hub_id(name)
-    if key not in EMBEDDED_COPIES:
-        raise ValueError(f"unknown embedded model {name!r}; known: {', '.join(EMBEDDED_COPIES)}")
-    return str(EMBEDDED_COPIES[key][1]())
+from .modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel
+from .pretrained_bases import MINILM_HUB_ID, SMOLLM2_HUB_ID, minilm_folder, smollm2_folder
+from .processing_sugar import SugarProcessor
 
 
 def embedded_config(
@@ -57,13 +37,14 @@ def embedded_config(
     projector_type: str = "tqp",
     num_segments: int = 4,
     num_queries: int = 32,
-    lora_target_modules: Sequence[str] = ("q_proj", "v_proj"),
+    lora_target_modules: Sequence[str] = DEFAULT_LORA_TARGET_MODULES,
     base_channels: int = 64,
     token_layout: str = "frame_joint",
     **config_kwargs: Any,
 ) -> SugarConfig:
     """A SugarConfig on SmolLM2 + MiniLM, sized for a CPU: paper's CTR-GCN, TQP 4 x 32 = 128 tokens,
-    a 2-layer 384-wide Q-Former and LoRA r=64, alpha=16 on the attention query/value projections."""
+    a 2-layer 384-wide Q-Former and the default LoRA (:data:`~sugar_hf.configuration_sugar.DEFAULT_LORA`: r=64,
+    alpha=16 on the attention query/value projections)."""
     llm_config = config_kwargs.pop("llm_config", None) or AutoConfig.from_pretrained(smollm2_folder())
     text_config = config_kwargs.pop("text_config", None) or AutoConfig.from_pretrained(minilm_folder())
     encoder = SugarEncoderConfig(
@@ -90,13 +71,8 @@ def embedded_config(
         encoder_config=encoder,
         projector_config=projector,
         llm_config=llm_config,
-        llm_name_or_path=config_kwargs.pop("llm_name_or_path", SMOLLM2_NAME),
-        lora_config={
-            "r": 64,
-            "lora_alpha": 16,
-            "lora_dropout": 0.05,
-            "target_modules": list(lora_target_modules),
-        },
+        llm_name_or_path=config_kwargs.pop("llm_name_or_path", SMOLLM2_HUB_ID),
+        lora_config={**DEFAULT_LORA, "target_modules": list(lora_target_modules)},
         text_config=text_config,
         text_name_or_path=MINILM_HUB_ID,
         class_names=list(class_names),
@@ -104,23 +80,22 @@ def embedded_config(
     )
 
 
-def build_embedded_default(class_names: Sequence[str] = (), align_view: bool = False, **kwargs: Any):
-    """``(model, processor)``: a stage-2 SUGAR on the real SmolLM2 (LLM weights loaded, LoRA fresh)."""
-    from .modeling_sugar import SugarForActionRecognition
-    from .processing_sugar import SugarProcessor
-
+def build_embedded_default(
+    class_names: Sequence[str] = (), align_view: bool = False, **kwargs: Any
+) -> tuple[SugarForActionRecognition, SugarProcessor]:
+    """``(model, processor)``: a stage-2 SUGAR on the real SmolLM2 (LLM weights loaded, LoRA fresh); the model
+    holds no processor (rank and generate with :mod:`sugar_hf.inference`)."""
     config = embedded_config(class_names, **kwargs)
     config.encoder_config.align_view = align_view  # recorded with the model, so views and processor agree
     model = SugarForActionRecognition.from_config_with_pretrained_bases(config)
     tokenizer = AutoTokenizer.from_pretrained(smollm2_folder())
-    model.processor = SugarProcessor.from_config(tokenizer, config)
-    return model, model.processor
+    return model, SugarProcessor.from_config(tokenizer, config)
 
 
-def build_embedded_skeleton_text_model(class_names: Sequence[str] = (), **kwargs: Any):
+def build_embedded_skeleton_text_model(
+    class_names: Sequence[str] = (), **kwargs: Any
+) -> tuple[SugarSkeletonTextModel, Any]:
     """``(model, tokenizer)``: a stage-1 skeleton-text model with the real MiniLM text encoder."""
-    from .modeling_sugar import SugarSkeletonTextModel
-
     config = embedded_config(class_names, **kwargs)
     model = SugarSkeletonTextModel.from_config_with_pretrained_bases(config)
     return model, AutoTokenizer.from_pretrained(minilm_folder())

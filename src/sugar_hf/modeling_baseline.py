@@ -22,7 +22,7 @@ from transformers import PretrainedConfig, PreTrainedModel
 from transformers.utils import ModelOutput
 
 from .configuration_sugar import SugarEncoderConfig
-from .modeling_ctrgcn import init_ctrgcn_weights
+from .modeling_ctrgcn import CTRGCN_INIT_TYPES, init_ctrgcn_weights
 from .modeling_sugar import SugarSkeletonEncoder, _installed
 
 
@@ -262,10 +262,7 @@ class SugarForSkeletonClassification(PreTrainedModel):
         return model
 
     def _init_weights(self, module: nn.Module) -> None:
-        if (
-            isinstance(module, (nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d))
-            or type(module).__name__ == "GraphConv"
-        ):
+        if isinstance(module, CTRGCN_INIT_TYPES):
             init_ctrgcn_weights(module)
         elif module is getattr(self, "classifier", None):
             # CTR-GCN's FC init: normal with std sqrt(2 / num_class).

@@ -261,10 +261,6 @@ class GraphConv(nn.Module):
         self.bn = nn.BatchNorm2d(out_channels)
         self.relu = nn.ReLU(inplace=True)
 
-    def refine_per_subset(self, x: torch.Tensor, topology: torch.Tensor) -> torch.Tensor:
-        """The published computation: one CTR-GC per subset, summed (the reference for :meth:`refine`)."""
-        return sum(conv(x, topology[i], self.alpha) for i, conv in enumerate(self.convs))
-
     def _weights(self, topology: torch.Tensor, fold: bool) -> dict[str, torch.Tensor]:
         """The subsets' weights stacked for the fused computation.
 
@@ -458,6 +454,10 @@ class CTRGCN(nn.Module):
         return x.view(n, m, *x.shape[1:])
 
 
+CTRGCN_INIT_TYPES = (nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d, GraphConv)
+"""The module types :func:`init_ctrgcn_weights` initialises (the models' ``_init_weights`` hand these to it)."""
+
+
 def init_ctrgcn_weights(module: nn.Module) -> None:
     """CTR-GCN's initialisation for one module (kaiming fan-out convs, unit batch-norms, graph-conv bn at 1e-6)."""
     if isinstance(module, nn.Conv2d):
@@ -483,4 +483,4 @@ def num_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-__all__ = ["CTRGCN", "CTRGCNUnit", "init_ctrgcn_weights", "num_parameters"]
+__all__ = ["CTRGCN", "CTRGCNUnit", "CTRGCN_INIT_TYPES", "init_ctrgcn_weights", "num_parameters"]

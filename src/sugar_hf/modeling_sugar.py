@@ -29,10 +29,10 @@ from transformers import (
 )
 from transformers.utils import ModelOutput
 
-from .configuration_sugar import SugarConfig, SugarEncoderConfig, check_candidates
-from .modeling_ctrgcn import CTRGCN, init_ctrgcn_weights
+from .configuration_sugar import SugarConfig, SugarEncoderConfig
+from .modeling_ctrgcn import CTRGCN, CTRGCN_INIT_TYPES, init_ctrgcn_weights
 from .modeling_tqp import build_projector
-from .pretrained_bases import resolve_pretrained_name  # noqa: F401  (re-exported; training imports it here)
+from .pretrained_bases import resolve_pretrained_name
 from .skeleton_layouts import get_layout
 
 CHECKPOINT_KINDS = {
@@ -90,15 +90,6 @@ def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(
         logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100
     )
-
-
-def candidate_scorings(
-    summed: torch.Tensor, candidate_ids: Sequence[Sequence[int]]
-) -> dict[str, torch.Tensor]:
-    """Both candidate scorings from the summed log-likelihoods ``(batch, num_candidates)``: ``sum`` and ``mean``
-    (per token)."""
-    lengths = torch.tensor([len(c) for c in candidate_ids], device=summed.device, dtype=summed.dtype)
-    return {"sum": summed, "mean": summed / lengths}
 
 
 def answer_logits_to_keep(labels: torch.Tensor) -> int:
@@ -189,10 +180,7 @@ class SugarPreTrainedModel(PreTrainedModel):
     frozen_pretrained: dict[str, str] = {}
 
     def _init_weights(self, module: nn.Module) -> None:
-        if (
-            isinstance(module, (nn.Conv2d, nn.BatchNorm1d, nn.BatchNorm2d))
-            or type(module).__name__ == "GraphConv"
-        ):
+        if isinstance(module, CTRGCN_INIT_TYPES):
             init_ctrgcn_weights(module)
         elif isinstance(module, nn.Linear):
             nn.init.normal_(module.weight, std=0.02)
@@ -489,15 +477,6 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
 
 
 # --------------------------------------------------------------------------------------------- recognition
-@dataclass
-class SugarAnswer:
-    """One generated answer: the action name and its short description."""
-
-    action: str
-    description: str
-    text: str
-
-
 class SugarForActionRecognition(SugarPreTrainedModel):
     """Stage 2: frozen CTR-GCN -> projector (TQP) -> causal LLM with LoRA, answering "<action>. <description>".
 
@@ -513,8 +492,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         super().__init__(config)
         self.encoder = SugarSkeletonEncoder(config.encoder_config)
         self.llm = AutoModelForCausalLM.from_config(config.llm_config)
-        # The Q-Former reads encoder tokens: keep its input width in step with an edited encoder_config.
-        config.projector_config.qformer_config.encoder_hidden_size = config.encoder_config.hidden_size
+        config.sync_encoder_width()  # the Q-Former reads encoder tokens: follow an edited encoder_config
         self.projector = build_projector(
             config.projector_config, self.encoder.tokens_per_frame, config.llm_config.hidden_size
         )
@@ -526,7 +504,6 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         self.llm.requires_grad_(False)
         if config.freeze_encoder:
             self.encoder.requires_grad_(False)
-        self.processor = None  # set by from_pretrained when the folder has one, or by the user
         self.post_init()
         # After post_init: `_init_weights` must not redraw LoRA's own init (A random, B zero, so the tuned LLM
         # starts as the pretrained one); the frozen base is loaded over its random init by load_frozen_pretrained.
@@ -553,29 +530,6 @@ class SugarForActionRecognition(SugarPreTrainedModel):
 
     def get_input_embeddings(self) -> nn.Module:
         return self.llm.get_input_embeddings()
-
-    @classmethod
-    def from_pretrained(cls, pretrained_model_name_or_path: str | os.PathLike, *args: Any, **kwargs: Any):
-        """Load the checkpoint and attach its processor (``model.processor``) when the folder or repo has one."""
-        model = super().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
-        from transformers.utils import cached_file
-
-        hub_kwargs = {k: kwargs[k] for k in ("cache_dir", "revision", "token", "local_files_only", "subfolder")
-                      if k in kwargs}  # fmt: skip
-        found = cached_file(pretrained_model_name_or_path, "processor_config.json", **hub_kwargs,
-                            _raise_exceptions_for_missing_entries=False,
-                            _raise_exceptions_for_connection_errors=False)  # fmt: skip
-        if found:
-            if _installed():  # by name, so the model's remote code does not need the processing module
-                processing = importlib.import_module("sugar_hf.processing_sugar")
-                model.processor = processing.SugarProcessor.from_pretrained(pretrained_model_name_or_path, **hub_kwargs)
-            else:  # this class is the checkpoint's own code: its processor comes from the same trusted folder
-                from transformers import AutoProcessor
-
-                model.processor = AutoProcessor.from_pretrained(
-                    pretrained_model_name_or_path, trust_remote_code=True, **hub_kwargs
-                )
-        return model
 
     @classmethod
     def from_config_with_pretrained_bases(cls, config: SugarConfig, **kwargs: Any):
@@ -748,38 +702,18 @@ class SugarForActionRecognition(SugarPreTrainedModel):
     ) -> torch.LongTensor:
         """Greedy (or any ``generate_kwargs``) decoding of the answer; returns only the new token ids.
 
-        Use :meth:`SugarProcessor.decode_answers` (or :meth:`answer`) to get the action names and descriptions.
+        ``pad_token_id`` defaults to the LLM's generation config (:func:`sugar_hf.inference.answer` passes the
+        processor's). Use :meth:`SugarProcessor.decode_answers` (or :func:`sugar_hf.inference.answer`) to get
+        the action names and descriptions.
         """
         embeds, _ = self.embed_inputs(skeleton_values, input_ids)
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         generate_kwargs.setdefault("max_new_tokens", 48)
         generate_kwargs.setdefault("do_sample", False)
-        if self.processor is not None:
-            generate_kwargs.setdefault("pad_token_id", self.processor.tokenizer.pad_token_id)
+        if self.llm.generation_config.pad_token_id is not None:
+            generate_kwargs.setdefault("pad_token_id", self.llm.generation_config.pad_token_id)
         return self.llm.generate(inputs_embeds=embeds, attention_mask=attention_mask, **generate_kwargs)
-
-    def _require_processor(self, processor):
-        processor = processor or self.processor
-        if processor is None:
-            raise ValueError("pass a SugarProcessor (or load the model from a folder that has one)")
-        return processor
-
-    @torch.no_grad()
-    def answer(
-        self,
-        skeletons: torch.Tensor | Sequence,
-        candidates: Sequence[str] | None = None,
-        processor=None,
-        **generate_kwargs: Any,
-    ) -> list[SugarAnswer]:
-        """Generate "<action>. <description>" for each skeleton and split it into name and description."""
-        processor = self._require_processor(processor)
-        if candidates is None:
-            candidates = self.config.class_names or None
-        inputs = processor(skeletons=skeletons, candidates=candidates).to(self.device)
-        ids = self.generate(**inputs, **generate_kwargs)
-        return processor.decode_answers(ids)
 
     # -- ranking ------------------------------------------------------------------------------------------
     def _prefix(
@@ -820,132 +754,93 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             "encoder_tokens": encoder_tokens,
         }
         cache, first_logprobs, lengths, prefix_mask = self._prefix(inputs)
-        device = input_ids.device
-        batch, prefix_len = input_ids.shape
         lens = [len(c) for c in candidate_ids]
         if min(lens) < 1:
             raise ValueError("every candidate must tokenize to at least one token")
-        first = torch.tensor([c[0] for c in candidate_ids], device=device)
+        first = torch.tensor([c[0] for c in candidate_ids], device=input_ids.device)
         totals = first_logprobs[:, first]  # (B, C): log p(first token | prefix)
-
-        # A trie of all candidate tokens except each one's last (whose successor is not scored): candidates that
-        # share a start ("right hand ...") share its nodes, so each distinct prefix path runs once.
-        node_of: dict[tuple[int, ...], int] = {}
-        node_tokens, node_depth, parents = [], [], []
-        gather_node, gather_target, gather_owner = [], [], []
-        for i, cand in enumerate(candidate_ids):
-            for k in range(len(cand) - 1):
-                path = tuple(cand[: k + 1])
-                if path not in node_of:
-                    node_of[path] = len(node_tokens)
-                    node_tokens.append(cand[k])
-                    node_depth.append(k)
-                    parents.append(node_of[path[:-1]] if k else -1)
-                gather_node.append(node_of[path])
-                gather_target.append(cand[k + 1])
-                gather_owner.append(i)
-        if node_tokens:
-            size = len(node_tokens)
-            ancestors = torch.eye(size, dtype=torch.bool)  # node n sees itself and every ancestor
-            for n, parent in enumerate(parents):
-                if parent >= 0:
-                    ancestors[n] |= ancestors[parent]
-            block = torch.tensor(node_tokens, device=device)
-            dtype = self.llm.get_input_embeddings().weight.dtype
-            visible = torch.cat(
-                [prefix_mask.bool()[:, None, :].expand(batch, size, prefix_len),
-                 ancestors.to(device)[None].expand(batch, size, size)], dim=-1,
-            )  # fmt: skip
-            mask4d = torch.zeros(batch, 1, size, prefix_len + size, dtype=dtype, device=device)
-            mask4d.masked_fill_(~visible[:, None], torch.finfo(dtype).min)
-            position_ids = lengths[:, None] + torch.tensor(node_depth, device=device)[None, :]
-            hidden = self.llm.get_decoder()(
-                input_ids=block[None].expand(batch, size),
-                attention_mask=mask4d,
-                position_ids=position_ids,
-                cache=cache,
-                use_cache=True,
-            ).last_hidden_state
-            # Each (candidate, position) reads the log-prob of its next token at the node of its path so far:
-            # the LM head runs on the flattened nodes (a plain matrix product) and only the log-normaliser and
-            # the wanted logits are kept, never a full log-softmax over the vocabulary.
-            nodes, targets = (
-                torch.tensor(gather_node, device=device),
-                torch.tensor(gather_target, device=device),
-            )
-            logits = self.llm.get_output_embeddings()(hidden.reshape(batch * size, -1)).view(batch, size, -1)
-            normaliser = logits.float().logsumexp(-1)  # (B, nodes)
-            token_logprobs = (
-                logits[:, nodes, targets].float() - normaliser[:, nodes]
-            )  # (B, candidate positions)
-            totals = totals.index_add(1, torch.tensor(gather_owner, device=device), token_logprobs)
+        trie = CandidateTrie(candidate_ids)
+        if trie.node_tokens:
+            owners = torch.tensor(trie.gather_owner, device=input_ids.device)
+            totals = totals.index_add(1, owners, self._score_trie(trie, cache, lengths, prefix_mask))
         scoring = scoring or getattr(self.config, "candidate_scoring", "sum")
         if scoring == "sum":
             return totals
         if scoring == "mean":
-            return totals / torch.tensor(lens, device=device, dtype=totals.dtype)
+            return totals / torch.tensor(lens, device=input_ids.device, dtype=totals.dtype)
         raise ValueError(f"scoring must be 'sum' or 'mean', got {scoring!r}")
 
-    @torch.no_grad()
-    def score_candidates_naive(
-        self,
-        skeleton_values: torch.Tensor,
-        input_ids: torch.Tensor,
-        attention_mask: torch.Tensor,
-        candidate_ids: Sequence[Sequence[int]],
-        scoring: str | None = None,
+    def _score_trie(
+        self, trie: CandidateTrie, cache: Any, lengths: torch.Tensor, prefix_mask: torch.Tensor
     ) -> torch.Tensor:
-        """Reference scorer: one full forward of prompt + candidate per candidate (for tests and benchmarks)."""
-        scores = []
-        for cand in candidate_ids:
-            cand_t = torch.tensor(cand, device=input_ids.device)[None].expand(input_ids.shape[0], -1)
-            ids = torch.cat([input_ids, cand_t], dim=1)
-            mask = torch.cat([attention_mask, torch.ones_like(cand_t)], dim=1)
-            logits = self.forward(skeleton_values=skeleton_values, input_ids=ids, attention_mask=mask).logits
-            logprobs = logits[:, input_ids.shape[1] - 1 : -1].float().log_softmax(-1)
-            token_logprobs = logprobs.gather(-1, cand_t[..., None])[..., 0]
-            mean = (scoring or getattr(self.config, "candidate_scoring", "sum")) == "mean"
-            scores.append(token_logprobs.mean(-1) if mean else token_logprobs.sum(-1))
-        return torch.stack(scores, dim=1)
+        """Log-probs ``(batch, candidate positions)`` of every candidate token after the first, from one pass of
+        the trie's nodes behind the cached prefix (tree attention: each node sees the prefix and its ancestors)."""
+        device = prefix_mask.device
+        (batch, prefix_len), size = prefix_mask.shape, len(trie.node_tokens)
+        dtype = self.llm.get_input_embeddings().weight.dtype
+        visible = torch.cat(
+            [prefix_mask.bool()[:, None, :].expand(batch, size, prefix_len),
+             trie.ancestors().to(device)[None].expand(batch, size, size)], dim=-1,
+        )  # fmt: skip
+        mask4d = torch.zeros(batch, 1, size, prefix_len + size, dtype=dtype, device=device)
+        mask4d.masked_fill_(~visible[:, None], torch.finfo(dtype).min)
+        position_ids = lengths[:, None] + torch.tensor(trie.node_depth, device=device)[None, :]
+        hidden = self.llm.get_decoder()(
+            input_ids=torch.tensor(trie.node_tokens, device=device)[None].expand(batch, size),
+            attention_mask=mask4d,
+            position_ids=position_ids,
+            cache=cache,
+            use_cache=True,
+        ).last_hidden_state
+        # Each (candidate, position) reads the log-prob of its next token at the node of its path so far: the LM
+        # head runs on the flattened nodes (a plain matrix product) and only the log-normaliser and the wanted
+        # logits are kept, never a full log-softmax over the vocabulary.
+        nodes = torch.tensor(trie.gather_node, device=device)
+        targets = torch.tensor(trie.gather_target, device=device)
+        logits = self.llm.get_output_embeddings()(hidden.reshape(batch * size, -1)).view(batch, size, -1)
+        normaliser = logits.float().logsumexp(-1)  # (B, nodes)
+        return logits[:, nodes, targets].float() - normaliser[:, nodes]
 
-    @torch.no_grad()
-    def classify(
-        self,
-        skeleton_values: torch.Tensor | Sequence,
-        candidates: Sequence[str] | None = None,
-        top_k: int = 5,
-        processor=None,
-    ) -> list[list[tuple[str, float]]]:
-        """Rank candidate action names for each skeleton, best first.
 
-        Args:
-            skeleton_values: a `(batch, persons, frames, joints, channels)` tensor ready for the model, or raw
-                arrays (`(frames, joints, channels)` or `(persons, frames, joints, channels)` each) that the
-                processor prepares.
-            candidates: a list of action names, including classes never trained on; defaults to
-                `config.class_names` (None). They are listed in the instruction, as in training. A plain string,
-                an empty list, blank names and duplicates raise (see
-                :func:`~sugar_hf.configuration_sugar.check_candidates`).
-            top_k: how many `(name, score)` pairs to return per sample (score: the candidate's log-likelihood,
-                summed or per token as `config.candidate_scoring` says).
-        """
-        processor = self._require_processor(processor)
-        if candidates is None:
-            if not self.config.class_names:
-                raise ValueError("no candidates given and the config has no class_names")
-            candidates = self.config.class_names
-        candidates = check_candidates(candidates)
-        inputs = processor(skeletons=skeleton_values, candidates=candidates).to(self.device)
-        scores = self.score_candidates(**inputs, candidate_ids=processor.candidate_token_ids(candidates))
-        top = scores.topk(min(top_k, len(candidates)), dim=1)
-        return [
-            [(candidates[j], float(s)) for s, j in zip(row_scores.tolist(), row_idx.tolist())]
-            for row_scores, row_idx in zip(top.values, top.indices)
-        ]
+class CandidateTrie:
+    """A trie of all candidate tokens except each one's last (whose successor is not scored): candidates that
+    share a start ("right hand ...") share its nodes, so each distinct prefix path runs once.
+
+    ``node_tokens`` / ``node_depth`` / ``parents`` describe the nodes; ``gather_node`` / ``gather_target`` /
+    ``gather_owner`` list, per scored candidate position, the node it reads, the token it scores and its
+    candidate.
+    """
+
+    def __init__(self, candidate_ids: Sequence[Sequence[int]]) -> None:
+        node_of: dict[tuple[int, ...], int] = {}
+        self.node_tokens: list[int] = []
+        self.node_depth: list[int] = []
+        self.parents: list[int] = []
+        self.gather_node: list[int] = []
+        self.gather_target: list[int] = []
+        self.gather_owner: list[int] = []
+        for i, cand in enumerate(candidate_ids):
+            for k in range(len(cand) - 1):
+                path = tuple(cand[: k + 1])
+                if path not in node_of:
+                    node_of[path] = len(self.node_tokens)
+                    self.node_tokens.append(cand[k])
+                    self.node_depth.append(k)
+                    self.parents.append(node_of[path[:-1]] if k else -1)
+                self.gather_node.append(node_of[path])
+                self.gather_target.append(cand[k + 1])
+                self.gather_owner.append(i)
+
+    def ancestors(self) -> torch.Tensor:
+        """``(nodes, nodes)`` bool: node n sees itself and every ancestor."""
+        ancestors = torch.eye(len(self.node_tokens), dtype=torch.bool)
+        for n, parent in enumerate(self.parents):
+            if parent >= 0:
+                ancestors[n] |= ancestors[parent]
+        return ancestors
 
 
 __all__ = [
-    "SugarAnswer",
     "SugarCausalLMOutput",
     "SugarEncoderOutput",
     "SugarForActionRecognition",
@@ -954,7 +849,6 @@ __all__ = [
     "SugarSkeletonTextModel",
     "SugarSkeletonTextOutput",
     "answer_logits_to_keep",
-    "candidate_scorings",
     "causal_lm_loss",
     "mil_nce_loss",
     "masked_mean_pool",

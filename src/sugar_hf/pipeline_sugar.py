@@ -36,6 +36,7 @@ import torch
 from transformers import Pipeline
 
 from .configuration_sugar import check_candidates
+from .inference import default_scoring, score_baseline, score_stage2
 from .skeleton.pipeline import SkeletonPipeline
 
 TASK = "skeleton-action-recognition"
@@ -82,13 +83,12 @@ class SkeletonActionRecognitionPipeline(Pipeline):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.processor is None:
-            self.processor = getattr(self.model, "processor", None)
         if hasattr(self.model, "score_candidates"):
             self.kind = "sugar"
             if self.processor is None:
                 raise ValueError(
-                    "this SUGAR checkpoint has no processor (processor_config.json): pass processor=SugarProcessor(...)"
+                    "no SugarProcessor: load the pipeline from a folder that has one (processor_config.json) or pass "
+                    "processor=SugarProcessor(...)"
                 )
         elif hasattr(self.model, "classifier") and getattr(self.model.config, "encoder_config", None) is not None:
             self.kind = "baseline"
@@ -176,14 +176,13 @@ class SkeletonActionRecognitionPipeline(Pipeline):
         candidates = list(lists[0])
         if self.kind == "sugar":
             text = self.processor.text_inputs(values.shape[0], candidates, padding_side="left")
-            scores = self.model.score_candidates(
-                values.to(self.device), text["input_ids"].to(self.device), text["attention_mask"].to(self.device),
-                self.processor.candidate_token_ids(candidates),
-            )  # fmt: skip
+            batch = {"skeleton_values": values, **text}
+            every = score_stage2(self.model, {k: v.to(self.device) for k, v in batch.items()},
+                                 self.processor.candidate_token_ids(candidates))  # fmt: skip
+            scores = every[default_scoring(self.model)]
         else:
-            logits = self.model(skeleton_values=values.to(self.device)).logits
             index = [self.class_names.index(name) for name in candidates]
-            scores = logits[:, index]
+            scores = score_baseline(self.model, values.to(self.device), index)
         return {"scores": scores.float().cpu(), "candidates": [tuple(candidates)] * values.shape[0]}
 
     def postprocess(self, model_outputs: dict, top_k: int | None = 5) -> list[dict]:

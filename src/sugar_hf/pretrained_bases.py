@@ -26,9 +26,12 @@ SMOLLM2_HUB_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 MINILM_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
+MINILM_NAME = "sugar-hf/embedded-all-minilm-l6-v2"
+"""How the knowledge embedding caches label the offline MiniLM (configs record :data:`MINILM_HUB_ID`)."""
+
 LEGACY_NAMES = {
     "sugar-hf/embedded-smollm2-135m-instruct": SMOLLM2_HUB_ID,
-    "sugar-hf/embedded-all-minilm-l6-v2": MINILM_HUB_ID,
+    MINILM_NAME: MINILM_HUB_ID,
 }
 """Symbolic names older checkpoints recorded for the embedded copies -> the Hub ids they stand for."""
 
@@ -125,6 +128,14 @@ EMBEDDED_COPIES = {
 def hub_id(name_or_path: str) -> str:
     """The Hub id a recorded name stands for (legacy aliases mapped; anything else unchanged)."""
     return LEGACY_NAMES.get(name_or_path, name_or_path)
+
+
+def resolve_embedded_name(name: str) -> str:
+    """Local folder of an embedded model, by Hub id or legacy ``sugar-hf/embedded-*`` name."""
+    key = hub_id(name)
+    if key not in EMBEDDED_COPIES:
+        raise ValueError(f"unknown embedded model {name!r}; known: {', '.join(EMBEDDED_COPIES)}")
+    return str(EMBEDDED_COPIES[key][1]())
 
 
 def resolve_pretrained_name(name_or_path: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,16 @@ from .configuration_sugar import ACTION_PLACEHOLDER, DEFAULT_INSTRUCTION, SugarC
 from .skeleton.pipeline import SkeletonPipeline
 
 IGNORE_INDEX = -100
+
+
+@dataclass
+class SugarAnswer:
+    """One generated answer: the action name and its short description (built by
+    :meth:`SugarProcessor.decode_answers`)."""
+
+    action: str
+    description: str
+    text: str
 
 
 def format_answer(action: str, description: str | None = None) -> str:
@@ -178,7 +189,7 @@ class SugarProcessor(ProcessorMixin):
         return self._encode(answer) + [self.tokenizer.eos_token_id]
 
     def candidate_token_ids(self, candidates: Sequence[str]) -> list[list[int]]:
-        """What :meth:`SugarForActionRecognition.classify` scores per candidate: the tokens of ``"<name>."``."""
+        """What :func:`sugar_hf.inference.classify` scores per candidate: the tokens of ``"<name>."``."""
         return [self._encode(format_answer(name)) for name in candidates]
 
     def __call__(
@@ -300,10 +311,8 @@ class SugarProcessor(ProcessorMixin):
         return files
 
     # -- decoding -----------------------------------------------------------------------------------------
-    def decode_answers(self, token_ids: torch.Tensor) -> list:
+    def decode_answers(self, token_ids: torch.Tensor) -> list[SugarAnswer]:
         """Generated ids -> ``SugarAnswer(action, description, text)`` per sample (split at the first period)."""
-        from .modeling_sugar import SugarAnswer
-
         answers = []
         for text in self.tokenizer.batch_decode(token_ids, skip_special_tokens=True):
             text = text.strip()
@@ -320,4 +329,4 @@ def _remote_code():
     return importlib.import_module("sugar_hf.remote_code")
 
 
-__all__ = ["IGNORE_INDEX", "SugarProcessor", "format_answer"]
+__all__ = ["IGNORE_INDEX", "SugarAnswer", "SugarProcessor", "format_answer"]

@@ -22,14 +22,10 @@ from ..configuration_sugar import (
     SugarEncoderConfig,
 )
 from ..data.collator import SkeletonCollator, SugarCollator
+from ..inference import default_scoring, rank_baseline, rank_stage1, rank_stage2
 from ..modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
-from ..modeling_sugar import (
-    SugarForActionRecognition,
-    SugarSkeletonTextModel,
-    answer_logits_to_keep,
-    candidate_scorings,
-    resolve_pretrained_name,
-)
+from ..modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel, answer_logits_to_keep
+from ..pretrained_bases import resolve_pretrained_name
 from ..processing_sugar import SugarProcessor
 from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
 from .data import build_text_bank, class_texts, dataset_format, short_descriptions
@@ -176,17 +172,15 @@ class BaselineTask:
         self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
         self.collate = SkeletonCollator(self.num_persons, self.num_frames)
         self.eval_collate = self.collate
-        self.train_classes = list(train_classes)
+        self.train_classes = torch.tensor(list(train_classes), dtype=torch.long)
 
     def loss(self, model, batch, step: int) -> torch.Tensor:
         return model(skeleton_values=batch["skeleton_values"], labels=batch["labels"]).loss
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        logits = model(skeleton_values=batch["skeleton_values"]).logits.float()
-        allowed = torch.full_like(logits, float("-inf"))
-        allowed[:, self.train_classes] = 0
-        return (logits + allowed).topk(min(k, len(self.train_classes)), dim=1).indices, batch["labels"]
+        classes = self.train_classes.to(batch["skeleton_values"].device)
+        return rank_baseline(model, batch["skeleton_values"], classes, k), batch["labels"]
 
     def save(self, model, folder: str, model_args) -> None:
         model.save_pretrained(folder)
@@ -236,9 +230,7 @@ class Stage1Task:
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
         device = batch["skeleton_values"].device
         classes, protos = self.bank.class_prototypes(lambda e: model.text_projection(e.to(device)))
-        skeleton = model.get_skeleton_features(batch["skeleton_values"])
-        top = (skeleton @ protos.t().to(skeleton.dtype)).topk(min(k, len(classes)), dim=1).indices
-        return classes.to(device)[top], batch["labels"]
+        return rank_stage1(model, batch["skeleton_values"], classes, protos, k), batch["labels"]
 
     def save(self, model, folder: str, model_args) -> None:
         model.save_pretrained(folder, **_save_kwargs(model_args))
@@ -275,7 +267,6 @@ class Stage2Task:
             self.model.gradient_checkpointing_enable()
         name = model_args.tokenizer or resolve_pretrained_name(config.llm_name_or_path or "")
         self.processor = SugarProcessor.from_config(AutoTokenizer.from_pretrained(name), config)
-        self.model.processor = self.processor
         self.candidates = [class_names[i] for i in train_classes]
         self.candidate_ids = self.processor.candidate_token_ids(self.candidates)
         self.candidate_labels = torch.tensor(list(train_classes))
@@ -299,17 +290,12 @@ class Stage2Task:
     @torch.no_grad()
     def rank_variants(self, model, batch, k: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
         """Rankings under both candidate scorings (``sum`` and ``mean``) from one pass; ``rank`` is the config's."""
-        summed = model.score_candidates(batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"],
-                                        self.candidate_ids, encoder_tokens=batch.get("encoder_tokens"),
-                                        scoring="sum")  # fmt: skip
-        labels = self.candidate_labels.to(summed.device)
-        width = min(k, len(self.candidates))
-        return {name: (labels[scores.topk(width, dim=1).indices], batch["class_ids"])
-                for name, scores in candidate_scorings(summed, self.candidate_ids).items()}  # fmt: skip
+        ranked = rank_stage2(model, batch, self.candidate_ids, self.candidate_labels, k)
+        return {name: (top, batch["class_ids"]) for name, top in ranked.items()}
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.rank_variants(model, batch, k)[getattr(model.config, "candidate_scoring", "sum")]
+        return self.rank_variants(model, batch, k)[default_scoring(model)]
 
     def save(self, model, folder: str, model_args) -> None:
         model.save_pretrained(folder, **_save_kwargs(model_args))

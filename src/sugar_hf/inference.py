@@ -1,0 +1,205 @@
+"""Inference in one place: rank candidate action names and generate answers with a model and its processor.
+
+The models hold no processor (as LLaVA and BLIP-2 in transformers): :class:`~sugar_hf.processing_sugar.
+SugarProcessor` builds the inputs and decodes the answers, and this module composes model and processor.
+
+>>> from sugar_hf import SugarForActionRecognition, SugarProcessor
+>>> from sugar_hf.inference import answer, classify
+>>> model = SugarForActionRecognition.from_pretrained(folder)                  # doctest: +SKIP
+>>> processor = SugarProcessor.from_pretrained(folder)                         # doctest: +SKIP
+>>> classify(model, processor, [skeleton], candidates=["wave hand", "salute"])  # doctest: +SKIP
+>>> answer(model, processor, [skeleton])[0].text                               # doctest: +SKIP
+
+Ranking exists once per model kind, tensor batch in, scores or ranked ids out; training (``training/tasks.py``),
+evaluation (``training/evaluation.py``), :func:`classify` and the ``skeleton-action-recognition`` pipeline all
+call it:
+
+* stage 2 (:func:`score_stage2` / :func:`rank_stage2`): the LLM's log-likelihood of each candidate name, under
+  both candidate scorings (``sum`` and per-token ``mean``) from one pass;
+* stage 1 (:func:`score_stage1` / :func:`rank_stage1`): similarity to the class-text prototypes;
+* the baseline (:func:`score_baseline` / :func:`rank_baseline`): the FC logits of the candidate classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from .configuration_sugar import check_candidates
+from .processing_sugar import SugarAnswer, SugarProcessor
+
+if TYPE_CHECKING:
+    from .modeling_baseline import SugarForSkeletonClassification
+    from .modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel
+
+SCORINGS = ("sum", "mean")
+"""The candidate scorings of a stage-2 model: summed log-likelihood of a name's tokens, or per token."""
+
+
+def default_scoring(model: SugarForActionRecognition) -> str:
+    """The candidate scoring the model's config asks for (``config.candidate_scoring``, ``"sum"`` by default)."""
+    return getattr(model.config, "candidate_scoring", "sum")
+
+
+def candidate_scorings(
+    summed: torch.Tensor, candidate_ids: Sequence[Sequence[int]]
+) -> dict[str, torch.Tensor]:
+    """Both candidate scorings from the summed log-likelihoods ``(batch, num_candidates)``: ``sum`` and ``mean``
+    (per token)."""
+    lengths = torch.tensor([len(c) for c in candidate_ids], device=summed.device, dtype=summed.dtype)
+    return {"sum": summed, "mean": summed / lengths}
+
+
+def top_ids(scores: torch.Tensor, ids: torch.Tensor, k: int) -> torch.Tensor:
+    """``(batch, min(k, num_candidates))``: the ``ids`` of the best-scoring candidates, best first."""
+    return ids.to(scores.device)[scores.topk(min(k, scores.shape[1]), dim=1).indices]
+
+
+# ------------------------------------------------------------------------------------------------- stage 2
+@torch.no_grad()
+def score_stage2(
+    model: SugarForActionRecognition, batch: Mapping[str, Any], candidate_ids: Sequence[Sequence[int]]
+) -> dict[str, torch.Tensor]:
+    """Both candidate scorings ``{"sum", "mean"}`` of ``(batch, num_candidates)`` from one pass of
+    :meth:`~sugar_hf.modeling_sugar.SugarForActionRecognition.score_candidates`.
+
+    ``batch`` holds ``input_ids``, ``attention_mask`` (left-padded prompts listing the candidates) and
+    ``skeleton_values`` or precomputed ``encoder_tokens``: a processor's output or a collator's batch.
+    """
+    summed = model.score_candidates(
+        batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"], candidate_ids,
+        encoder_tokens=batch.get("encoder_tokens"), scoring="sum",
+    ).float()  # fmt: skip
+    return candidate_scorings(summed, candidate_ids)
+
+
+def rank_stage2(
+    model: SugarForActionRecognition,
+    batch: Mapping[str, Any],
+    candidate_ids: Sequence[Sequence[int]],
+    labels: torch.Tensor,
+    k: int,
+) -> dict[str, torch.Tensor]:
+    """Under each candidate scoring, the ``labels`` (one id per candidate) of the top ``k`` candidates."""
+    return {name: top_ids(scores, labels, k) for name, scores in score_stage2(model, batch, candidate_ids).items()}
+
+
+# ------------------------------------------------------------------------------------------------- stage 1
+@torch.no_grad()
+def score_stage1(
+    model: SugarSkeletonTextModel,
+    skeleton_values: torch.Tensor,
+    prototypes: torch.Tensor,
+    scale: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """``(batch, num_classes)``: the skeleton embeddings (times ``scale``, e.g. the model's logit scale) dotted
+    with the class-text ``prototypes`` ``(num_classes, dim)``."""
+    features = model.get_skeleton_features(skeleton_values)
+    if scale is not None:
+        features = scale * features
+    return features @ prototypes.t().to(features.dtype)
+
+
+def rank_stage1(
+    model: SugarSkeletonTextModel, skeleton_values: torch.Tensor, classes: torch.Tensor, prototypes: torch.Tensor,
+    k: int,
+) -> torch.Tensor:  # fmt: skip
+    """The ``classes`` (one id per prototype) of the ``k`` nearest class-text prototypes, best first."""
+    return top_ids(score_stage1(model, skeleton_values, prototypes), classes, k)
+
+
+# ------------------------------------------------------------------------------------------------ baseline
+@torch.no_grad()
+def score_baseline(
+    model: SugarForSkeletonClassification, skeleton_values: torch.Tensor, class_ids: torch.Tensor | Sequence[int]
+) -> torch.Tensor:
+    """``(batch, len(class_ids))``: the FC logits of the candidate classes."""
+    return model(skeleton_values=skeleton_values).logits[:, class_ids]
+
+
+def rank_baseline(
+    model: SugarForSkeletonClassification, skeleton_values: torch.Tensor, class_ids: torch.Tensor, k: int
+) -> torch.Tensor:
+    """The ``class_ids`` of the ``k`` highest logits among them, best first."""
+    return top_ids(score_baseline(model, skeleton_values, class_ids), class_ids, k)
+
+
+# ------------------------------------------------------------------------------------- skeletons in, names out
+def _candidates(model: SugarForActionRecognition, candidates: Sequence[str] | None) -> list[str]:
+    if candidates is None:
+        if not model.config.class_names:
+            raise ValueError("no candidates given and the config has no class_names")
+        candidates = model.config.class_names
+    return check_candidates(candidates)
+
+
+@torch.no_grad()
+def classify(
+    model: SugarForActionRecognition,
+    processor: SugarProcessor,
+    skeletons: torch.Tensor | Sequence,
+    candidates: Sequence[str] | None = None,
+    top_k: int = 5,
+) -> list[list[tuple[str, float]]]:
+    """Rank candidate action names for each skeleton, best first.
+
+    Args:
+        model: a stage-2 :class:`~sugar_hf.modeling_sugar.SugarForActionRecognition`.
+        processor: its :class:`~sugar_hf.processing_sugar.SugarProcessor`.
+        skeletons: a `(batch, persons, frames, joints, channels)` tensor ready for the model, or raw arrays
+            (`(frames, joints, channels)` or `(persons, frames, joints, channels)` each) that the processor
+            prepares.
+        candidates: a list of action names, including classes never trained on; defaults to
+            `config.class_names` (None). They are listed in the instruction, as in training. A plain string, an
+            empty list, blank names and duplicates raise (see
+            :func:`~sugar_hf.configuration_sugar.check_candidates`).
+        top_k: how many `(name, score)` pairs to return per sample (score: the candidate's log-likelihood,
+            summed or per token as `config.candidate_scoring` says).
+    """
+    candidates = _candidates(model, candidates)
+    inputs = processor(skeletons=skeletons, candidates=candidates).to(model.device)
+    scores = score_stage2(model, inputs, processor.candidate_token_ids(candidates))[default_scoring(model)]
+    top = scores.topk(min(top_k, len(candidates)), dim=1)
+    return [
+        [(candidates[j], float(s)) for s, j in zip(row_scores.tolist(), row_idx.tolist())]
+        for row_scores, row_idx in zip(top.values, top.indices)
+    ]
+
+
+@torch.no_grad()
+def answer(
+    model: SugarForActionRecognition,
+    processor: SugarProcessor,
+    skeletons: torch.Tensor | Sequence,
+    candidates: Sequence[str] | None = None,
+    **generate_kwargs: Any,
+) -> list[SugarAnswer]:
+    """Generate "<action>. <description>" for each skeleton and split it into name and description.
+
+    ``candidates`` default to ``config.class_names``; ``generate_kwargs`` go to
+    :meth:`~sugar_hf.modeling_sugar.SugarForActionRecognition.generate` (``pad_token_id`` defaults to the
+    processor's tokenizer's).
+    """
+    if candidates is None:
+        candidates = model.config.class_names or None
+    inputs = processor(skeletons=skeletons, candidates=candidates).to(model.device)
+    generate_kwargs.setdefault("pad_token_id", processor.tokenizer.pad_token_id)
+    return processor.decode_answers(model.generate(**inputs, **generate_kwargs))
+
+
+__all__ = [
+    "SCORINGS",
+    "answer",
+    "candidate_scorings",
+    "classify",
+    "default_scoring",
+    "rank_baseline",
+    "rank_stage1",
+    "rank_stage2",
+    "score_baseline",
+    "score_stage1",
+    "score_stage2",
+    "top_ids",
+]
