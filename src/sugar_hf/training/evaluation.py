@@ -1,7 +1,8 @@
 """Evaluation of a saved model over a split: ranked predictions, metrics, per-class table, confusion PNG.
 
-Works on all three kinds of folders: stage 2 (``SugarForActionRecognition.classify`` ranking, any candidate
-list: zero-shot included), stage 1 (nearest class-text prototype) and the baseline (FC logits).
+Works on all three kinds of folders: stage 2 (the LLM's candidate ranking of :func:`sugar_hf.inference.classify`,
+any candidate list: zero-shot included), stage 1 (nearest class-text prototype) and the baseline (FC logits); the
+ranking itself is :mod:`sugar_hf.inference`'s, the one training evaluates with too.
 """
 
 from __future__ import annotations
@@ -9,72 +10,98 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
 
+from ..inference import (
+    SCORINGS,
+    classify,
+    default_scoring,
+    rank_baseline,
+    rank_stage1,
+    rank_stage2,
+    score_baseline,
+    score_stage1,
+)
 from ..metrics import action_recognition_metrics, plot_confusion_matrix
-from ..modeling_sugar import candidate_scorings
 
 
-def load_any_model(folder: str):
-    """``(model, kind)`` with kind ``stage2`` / ``stage1`` / ``baseline`` from a saved folder."""
-    from .. import SugarForActionRecognition, SugarSkeletonTextModel
+def load_any_model(folder: str) -> tuple[Any, str, Any]:
+    """``(model, kind, processor)`` from a saved folder: kind ``stage2`` / ``stage1`` / ``baseline``; processor the
+    folder's :class:`~sugar_hf.processing_sugar.SugarProcessor` (stage 2; None when it has none), its text
+    tokenizer (stage 1) or None (baseline). The models hold no processor."""
+    from transformers import AutoTokenizer
+
+    from .. import SugarForActionRecognition, SugarProcessor, SugarSkeletonTextModel
     from ..modeling_baseline import SugarForSkeletonClassification
 
     with open(os.path.join(folder, "config.json"), encoding="utf-8") as handle:
         config = json.load(handle)
     if config.get("model_type") == "sugar_baseline":
-        return SugarForSkeletonClassification.from_pretrained(folder), "baseline"
+        return SugarForSkeletonClassification.from_pretrained(folder), "baseline", None
     if "SugarSkeletonTextModel" in (config.get("architectures") or []):
-        return SugarSkeletonTextModel.from_pretrained(folder), "stage1"
-    return SugarForActionRecognition.from_pretrained(folder), "stage2"
+        return SugarSkeletonTextModel.from_pretrained(folder), "stage1", AutoTokenizer.from_pretrained(folder)
+    model = SugarForActionRecognition.from_pretrained(folder)
+    has_processor = os.path.isfile(os.path.join(folder, "processor_config.json"))
+    return model, "stage2", SugarProcessor.from_pretrained(folder) if has_processor else None
+
+
+def _require_processor(processor):
+    if processor is None:
+        raise ValueError("pass a SugarProcessor (or load the model from a folder that has one)")
+    return processor
+
+
+def _dataset_ranker(model, kind: str, processor, candidate_labels: Sequence[int], class_names: Sequence[str], k: int,
+                    descriptions: str | None, variants: dict[str, list[bool]]):  # fmt: skip
+    """``rank(skeletons, truth) -> (batch, k)`` ranked class ids with :mod:`sugar_hf.inference`'s ranking of
+    ``kind``; for stage 2 it also records, per candidate scoring, whether each top-1 is right in ``variants``."""
+    labels = torch.tensor(list(candidate_labels))
+    if kind == "stage2":  # what classify does, with both candidate scorings from one pass
+        processor = _require_processor(processor)
+        names = [class_names[i] for i in candidate_labels]
+        candidate_ids = processor.candidate_token_ids(names)
+
+        def rank(skeletons: torch.Tensor, truth: torch.Tensor) -> torch.Tensor:
+            every = rank_stage2(model, processor(skeletons=skeletons, candidates=names), candidate_ids, labels, k)
+            for name, top in every.items():
+                variants[name].extend((top[:, 0] == truth).tolist())
+            return every[default_scoring(model)]
+
+        return rank
+    if kind == "stage1":
+        from .data import build_text_bank, class_texts
+
+        texts, text_labels, motion = class_texts(class_names, candidate_labels, descriptions, "motion+visual")
+        bank = build_text_bank(model, processor, texts, text_labels, motion)
+        classes, protos = bank.class_prototypes(model.text_projection)
+        return lambda skeletons, truth: rank_stage1(model, skeletons, classes, protos, k)
+    return lambda skeletons, truth: rank_baseline(model, skeletons, labels, k)
 
 
 @torch.no_grad()
 def rank_dataset(model, kind: str, view, candidate_labels: Sequence[int], class_names: Sequence[str],
-                 batch_size: int = 16, k: int = 5, descriptions: str | None = None, tokenizer=None,
+                 processor=None, batch_size: int = 16, k: int = 5, descriptions: str | None = None,
                  progress: bool = True, scoring_top1: dict | None = None) -> tuple[list[list[int]], list[int]]:  # fmt: skip
     """Rank ``candidate_labels`` (ids into ``class_names``) for every clip of ``view``; returns ``(ranked ids,
-    true ids)``. Stage 1 needs its text ``tokenizer`` and the ``descriptions`` of the candidates. For stage 2,
-    ``scoring_top1`` (a dict) receives the top-1 under each candidate scoring (``sum``, ``mean``)."""
+    true ids)``. ``processor`` is the model's SugarProcessor (stage 2) or text tokenizer (stage 1, which also needs
+    the ``descriptions`` of the candidates). For stage 2, ``scoring_top1`` (a dict) receives the top-1 under each
+    candidate scoring (``sum``, ``mean``)."""
     from tqdm.auto import tqdm
 
-    from .data import build_text_bank, class_texts
-
     model.eval()
-    labels = torch.tensor(list(candidate_labels))
-    k = min(k, len(labels))
-    if kind == "stage1":
-        texts, text_labels, motion = class_texts(class_names, candidate_labels, descriptions, "motion+visual")
-        bank = build_text_bank(model, tokenizer, texts, text_labels, motion)
-        classes, protos = bank.class_prototypes(model.text_projection)
-    names = [class_names[i] for i in candidate_labels]
-    if kind == "stage2":
-        processor = model._require_processor(None)
-        candidate_ids = processor.candidate_token_ids(names)
-        default = getattr(model.config, "candidate_scoring", "sum")
+    variants: dict[str, list[bool]] = {name: [] for name in SCORINGS}
+    rank = _dataset_ranker(model, kind, processor, candidate_labels, class_names, min(k, len(candidate_labels)),
+                           descriptions, variants)  # fmt: skip
     ranked, refs = [], []
-    variants: dict[str, list[bool]] = {"sum": [], "mean": []}
     for start in tqdm(range(0, len(view), batch_size), disable=not progress, desc="evaluating"):
         items = [view[i] for i in range(start, min(start + batch_size, len(view)))]
         skeletons = torch.from_numpy(np.stack([item["skeleton"] for item in items]))
-        refs.extend(int(item["label"]) for item in items)
-        if kind == "stage2":  # what classify does, with both candidate scorings from one pass
-            inputs = processor(skeletons=skeletons, candidates=names)
-            with torch.no_grad():
-                summed = model.score_candidates(**inputs, candidate_ids=candidate_ids, scoring="sum").float()
-            every = candidate_scorings(summed, candidate_ids)
-            ranked.extend(labels[every[default].topk(k, dim=1).indices].tolist())
-            truth = torch.tensor(refs[-len(items) :])
-            for name, scores in every.items():
-                variants[name].extend((labels[scores.argmax(1)] == truth).tolist())
-        elif kind == "stage1":
-            sims = model.get_skeleton_features(skeletons) @ protos.t()
-            ranked.extend(classes[sims.topk(k, dim=1).indices].tolist())
-        else:
-            logits = model(skeleton_values=skeletons).logits[:, labels]
-            ranked.extend(labels[logits.topk(k, dim=1).indices].tolist())
+        truth = [int(item["label"]) for item in items]
+        refs.extend(truth)
+        ranked.extend(rank(skeletons, torch.tensor(truth)).tolist())
     if kind == "stage2" and scoring_top1 is not None:
         scoring_top1.update({name: sum(hits) / max(len(hits), 1) for name, hits in variants.items()})
     return ranked, refs
@@ -99,12 +126,10 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
                     progress: bool = True) -> dict:  # fmt: skip
     """Evaluate a saved model on ``dataset[split]`` (clips of ``classes`` only, ranking ``candidates``; both
     default to all classes). Writes ``metrics.json``, ``per_class.txt`` and ``confusion.png`` to ``output_dir``."""
-    from transformers import AutoTokenizer
-
     from ..data.torch_dataset import SkeletonTorchDataset
     from .data import keep_labels, load_splits
 
-    model, kind = load_any_model(model_dir)
+    model, kind, processor = load_any_model(model_dir)
     _, evaluation, names, _ = load_splits(dataset, eval_split=split)
     if evaluation is None:
         raise ValueError(f"{dataset} has no split {split!r}")
@@ -117,11 +142,9 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
     candidates = list(
         candidates if candidates is not None else (classes if classes is not None else range(len(names)))
     )
-    tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
     scoring_top1: dict = {}
-    ranked, refs = rank_dataset(model, kind, view, candidates, names, batch_size=batch_size,
-                                descriptions=descriptions, tokenizer=tokenizer, progress=progress,
-                                scoring_top1=scoring_top1)  # fmt: skip
+    ranked, refs = rank_dataset(model, kind, view, candidates, names, processor, batch_size=batch_size,
+                                descriptions=descriptions, progress=progress, scoring_top1=scoring_top1)  # fmt: skip
     metrics = action_recognition_metrics(ranked, refs, num_classes=len(names), top_k=(1, 5))
     metrics.update(model_kind=kind, num_samples=len(refs), num_candidates=len(candidates))
     if scoring_top1:
@@ -148,10 +171,17 @@ def _softmax(scores: torch.Tensor) -> torch.Tensor:
     return torch.softmax(scores.float(), dim=-1)
 
 
+def _prediction_rows(probs: torch.Tensor, names: Sequence[str], top_k: int) -> list[list[dict]]:
+    top = probs.topk(min(top_k, len(names)), dim=1)
+    return [[{"label": names[j], "score": float(p)} for p, j in zip(values.tolist(), index.tolist())]
+            for values, index in zip(top.values, top.indices)]  # fmt: skip
+
+
 @torch.no_grad()
 def predict_skeletons(model, kind: str, skeletons: Sequence[np.ndarray], candidates: Sequence[str] | None = None,
-                      top_k: int = 5, tokenizer=None, descriptions: str | None = None) -> list[list[dict]]:  # fmt: skip
-    """Rank ``candidates`` (default: the model's classes) for each raw ``(T, V, C)`` / ``(M, T, V, C)`` clip.
+                      top_k: int = 5, processor=None, descriptions: str | None = None) -> list[list[dict]]:  # fmt: skip
+    """Rank ``candidates`` (default: the model's classes) for each raw ``(T, V, C)`` / ``(M, T, V, C)`` clip;
+    ``processor`` is the model's SugarProcessor (stage 2) or text tokenizer (stage 1).
 
     Returns one list of ``{"label", "score"}`` per clip, best first; scores are probabilities over the candidates:
     a softmax of the summed answer log-likelihoods (stage 2), of the scaled cosine similarities to the class-text
@@ -166,7 +196,7 @@ def predict_skeletons(model, kind: str, skeletons: Sequence[np.ndarray], candida
         raise ValueError("no candidates given and the model records no class names")
     model.eval()
     if kind == "stage2":
-        ranked = model.classify(list(skeletons), candidates=names, top_k=len(names))
+        ranked = classify(model, _require_processor(processor), list(skeletons), candidates=names, top_k=len(names))
         out = []
         for row in ranked:
             probs = _softmax(torch.tensor([s for _, s in row]))
@@ -179,44 +209,35 @@ def predict_skeletons(model, kind: str, skeletons: Sequence[np.ndarray], candida
         from .data import build_text_bank, class_texts
 
         texts, labels, motion = class_texts(names, range(len(names)), descriptions, "motion+visual")
-        bank = build_text_bank(model, tokenizer, texts, labels, motion)
+        bank = build_text_bank(model, processor, texts, labels, motion)
         _, protos = bank.class_prototypes(model.text_projection)
         scale = model.logit_scale.clamp(max=float(np.log(100.0))).exp()
-        scores = scale * model.get_skeleton_features(batch) @ protos.t().to(batch.dtype)
+        scores = score_stage1(model, batch, protos, scale)
     else:
         unknown = [n for n in names if n not in classes]
         if unknown:
             raise ValueError(f"candidates {unknown} are not classes of this baseline model (it has {classes}); "
                              "only SUGAR models (stage 1 or 2) rank unseen names")  # fmt: skip
-        logits = model(skeleton_values=batch).logits
-        scores = logits[:, [classes.index(n) for n in names]]
-    probs = _softmax(scores)
-    top = probs.topk(min(top_k, len(names)), dim=1)
-    return [[{"label": names[j], "score": float(p)} for p, j in zip(values.tolist(), index.tolist())]
-            for values, index in zip(top.values, top.indices)]  # fmt: skip
+        scores = score_baseline(model, batch, [classes.index(n) for n in names])
+    return _prediction_rows(_softmax(scores), names, top_k)
 
 
 def predict_files(model_dir: str, files: Sequence[str], candidates: Sequence[str] | None = None, top_k: int = 5,
                   layout=None, descriptions: str | None = None) -> list[dict]:  # fmt: skip
     """``sugar-hf predict``: read each skeleton file (any supported format, by suffix), rank with the saved model
     (stage 2, stage 1 or baseline folder). Returns ``[{"file", "predictions": [{"label", "score"}, ...]}]``."""
-    from transformers import AutoTokenizer
-
     from ..skeleton.readers import read_skeleton_file
 
     if not os.path.isfile(os.path.join(model_dir, "config.json")):
         raise FileNotFoundError(f"{model_dir} has no config.json: not a saved model folder")
-    model, kind = load_any_model(model_dir)
+    model, kind, processor = load_any_model(model_dir)
     layout = layout or model.config.encoder_config.layout
     clips = []
     for path in files:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"skeleton file {path} does not exist")
         clips.append(read_skeleton_file(path, layout=layout)[0])
-    tokenizer = AutoTokenizer.from_pretrained(model_dir) if kind == "stage1" else None
-    ranked = predict_skeletons(
-        model, kind, clips, candidates, top_k, tokenizer=tokenizer, descriptions=descriptions
-    )
+    ranked = predict_skeletons(model, kind, clips, candidates, top_k, processor=processor, descriptions=descriptions)
     return [{"file": str(path), "predictions": row} for path, row in zip(files, ranked)]
 
 
