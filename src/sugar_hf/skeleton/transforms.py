@@ -38,7 +38,9 @@ def coordinate_count(channels: int, coordinates: int | None = None) -> int:
     return min(channels, int(coordinates))
 
 
-def center_on_joint(skeleton: np.ndarray, layout: SkeletonLayout, coordinates: int | None = None) -> np.ndarray:
+def center_on_joint(
+    skeleton: np.ndarray, layout: SkeletonLayout, coordinates: int | None = None
+) -> np.ndarray:
     """Translate so that the layout's centre joint of the first body in its first valid frame is the origin.
 
     Absent (all-zero) bodies stay zero, as CTR-GCN's NTU preprocessing does. Only the coordinate channels move
@@ -166,6 +168,17 @@ def denoise_bodies(
     """
     x = as_persons_first(bodies)
     present = np.abs(x).sum(axis=(2, 3)) > 0  # (B, T)
+    candidates, motion = _rank_bodies(x, present, min_length, spread_threshold, noise_ratio_threshold)
+    out, occupied = _fill_actor_slots(x, present, sorted(candidates, key=lambda b: -motion[b]), max_bodies)
+    if drop_empty_frames and occupied.any():
+        out = out[:, occupied.any(axis=0)]
+    return out
+
+
+def _rank_bodies(
+    x: np.ndarray, present: np.ndarray, min_length: int, spread_threshold: float, noise_ratio_threshold: float
+) -> tuple[list[int], dict[int, float]]:
+    """Steps 1 and 2 of :func:`denoise_bodies`: ``(kept body indices, motion of each body)``."""
     candidates = list(range(x.shape[0]))
     motion = {b: _body_motion(x[b], np.flatnonzero(present[b])) for b in candidates}
     if len(candidates) > 1:
@@ -181,7 +194,14 @@ def denoise_bodies(
             motion[b] = min(motion[b], _body_motion(x[b], frames[valid]))
             spread_kept.append(b)
         candidates = spread_kept or candidates
-    order = sorted(candidates, key=lambda b: -motion[b])
+    return candidates, motion
+
+
+def _fill_actor_slots(
+    x: np.ndarray, present: np.ndarray, order: list[int], max_bodies: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 3 of :func:`denoise_bodies`: bodies in ``order`` join the first slot they do not overlap;
+    returns ``(slots (max_bodies, T, V, C), occupied (max_bodies, T))``."""
     out = np.zeros((max_bodies, *x.shape[1:]), dtype=np.float32)
     occupied = np.zeros((max_bodies, x.shape[1]), dtype=bool)
     for b in order:
@@ -190,9 +210,7 @@ def denoise_bodies(
                 out[slot, present[b]] = x[b, present[b]]
                 occupied[slot] |= present[b]
                 break
-    if drop_empty_frames and occupied.any():
-        out = out[:, occupied.any(axis=0)]
-    return out
+    return out, occupied
 
 
 # --- Temporal crop / resize, rotation, streams ----------------------------------------------------------

@@ -159,21 +159,8 @@ def load_npy(path, limits: ReadLimits | None = None, check: ShapeCheck | None = 
         raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
 
 
-def read_array(
-    path: str | os.PathLike,
-    layout: str | SkeletonLayout = "ntu25",
-    key: str | None = None,
-    limits: ReadLimits | None = None,
-) -> SkeletonSequence:
-    """Read one ``.npy`` or ``.npz`` skeleton (``(T, V, C)`` or ``(M, T, V, C)``) checked against ``layout``.
-
-    For ``.npz``, ``key`` picks the array (default: the only one, or ``"skeleton"``). The header (shape,
-    dtype) is checked against the layout and ``limits`` before any data is read or inflated; pickled objects,
-    complex, string and structured arrays are refused, and values must be finite in float32. Which of the two
-    a file is comes from its first bytes, not its suffix. Binary format: errors carry ``line=None``.
-    """
-    lay = get_layout(layout)
-    lim = resolve(limits)
+def _skeleton_shape_check(path, lay: SkeletonLayout, lim: ReadLimits) -> ShapeCheck:
+    """The header check of :func:`read_array`: ``(T, V, C)`` or ``(M, T, V, C)`` in ``lay`` within ``lim``."""
 
     def check(shape, dtype):
         if len(shape) not in (3, 4):
@@ -192,6 +179,39 @@ def read_array(
         lim.check_frames(path, shape[1])
         lim.check_persons(path, shape[0])
 
+    return check
+
+
+def _read_npz_skeleton(path, key: str | None, lim: ReadLimits, check: ShapeCheck) -> np.ndarray:
+    """The array ``key`` of an ``.npz`` (default: ``"skeleton"``, or the only one)."""
+    with _open_zip(path) as zf:
+        names = npz_names(zf)
+        pick = key or (
+            "skeleton" if "skeleton" in names else (next(iter(names)) if len(names) == 1 else None)
+        )
+        if pick is None or pick not in names:
+            raise SkeletonFormatError(
+                path, None, f"choose the array with key=...; found {sorted(names)[:20]}"
+            )
+        return _read_member(path, zf, names[pick], lim, check, repr(pick))
+
+
+def read_array(
+    path: str | os.PathLike,
+    layout: str | SkeletonLayout = "ntu25",
+    key: str | None = None,
+    limits: ReadLimits | None = None,
+) -> SkeletonSequence:
+    """Read one ``.npy`` or ``.npz`` skeleton (``(T, V, C)`` or ``(M, T, V, C)``) checked against ``layout``.
+
+    For ``.npz``, ``key`` picks the array (default: the only one, or ``"skeleton"``). The header (shape,
+    dtype) is checked against the layout and ``limits`` before any data is read or inflated; pickled objects,
+    complex, string and structured arrays are refused, and values must be finite in float32. Which of the two
+    a file is comes from its first bytes, not its suffix. Binary format: errors carry ``line=None``.
+    """
+    lay = get_layout(layout)
+    lim = resolve(limits)
+    check = _skeleton_shape_check(path, lay, lim)
     lim.check_file(path)
     try:
         with open(path, "rb") as fp:
@@ -199,16 +219,7 @@ def read_array(
     except OSError as exc:
         raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
     if head.startswith(b"PK"):
-        with _open_zip(path) as zf:
-            names = npz_names(zf)
-            pick = key or (
-                "skeleton" if "skeleton" in names else (next(iter(names)) if len(names) == 1 else None)
-            )
-            if pick is None or pick not in names:
-                raise SkeletonFormatError(
-                    path, None, f"choose the array with key=...; found {sorted(names)[:20]}"
-                )
-            array = _read_member(path, zf, names[pick], lim, check, repr(pick))
+        array = _read_npz_skeleton(path, key, lim, check)
     elif head == b"\x93NUMPY":
         array = load_npy(path, lim, check)
     else:

@@ -254,24 +254,28 @@ def read_ntu_skeleton(
         data[b, new_index[body.frames]] = body.data
 
     name = stem(path)
+    label, ids = _label_of_name(path, name)
     meta: dict = {
         "body_ids": [b.body_id for b in bodies],
         "num_bodies_per_frame": per_frame.tolist(),
         "channels": groups,
+        **ids,
     }
-    label = None
+    return SkeletonSequence(data=data, name=name, layout="ntu25", label=label, meta=meta)
+
+
+def _label_of_name(path, name: str) -> tuple[int | None, dict[str, int]]:
+    """``(action - 1, setup / camera / subject / replication)`` of an NTU name; ``(None, {})`` for another
+    name; an action outside A001..A120 is refused."""
     try:
         ids = parse_ntu_name(name)
     except ValueError:
-        ids = None
-    if ids is not None:
-        if not 1 <= ids["action"] <= NTU_ACTIONS:
-            raise SkeletonFormatError(
-                path, None, f"action A{ids['action']:03d} of the file name is outside A001..A{NTU_ACTIONS}"
-            )
-        label = ids.pop("action") - 1
-        meta.update(ids)
-    return SkeletonSequence(data=data, name=name, layout="ntu25", label=label, meta=meta)
+        return None, {}
+    if not 1 <= ids["action"] <= NTU_ACTIONS:
+        raise SkeletonFormatError(
+            path, None, f"action A{ids['action']:03d} of the file name is outside A001..A{NTU_ACTIONS}"
+        )
+    return ids.pop("action") - 1, ids
 
 
 def read_name_list(path: str | os.PathLike) -> list[str]:

@@ -142,6 +142,21 @@ def _bounded_inflate(path, compressed: bytes, limit: int) -> None:
         raise SkeletonFormatError(path, None, f"d_skel is corrupt: {exc}") from None
 
 
+def _ids_of_name(path, name: str, require_label: bool) -> dict[str, int]:
+    """Action / subject / trial of a UTD-MHAD name (``{}`` for another name unless ``require_label``)."""
+    try:
+        meta = parse_utd_name(name)
+    except ValueError:
+        if require_label:
+            raise SkeletonFormatError(path, None, "no action id aXX_sYY_tZZ in the file name") from None
+        return {}
+    if not 1 <= meta["action"] <= UTD_ACTIONS:
+        raise SkeletonFormatError(
+            path, None, f"action a{meta['action']} of the file name is outside a1..a{UTD_ACTIONS}"
+        )
+    return meta
+
+
 def read_utd_mhad(
     path: str | os.PathLike, require_label: bool = False, limits: ReadLimits | None = None
 ) -> SkeletonSequence:
@@ -155,16 +170,7 @@ def read_utd_mhad(
     """
     lim = resolve(limits)
     name = stem(path)
-    try:
-        meta = parse_utd_name(name)
-    except ValueError:
-        if require_label:
-            raise SkeletonFormatError(path, None, "no action id aXX_sYY_tZZ in the file name") from None
-        meta = {}
-    if meta and not 1 <= meta["action"] <= UTD_ACTIONS:
-        raise SkeletonFormatError(
-            path, None, f"action a{meta['action']} of the file name is outside a1..a{UTD_ACTIONS}"
-        )
+    meta = _ids_of_name(path, name, require_label)
     lim.check_file(path)
     try:
         with open(path, "rb") as fp:
