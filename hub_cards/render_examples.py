@@ -13,9 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sugar_hf import SugarConfig
-from sugar_hf.data.class_names import CORPUS_CLASSES
+from sugar_hf.corpora import CORPORA, class_names
 from sugar_hf.hub import dataset_card, model_card
-from sugar_hf.hub.corpora import CORPORA
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,7 +25,7 @@ PAPER_TOP1 = {  # SUGAR (paper), top-1 %, joint stream
 
 
 def main() -> None:
-    config = SugarConfig(class_names=CORPUS_CLASSES["ntu60"], save_full_llm=False)
+    config = SugarConfig(class_names=class_names("ntu60"), save_full_llm=False)
     results = [
         {"dataset": d, "config": c, "split": "test", "metric": "top1", "value": v}
         for (d, c), v in PAPER_TOP1.items()

@@ -12,10 +12,11 @@ from tiny import CLASSES, tiny_config, tiny_tokenizer
 from transformers import AutoModel, AutoModelForCausalLM
 
 from sugar_hf import SugarForActionRecognition, SugarProcessor
+from sugar_hf.corpora import CORPORA
 from sugar_hf.hub import EvalRecord, dataset_card, model_card, results_from_metrics
-from sugar_hf.hub.corpora import CORPORA
 from sugar_hf.hub.export import export_adapter, export_merged, merge_lora
 from sugar_hf.hub.publish import DatasetTermsError, push_dataset, push_model, push_space
+from sugar_hf.inference import classify
 
 RESULTS = [
     {"dataset": "ntu60", "config": "xsub", "split": "test", "metric": "top1", "value": 95.2},
@@ -53,15 +54,19 @@ def trained(tmp_path_factory):
     AutoModelForCausalLM.from_config(config.llm_config).save_pretrained(base_dir)
     config.llm_name_or_path = str(base_dir)
     model = SugarForActionRecognition.from_config_with_pretrained_bases(config).eval()
-    model.processor = SugarProcessor.from_config(tiny_tokenizer(), config)
     for name, param in model.named_parameters():
         if "lora_" in name:
             torch.nn.init.normal_(param, std=0.3)
     return model
 
 
-def _logits(model, clips=None):
-    inputs = model.processor(skeletons=clips or _clips(), candidates=CLASSES)
+@pytest.fixture(scope="module")
+def processor(trained):
+    return SugarProcessor.from_config(tiny_tokenizer(), trained.config)
+
+
+def _logits(model, processor, clips=None):
+    inputs = processor(skeletons=clips or _clips(), candidates=CLASSES)
     with torch.no_grad():
         return model(**inputs).logits
 
@@ -130,8 +135,8 @@ def test_dataset_card_of_every_corpus(corpus):
 
 
 # ------------------------------------------------------------------------------------------------- model
-def test_model_dry_run_folder_loads_and_matches(trained, tmp_path):
-    out = push_model(trained, "me/sugar", dry_run_dir=tmp_path / "dry", results=RESULTS)
+def test_model_dry_run_folder_loads_and_matches(trained, processor, tmp_path):
+    out = push_model(trained, "me/sugar", dry_run_dir=tmp_path / "dry", results=RESULTS, processor=processor)
     names = {p.name for p in out.iterdir()}
     assert {"README.md", "config.json", "model.safetensors", "processor_config.json"} <= names
     assert any(n.startswith("tokenizer") for n in names) and "modeling_sugar.py" in names  # remote code
@@ -144,21 +149,41 @@ def test_model_dry_run_folder_loads_and_matches(trained, tmp_path):
     )
     assert ModelCard.load(out / "README.md").data.eval_results
     loaded = AutoModel.from_pretrained(out).eval()
-    assert loaded.processor is not None
-    assert torch.equal(_logits(trained), _logits(loaded))
+    assert torch.equal(_logits(trained, processor), _logits(loaded, SugarProcessor.from_pretrained(out)))
     # A checkpoint folder is re-packaged file by file, without training state.
     ckpt = tmp_path / "ckpt"
     trained.save_pretrained(ckpt)
-    trained.processor.save_pretrained(ckpt)
+    processor.save_pretrained(ckpt)
     (ckpt / "optimizer.pt").write_bytes(b"x")
     again = push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry2")
     assert "optimizer.pt" not in {p.name for p in again.iterdir()}
-    assert torch.equal(_logits(trained), _logits(AutoModel.from_pretrained(again).eval()))
+    assert torch.equal(
+        _logits(trained, processor), _logits(AutoModel.from_pretrained(again).eval(), processor)
+    )
+    # Saving the LLM weights too re-saves the folder, with the processor it loads from there.
+    full = push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry3", save_full_llm=True)
+    assert SugarProcessor.from_pretrained(full).tokenizer.get_vocab() == processor.tokenizer.get_vocab()
+    assert torch.equal(
+        _logits(trained, processor), _logits(AutoModel.from_pretrained(full).eval(), processor)
+    )
 
 
-def test_model_real_push_uses_hf_api(trained, tmp_path):
+def test_model_push_needs_the_processor(trained, tmp_path):
+    with pytest.raises(ValueError, match="holds no processor: pass processor="):
+        push_model(trained, "me/sugar", dry_run_dir=tmp_path / "dry")
+    ckpt = tmp_path / "ckpt"
+    trained.save_pretrained(ckpt)
+    with pytest.raises(ValueError, match="no processor_config.json"):
+        push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry2")
+    with pytest.raises(ValueError, match="holds no processor"):
+        export_adapter(trained, tmp_path / "adapter")
+    with pytest.raises(ValueError, match="no processor_config.json"):
+        export_merged(ckpt, tmp_path / "merged")
+
+
+def test_model_real_push_uses_hf_api(trained, processor, tmp_path):
     api = FakeApi()
-    url = push_model(trained, "me/sugar", api=api, private=True)
+    url = push_model(trained, "me/sugar", api=api, private=True, processor=processor)
     assert url == "https://huggingface.co/me/sugar"
     (_, repo, create), (_, _, upload) = api.calls
     assert repo == "me/sugar" and create["repo_type"] == "model" and create["private"] is True
@@ -169,17 +194,17 @@ def test_model_real_push_uses_hf_api(trained, tmp_path):
     )
 
 
-def test_dry_run_refuses_a_non_empty_folder(trained, tmp_path):
+def test_dry_run_refuses_a_non_empty_folder(trained, processor, tmp_path):
     (tmp_path / "x").write_text("x")
     with pytest.raises(ValueError, match="not empty"):
-        push_model(trained, "me/sugar", dry_run_dir=tmp_path)
+        push_model(trained, "me/sugar", dry_run_dir=tmp_path, processor=processor)
 
 
 # ------------------------------------------------------------------------------------------------ dataset
 def _tiny_dataset_dict():
     from datasets import DatasetDict
 
-    from sugar_hf.data.builders import sequence_to_row, skeleton_features
+    from sugar_hf.corpora import sequence_to_row, skeleton_features
     from sugar_hf.skeleton.readers import SkeletonSequence
 
     features = skeleton_features("kinect_v1_20", ["walk", "sit down", "stand up"])
@@ -233,17 +258,15 @@ def test_research_dataset_guard(tmp_path):
 
 
 def test_convert_push_to_hub_keeps_the_terms_guard(tmp_path, capsys):
-    from sugar_hf.cli import main
+    from sugar_hf.cli import convert_and_push, main
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     # refused before any conversion work, with the flag named, by the CLI and by the converter scripts' function
     assert main(["convert", "utd_mhad", str(raw), str(out), "--push-to-hub", "me/utd"]) == 2
     assert "--i-accept-the-dataset-terms" in capsys.readouterr().err and not out.exists()
-    from sugar_hf.data.builders import convert_corpus
-
     with pytest.raises(DatasetTermsError):
-        convert_corpus("ntu60", raw, out, push_to_hub="me/ntu")
+        convert_and_push("ntu60", raw, out, push_to_hub="me/ntu")
     assert not out.exists()
 
 
@@ -279,32 +302,32 @@ def test_space_dry_run_and_push(space_dir, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------ exports
-def test_merged_and_adapter_exports_predict_the_same(trained, tmp_path):
+def test_merged_and_adapter_exports_predict_the_same(trained, processor, tmp_path):
     clips = _clips(4, seed=3)
-    expected = trained.classify(clips, top_k=6)
+    expected = classify(trained, processor, clips, top_k=6)
     merged = merge_lora(trained)
     assert not merged.config.lora_config and trained.config.lora_config  # the original is untouched
     assert not any("lora_" in k for k in merged.state_dict())
-    assert torch.allclose(_logits(trained, clips), _logits(merged, clips), atol=1e-5)
+    assert torch.allclose(_logits(trained, processor, clips), _logits(merged, processor, clips), atol=1e-5)
 
-    merged_dir = export_merged(trained, tmp_path / "merged")
+    merged_dir = export_merged(trained, tmp_path / "merged", processor=processor)
     assert json.loads((merged_dir / "config.json").read_text())["lora_config"] == {}
     reloaded = AutoModel.from_pretrained(merged_dir).eval()
     assert not any("lora_" in k for k in reloaded.state_dict())
-    adapter_dir = export_adapter(trained, tmp_path / "adapter")
+    adapter_dir = export_adapter(trained, tmp_path / "adapter", processor=processor)
     adapter = AutoModel.from_pretrained(adapter_dir).eval()
-    for model in (reloaded, adapter):
-        got = model.classify(clips, top_k=6)
+    for model, folder in ((reloaded, merged_dir), (adapter, adapter_dir)):
+        got = classify(model, SugarProcessor.from_pretrained(folder), clips, top_k=6)
         assert [[n for n, _ in row] for row in got] == [[n for n, _ in row] for row in expected]
         assert np.allclose(
             [[s for _, s in row] for row in got], [[s for _, s in row] for row in expected], atol=1e-4
         )
 
 
-def test_adapter_export_has_a_peft_copy(trained, tmp_path):
+def test_adapter_export_has_a_peft_copy(trained, processor, tmp_path):
     from peft import PeftModel
 
-    out = export_adapter(trained, tmp_path / "adapter")
+    out = export_adapter(trained, tmp_path / "adapter", processor=processor)
     base = AutoModelForCausalLM.from_pretrained(trained.config.llm_name_or_path)
     peft_llm = PeftModel.from_pretrained(base, out / "llm_adapter").eval()
     ids = torch.randint(0, 300, (2, 12))
@@ -313,12 +336,12 @@ def test_adapter_export_has_a_peft_copy(trained, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------- CLI
-def test_cli_push_and_export(trained, tmp_path, capsys):
+def test_cli_push_and_export(trained, processor, tmp_path, capsys):
     from sugar_hf.cli import main
 
     ckpt = tmp_path / "ckpt"
     trained.save_pretrained(ckpt)
-    trained.processor.save_pretrained(ckpt)
+    processor.save_pretrained(ckpt)
     results = tmp_path / "results.json"
     results.write_text(json.dumps({"dataset": "ntu60", "config": "xsub", "split": "test",
                                    "metrics": {"eval_top1": 91.0, "eval_loss": 0.3}}))  # fmt: skip

@@ -17,8 +17,10 @@ from typing import Any
 
 from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard, ModelCardData
 
+from ..corpora import CORPORA, CorpusSpec, get_corpus
+from ..corpora.rows import skeleton_features
 from ..pretrained_bases import LEGACY_NAMES
-from .corpora import CORPORA, CTRGCN_BIBTEX, SUGAR_BIBTEX, CorpusInfo, corpus_info
+from .citations import CTRGCN_BIBTEX, SUGAR_BIBTEX
 
 TEMPLATES = resources.files("sugar_hf.hub") / "templates"
 
@@ -351,22 +353,14 @@ def _size_category(n: int) -> str:
     return "1M<n<10M"
 
 
-def _official_facts(corpus: str, info: CorpusInfo) -> tuple[dict[str, dict[str, int]], Any]:
+def _official_facts(corpus: str, info: CorpusSpec) -> tuple[dict[str, dict[str, int]], Any]:
     """Split counts and features of a corpus before any conversion: the published counts of its split configs
-    and the standard schema with its class names (``None`` for a corpus without a fixed layout)."""
-    from ..data.builders import CORPUS_LAYOUT, skeleton_features
-    from ..data.class_names import class_names
-    from ..data.splits import SPLIT_CONFIGS
-
-    split_configs = SPLIT_CONFIGS.get(corpus) or {"tsu": ("cs",)}.get(corpus, ())
-    counts = {c: info.official_counts.get(c, {}) for c in split_configs}
-    if corpus not in CORPUS_LAYOUT:
-        return counts, None
-    try:
-        names = class_names(corpus)
-    except KeyError:  # class list read from the raw release at conversion (TSU's Action_list.txt)
-        names = []
-    return counts, skeleton_features(CORPUS_LAYOUT[corpus], names)
+    and the standard schema with its class names (none of either for the user's folder corpus, whose layout,
+    classes and splits come with each conversion; TSU's class list is read from its raw release)."""
+    if info.layout is None:
+        return {}, None
+    counts = {c: dict(info.official_counts.get(c, {})) for c in info.split_configs}
+    return counts, skeleton_features(info.layout, list(info.classes or ()))
 
 
 def _converted_facts(configs: Mapping[str, Any]) -> tuple[dict[str, dict[str, int]], Any]:
@@ -391,7 +385,7 @@ def _splits_table(counts: Mapping[str, Mapping[str, int]], converted: bool) -> s
 
 
 def _dataset_card_data(
-    corpus: str, info: CorpusInfo, counts: Mapping[str, Mapping[str, int]],
+    corpus: str, info: CorpusSpec, counts: Mapping[str, Mapping[str, int]],
     data_files: Mapping[str, Mapping[str, str]] | None,
 ) -> DatasetCardData:  # fmt: skip
     """The dataset card's YAML metadata: license and gating of a research corpus, sizes and ``configs``."""
@@ -438,13 +432,13 @@ def dataset_card(
     """The card of a converted corpus.
 
     Args:
-        corpus: the corpus key (``"ntu60"``, ``"utd_mhad"``, ...; see :data:`sugar_hf.hub.corpora.CORPORA`).
+        corpus: the corpus key (``"ntu60"``, ``"utd_mhad"``, ...; see :data:`sugar_hf.corpora.CORPORA`).
         configs: ``{config: DatasetDict}`` as converted (counts and features are read from them); ``None``
             renders the official counts and the standard schema (for the example cards in ``hub_cards/``).
         repo_id: the dataset repo (used in the loading snippet).
         data_files: ``{config: {split: glob}}`` for the ``configs`` YAML block (paths inside the repo).
     """
-    info = corpus_info(corpus)
+    info = get_corpus(corpus)
     counts, features = _converted_facts(configs) if configs else _official_facts(corpus, info)
     return DatasetCard.from_template(
         _dataset_card_data(corpus, info, counts, data_files),

@@ -6,14 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-from .corpora import CORPORA
+from ..corpora import CORPORA
+from .cards import results_from_metrics
+from .export import export_adapter, export_merged
+from .publish import push_dataset, push_model, push_space
 
 
 def _load_results(path: str | None) -> list[dict]:
     """Evaluation results from JSON: a list of ``{dataset, config, split, metric, value}`` records, or
     ``{"dataset": ..., "config": ..., "split": ..., "metrics": {name: value}}`` objects (one or a list)."""
-    from .cards import results_from_metrics
-
     if not path:
         return []
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -30,8 +31,6 @@ def _load_results(path: str | None) -> list[dict]:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from .publish import push_dataset, push_model, push_space
-
     common = {"dry_run_dir": args.dry_run, "token": args.token}
     if args.kind == "model":
         extra = {"private": args.private, "license": args.license, "results": _load_results(args.results)}
@@ -59,8 +58,6 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_adapter, export_merged
-
     if args.kind == "merged":
         out = export_merged(args.checkpoint, args.out_dir)
     else:

@@ -5,6 +5,9 @@
 * :func:`export_adapter`: only what training changed (encoder, projector, LoRA) plus the processor; the frozen
   base LLM is named by ``config.llm_name_or_path``. A PEFT-format copy of the LLM's LoRA goes to
   ``llm_adapter/`` (``PeftModel.from_pretrained(base_llm, folder / "llm_adapter")``).
+
+The model holds no processor: an export (and a model push, :mod:`sugar_hf.hub.publish`) takes it as
+``processor=`` or loads the one saved in the checkpoint folder it is given (:func:`require_processor`).
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ from typing import Any
 
 from torch import nn
 
+from ..inference import load_processor
+from ..modeling_sugar import SugarForActionRecognition
+
 PathLike = str | os.PathLike
 
 
 def _load(model: Any):
     """A stage-2 model from a folder or an object; anything else (a stage-1 model, the baseline) is refused."""
     if isinstance(model, (str, os.PathLike)):
-        from ..modeling_sugar import SugarForActionRecognition
-
         # SugarForActionRecognition.from_pretrained refuses other kinds of folders, naming their class
         model = SugarForActionRecognition.from_pretrained(model)
     if not hasattr(model, "llm") or not hasattr(model, "projector"):
@@ -32,6 +36,35 @@ def _load(model: Any):
             "the baseline has no LLM or LoRA to merge or export"
         )
     return model
+
+
+def require_processor(model: Any, processor: Any = None):
+    """The processor to save with ``model``: ``processor`` when given, else the one saved with the checkpoint.
+
+    ``model`` is a checkpoint folder (or Hub id) or a model object; an object holds no processor, so without
+    ``processor`` it is refused, as is a checkpoint without ``processor_config.json``.
+    """
+    if processor is not None:
+        return processor
+    if not isinstance(model, (str, os.PathLike)):
+        raise ValueError(
+            f"a {type(model).__name__} holds no processor: pass processor= (e.g. "
+            "SugarProcessor.from_pretrained(checkpoint_folder)) so the repo can prepare inputs"
+        )
+    found = load_processor(str(model))
+    if found is None:
+        raise ValueError(
+            f"{model} has no processor_config.json: save the processor with the model or pass processor="
+        )
+    return found
+
+
+def save_with_processor(model: Any, processor: Any, out_dir: PathLike, save_full_llm: bool) -> Path:
+    """``model.save_pretrained`` (with or without the LLM weights) and the processor next to it."""
+    out = Path(out_dir)
+    model.save_pretrained(out, save_full_llm=save_full_llm)
+    processor.save_pretrained(out)
+    return out
 
 
 def merge_lora(model: Any, inplace: bool = False):
@@ -63,37 +96,30 @@ def merge_lora(model: Any, inplace: bool = False):
 def export_merged(model: Any, out_dir: PathLike, processor: Any = None, inplace: bool = False) -> Path:
     """Write the LoRA-merged model (every weight, LLM included) and its processor to ``out_dir``.
 
+    ``processor`` defaults to the one saved in the folder ``model`` names (see :func:`require_processor`).
     ``inplace`` merges the given model itself instead of a copy (saves memory with a 7B LLM); a folder is
     always loaded and merged in place.
     """
     inplace = inplace or isinstance(model, (str, os.PathLike))
-    model = _load(model)
-    processor = processor or model.processor
-    merged = merge_lora(model, inplace=inplace)
-    out = Path(out_dir)
-    merged.save_pretrained(out, save_full_llm=True)
-    if processor is not None:
-        processor.save_pretrained(out)
-    return out
+    loaded = _load(model)
+    processor = require_processor(model, processor)
+    return save_with_processor(merge_lora(loaded, inplace=inplace), processor, out_dir, save_full_llm=True)
 
 
 def export_adapter(model: Any, out_dir: PathLike, processor: Any = None, peft_copy: bool = True) -> Path:
     """Write encoder + projector + LoRA + processor (base LLM referenced by name) to ``out_dir``.
 
+    ``processor`` defaults to the one saved in the folder ``model`` names (see :func:`require_processor`).
     With ``peft_copy`` the LLM's LoRA is also saved in PEFT's own format under ``out_dir/llm_adapter``.
     """
-    model = _load(model)
-    if not model.config.lora_config:
+    loaded = _load(model)
+    if not loaded.config.lora_config:
         raise ValueError("the model has no LoRA (already merged?): export it with export_merged")
-    if not model.config.llm_name_or_path:
+    if not loaded.config.llm_name_or_path:
         raise ValueError("config.llm_name_or_path names no base LLM: an adapter-only export needs one")
-    processor = processor or model.processor
-    out = Path(out_dir)
-    model.save_pretrained(out, save_full_llm=False)
-    if processor is not None:
-        processor.save_pretrained(out)
+    out = save_with_processor(loaded, require_processor(model, processor), out_dir, save_full_llm=False)
     if peft_copy:
-        save_llm_adapter(model, out / "llm_adapter")
+        save_llm_adapter(loaded, out / "llm_adapter")
     return out
 
 

@@ -20,10 +20,9 @@ from typing import Any
 
 from huggingface_hub import HfApi
 
-from .cards import model_card
-from .corpora import corpus_info, is_research_corpus
-
-PathLike = str | os.PathLike
+from ..corpora import get_corpus, is_research_corpus
+from .cards import dataset_card, model_card
+from .export import PathLike, require_processor, save_with_processor
 
 MODEL_FILE_PATTERNS = (
     "config.json", "generation_config.json", "*.safetensors", "*.safetensors.index.json", "processor_config.json",
@@ -78,6 +77,33 @@ def _upload(
 
 
 # ----------------------------------------------------------------------------------------------------- model
+def _full_llm(config: Any, save_full_llm: bool | None) -> bool:
+    """Whether the repo holds the LLM weights: as asked, else only for merged models (no LoRA)."""
+    return (not config.lora_config) if save_full_llm is None else save_full_llm
+
+
+def _package_checkpoint(source: Path, folder: Path, processor: Any, save_full_llm: bool | None) -> None:
+    """A saved checkpoint into ``folder``: copied file by file (no training state) when it has its processor and
+    already the LLM weights asked for; otherwise loaded and saved again."""
+    from transformers import AutoConfig, AutoModel
+
+    if not (source / "config.json").exists():
+        raise FileNotFoundError(f"{source} has no config.json: not a saved checkpoint folder")
+    config = AutoConfig.from_pretrained(source)
+    full = _full_llm(config, save_full_llm)
+    if (
+        bool(config.save_full_llm) == full
+        and processor is None
+        and (source / "processor_config.json").exists()
+    ):
+        for item in source.iterdir():
+            if item.is_file() and any(fnmatch.fnmatch(item.name, p) for p in MODEL_FILE_PATTERNS):
+                shutil.copy2(item, folder / item.name)
+        return
+    processor = require_processor(source, processor)
+    save_with_processor(AutoModel.from_pretrained(source), processor, folder, save_full_llm=full)
+
+
 def build_model_folder(
     model: Any,
     folder: PathLike,
@@ -93,6 +119,8 @@ def build_model_folder(
     Args:
         model: a ``SugarForActionRecognition`` or a saved checkpoint folder. A folder that already names its base
             LLM (``save_full_llm: false``) is copied file by file; any other is loaded and saved again.
+        processor: the model's ``SugarProcessor``; required with a model object (the model holds none),
+            loaded from a folder's ``processor_config.json`` by default.
         save_full_llm: write the LLM weights too. Default: only for merged models (no LoRA), else the base LLM
             is referenced by ``config.llm_name_or_path``.
         results, card_kwargs: passed to :func:`sugar_hf.hub.cards.model_card`.
@@ -102,29 +130,10 @@ def build_model_folder(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if isinstance(model, (str, os.PathLike)):
-        source = Path(model)
-        if not (source / "config.json").exists():
-            raise FileNotFoundError(f"{source} has no config.json: not a saved checkpoint folder")
-        if not (source / "processor_config.json").exists() and processor is None:
-            raise ValueError(f"{source} has no processor_config.json: save the processor with the model")
-        config = AutoConfig.from_pretrained(source)
-        full = (not config.lora_config) if save_full_llm is None else save_full_llm
-        if bool(config.save_full_llm) == full and processor is None:
-            for item in source.iterdir():
-                if item.is_file() and any(fnmatch.fnmatch(item.name, p) for p in MODEL_FILE_PATTERNS):
-                    shutil.copy2(item, folder / item.name)
-        else:
-            from transformers import AutoModel
-
-            model = AutoModel.from_pretrained(source)
-    if not isinstance(model, (str, os.PathLike)):
-        processor = processor or model.processor
-        if processor is None:
-            raise ValueError("the model has no processor: set model.processor or pass processor=")
-        config = model.config
-        full = (not config.lora_config) if save_full_llm is None else save_full_llm
-        model.save_pretrained(folder, save_full_llm=full)
-        processor.save_pretrained(folder)
+        _package_checkpoint(Path(model), folder, processor, save_full_llm)
+    else:
+        processor = require_processor(model, processor)
+        save_with_processor(model, processor, folder, save_full_llm=_full_llm(model.config, save_full_llm))
     saved_config = AutoConfig.from_pretrained(folder)
     card = model_card(
         saved_config, results, repo_id=repo_id, adapter_only=not saved_config.save_full_llm, **card_kwargs
@@ -202,8 +211,6 @@ def build_dataset_folder(
     the ``datasets`` features (``Array3D`` skeletons, ``ClassLabel`` names) in their schema, so the loaded splits
     equal the converted ones; the dataset viewer reads them directly.
     """
-    from .cards import dataset_card
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     found = load_converted(source, configs)
@@ -225,7 +232,7 @@ def build_dataset_folder(
 def check_upload_terms(corpus: str, accept_terms: bool) -> None:
     """Raise :class:`DatasetTermsError` when a research corpus would be uploaded without ``accept_terms``."""
     if is_research_corpus(corpus) and not accept_terms:
-        info = corpus_info(corpus)
+        info = get_corpus(corpus)
         raise DatasetTermsError(
             f"{info.pretty_name} is a research corpus and is never uploaded by default. Its terms: {info.terms} "
             "If you may share it under them, pass accept_terms=True (CLI: --i-accept-the-dataset-terms)."
@@ -251,7 +258,7 @@ def push_dataset(
     ``accept_terms=True``, which states that the uploader may share it under the corpus's terms; it then goes
     to a private repo unless ``private=False``. A dry run never needs the flag (nothing leaves the machine).
     """
-    corpus_info(corpus)
+    get_corpus(corpus)
     research = is_research_corpus(corpus)
     if dry_run_dir is None:
         check_upload_terms(corpus, accept_terms)
