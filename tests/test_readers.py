@@ -1,4 +1,5 @@
-"""Readers on the real samples of ../shared/data: every file parses, ids and shapes are right."""
+"""Readers on the real samples of ../shared/data: every file parses, ids and shapes are right; reading any file by
+its suffix; the limit error."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import pytest
 from data_helpers import require
 
 from sugar_hf.skeleton.readers import (
+    SKELETON_FILE_SUFFIXES,
+    ReadLimitExceeded,
+    ReadLimits,
     SkeletonFormatError,
     cut_clips,
     cut_utkinect_clips,
@@ -19,6 +23,7 @@ from sugar_hf.skeleton.readers import (
     read_pku_labels,
     read_pku_skeleton,
     read_pku_split,
+    read_skeleton_file,
     read_toyota_json,
     read_tsu_action_list,
     read_tsu_annotations,
@@ -232,3 +237,53 @@ def test_generic_arrays_and_folder(tmp_path):
     )
     with pytest.raises(SkeletonFormatError, match="joints"):
         read_array(tmp_path / "a.npy", "ntu25")
+
+
+@pytest.mark.parametrize(
+    ("filename", "seed", "layout", "shape"),
+    [
+        ("S001C001P001R001A001.skeleton", "seed_ntu", "ntu25", (2, 8, 25, 3)),
+        ("a01_s01_e00_v01.json", "seed_nw_ucla", "kinect_v1_20", (1, 10, 20, 3)),
+        ("a1_s1_t1_skeleton.mat", "seed_utd", "utd_mhad20", (1, 10, 20, 3)),
+        ("clip.npy", "seed_npy", "ntu25", (1, 10, 25, 3)),
+        ("clip.NPZ", "seed_npz", "ntu25", (2, 10, 25, 3)),
+    ],
+)
+def test_read_skeleton_file_reads_each_suffix_with_its_reader(tmp_path, filename, seed, layout, shape):
+    import fuzz_families
+
+    path = tmp_path / filename
+    path.write_bytes(getattr(fuzz_families, seed)(np.random.default_rng(0)))
+    data, read_layout = read_skeleton_file(path)
+    assert read_layout == layout and data.shape == shape and data.dtype == np.float32
+    assert SKELETON_FILE_SUFFIXES == (".skeleton", ".npy", ".npz", ".json", ".mat")
+
+
+def test_read_skeleton_file_reads_arrays_in_the_given_layout_under_limits(tmp_path):
+    clip = np.random.default_rng(1).standard_normal((6, 20, 3)).astype(np.float32)
+    np.save(tmp_path / "clip.npy", clip)
+    data, layout = read_skeleton_file(tmp_path / "clip.npy", layout="kinect_v1_20")
+    assert layout == "kinect_v1_20" and np.array_equal(data, clip[None])
+    with pytest.raises(SkeletonFormatError, match="20 joints, layout 'ntu25' has 25"):
+        read_skeleton_file(tmp_path / "clip.npy")
+    with pytest.raises(ReadLimitExceeded, match=r"6 frames, more than the limit of 5 \(max_frames\)") as hit:
+        read_skeleton_file(tmp_path / "clip.npy", layout="kinect_v1_20", limits=ReadLimits(max_frames=5))
+    assert (hit.value.limit, hit.value.value, hit.value.maximum) == ("max_frames", 6, 5)
+    (tmp_path / "clip.txt").write_text("1 2 3\n")
+    with pytest.raises(ValueError, match=r"unsupported skeleton file type '\.txt'"):
+        read_skeleton_file(tmp_path / "clip.txt")
+
+
+def test_read_limit_exceeded_is_a_format_error_that_pickles(tmp_path):
+    import pickle
+
+    path = tmp_path / "big.npy"
+    np.save(path, np.zeros((4, 25, 3), np.float32))
+    with pytest.raises(ReadLimitExceeded) as hit:
+        read_array(path, limits=ReadLimits(max_file_bytes=100))
+    error = hit.value
+    assert isinstance(error, SkeletonFormatError) and error.limit == "max_file_bytes" and error.maximum == 100
+    assert str(error) == f"{path}: file is {error.value} bytes, more than the limit of 100 (max_file_bytes)"
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is ReadLimitExceeded and str(again) == str(error)
+    assert (again.limit, again.value, again.maximum, again.line) == (error.limit, error.value, 100, None)
