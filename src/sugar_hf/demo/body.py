@@ -141,6 +141,51 @@ def _apply(m: np.ndarray, v) -> np.ndarray:
     return np.einsum("tij,tj->ti", m, np.broadcast_to(np.asarray(v, dtype=np.float64), m.shape[:-1]))
 
 
+def _arm(
+    out: np.ndarray, body: BodyModel, pose: Pose, side: str, frame: dict[str, np.ndarray], n: int
+) -> None:
+    """One arm's joints into ``out``: the hand target reached by two-bone IK, then the hand, tip and thumb."""
+    b, sign, trunk, left = body.bones, SIDES[side], frame["trunk"], frame["left"]
+    shoulder = frame["top"] + left * sign * b["shoulder"] - frame["up"] * 0.02
+    out[:, J[f"{side}_shoulder"]] = shoulder
+    mirror = np.array([sign, 1.0, 1.0])
+    target = _frames(pose.hands.get(side, REST_HAND) if pose.hands.get(side) is not None else REST_HAND, n)
+    elbow_dir = _frames(pose.elbows.get(side, REST_ELBOW), n)
+    wrist_target = shoulder + _apply(trunk, target * mirror) * body.arm_length
+    elbow, wrist = two_bone_ik(
+        shoulder, wrist_target, b["upper_arm"], b["forearm"], _apply(trunk, elbow_dir * mirror)
+    )
+    along = _unit(wrist - elbow)
+    hand = wrist + along * b["hand"]
+    palm = np.where(np.abs(_dot(along, left)) < 0.95, np.cross(along, left * sign), frame["fwd"])
+    palm = _unit(palm - _dot(palm, along) * along)
+    out[:, J[f"{side}_elbow"]] = elbow
+    out[:, J[f"{side}_wrist"]] = wrist
+    out[:, J[f"{side}_hand"]] = hand
+    out[:, J[f"{side}_hand_tip"]] = hand + along * b["hand_tip"]
+    out[:, J[f"{side}_thumb"]] = hand + (0.5 * along + 0.866 * palm) * b["thumb"]
+
+
+def _leg(
+    out: np.ndarray, body: BodyModel, pose: Pose, side: str, frame: dict[str, np.ndarray], n: int
+) -> None:
+    """One leg's joints into ``out``: the hip turned with a share of the trunk's yaw, the foot target (rest
+    stance plus the pose's offset) reached by two-bone IK."""
+    b, sign = body.bones, SIDES[side]
+    mirror = np.array([sign, 1.0, 1.0])
+    hip = frame["pelvis"] + _apply(rot_y(frame["yaw"] * 0.3), [sign * b["hip"], -0.05 * b["hip"] / 0.09, 0.0])
+    out[:, J[f"{side}_hip"]] = hip
+    stand = np.array([sign * b["hip"], b["ankle_height"], 0.0])
+    foot = pose.feet.get(side)
+    ankle_target = stand + (_frames(foot, n) * mirror if foot is not None else 0.0)
+    knee, ankle = two_bone_ik(
+        hip, _frames(ankle_target, n), b["thigh"], b["shin"], _frames([0.1 * sign, 0.0, 1.0], n)
+    )
+    out[:, J[f"{side}_knee"]] = knee
+    out[:, J[f"{side}_ankle"]] = ankle
+    out[:, J[f"{side}_foot"]] = ankle + np.array([0.0, -0.6 * b["ankle_height"], b["foot"]])
+
+
 def pose_joints(body: BodyModel, pose: Pose, num_frames: int) -> np.ndarray:
     """The 25 NTU joints ``(frames, 25, 3)`` in body coordinates; every pose field is a constant or has one
     value per frame."""
@@ -162,40 +207,10 @@ def pose_joints(body: BodyModel, pose: Pose, num_frames: int) -> np.ndarray:
     out[:, J["neck"]] = neck
     head = trunk @ rot_y(per_frame(pose.head_yaw)) @ rot_x(per_frame(pose.head_pitch))
     out[:, J["head"]] = neck + _apply(head, [0.0, b["head"], 0.35 * b["head"]])
-
-    for side, sign in SIDES.items():
-        shoulder = top + left * sign * b["shoulder"] - up * 0.02
-        out[:, J[f"{side}_shoulder"]] = shoulder
-        mirror = np.array([sign, 1.0, 1.0])
-        target = _frames(
-            pose.hands.get(side, REST_HAND) if pose.hands.get(side) is not None else REST_HAND, n
-        )
-        elbow_dir = _frames(pose.elbows.get(side, REST_ELBOW), n)
-        wrist_target = shoulder + _apply(trunk, target * mirror) * body.arm_length
-        elbow, wrist = two_bone_ik(
-            shoulder, wrist_target, b["upper_arm"], b["forearm"], _apply(trunk, elbow_dir * mirror)
-        )
-        along = _unit(wrist - elbow)
-        hand = wrist + along * b["hand"]
-        palm = np.where(np.abs(_dot(along, left)) < 0.95, np.cross(along, left * sign), fwd)
-        palm = _unit(palm - _dot(palm, along) * along)
-        out[:, J[f"{side}_elbow"]] = elbow
-        out[:, J[f"{side}_wrist"]] = wrist
-        out[:, J[f"{side}_hand"]] = hand
-        out[:, J[f"{side}_hand_tip"]] = hand + along * b["hand_tip"]
-        out[:, J[f"{side}_thumb"]] = hand + (0.5 * along + 0.866 * palm) * b["thumb"]
-
-        hip = pelvis + _apply(rot_y(yaw * 0.3), [sign * b["hip"], -0.05 * b["hip"] / 0.09, 0.0])
-        out[:, J[f"{side}_hip"]] = hip
-        stand = np.array([sign * b["hip"], b["ankle_height"], 0.0])
-        foot = pose.feet.get(side)
-        ankle_target = stand + (_frames(foot, n) * mirror if foot is not None else 0.0)
-        knee, ankle = two_bone_ik(
-            hip, _frames(ankle_target, n), b["thigh"], b["shin"], _frames([0.1 * sign, 0.0, 1.0], n)
-        )
-        out[:, J[f"{side}_knee"]] = knee
-        out[:, J[f"{side}_ankle"]] = ankle
-        out[:, J[f"{side}_foot"]] = ankle + np.array([0.0, -0.6 * b["ankle_height"], b["foot"]])
+    frame = {"pelvis": pelvis, "yaw": yaw, "trunk": trunk, "up": up, "fwd": fwd, "left": left, "top": top}
+    for side in SIDES:
+        _arm(out, body, pose, side, frame, n)
+        _leg(out, body, pose, side, frame, n)
     return out
 
 

@@ -118,51 +118,38 @@ def projector_parameters(model) -> list[torch.nn.Parameter]:
     return [p for p in params if p.requires_grad]
 
 
-def align_projector(
-    model,
-    cache,
-    targets: NameTargets,
-    label_to_row: dict[int, int],
-    *,
-    steps: int,
-    learning_rate: float = 1e-3,
-    batch_size: int = 32,
-    weight_decay: float = 0.05,
-    temperature: float = 0.1,
-    regression_weight: float = 1.0,
-    warmup_ratio: float = 0.05,
-    max_grad_norm: float = 1.0,
-    seed: int = 42,
-    log_every: int = 50,
-) -> dict:
-    """Train the projector alone on cached encoder tokens (``cache``: an ``EncoderTokenCache``).
+def _eval_rows(cache, label_to_row: dict[int, int]) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """``(tokens, rows)`` of the cache's evaluation clips whose class has a target; ``(None, None)`` without
+    an evaluation split."""
+    if cache.eval_tokens is None:
+        return None, None
+    keep = torch.tensor([int(c) in label_to_row for c in cache.eval_labels], dtype=torch.bool)
+    rows = torch.tensor([label_to_row[int(c)] for c in cache.eval_labels[keep]])
+    return cache.eval_tokens[keep], rows
 
-    Returns a log with the final losses, the seconds taken and, when the cache has an evaluation split, the
-    gate metric before and after (``gate_before`` / ``gate_after``: nearest-name accuracy on it).
-    """
+
+def _projector_optimizer(params: list[torch.nn.Parameter], steps: int, learning_rate: float, weight_decay: float,
+                         warmup_ratio: float):  # fmt: skip
+    """AdamW (no weight decay on vectors) with a cosine schedule after a linear warm-up."""
     from transformers import get_cosine_schedule_with_warmup
 
-    device = next(model.projector.parameters()).device
-    rows = torch.tensor([label_to_row[int(c)] for c in cache.train_labels])
-    eval_rows = None
-    if cache.eval_tokens is not None:
-        keep = torch.tensor([int(c) in label_to_row for c in cache.eval_labels], dtype=torch.bool)
-        eval_tokens = cache.eval_tokens[keep]
-        eval_rows = torch.tensor([label_to_row[int(c)] for c in cache.eval_labels[keep]])
-    log: dict = {"steps": steps}
-    if eval_rows is not None:
-        log["gate_before"] = nearest_name_accuracy(model, eval_tokens, eval_rows, targets)
-    params = projector_parameters(model)
     decay = [p for p in params if p.ndim >= 2]
     no_decay = [p for p in params if p.ndim < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
                                    {"params": no_decay, "weight_decay": 0.0}], lr=learning_rate)  # fmt: skip
     scheduler = get_cosine_schedule_with_warmup(optimizer, math.ceil(warmup_ratio * steps), steps)
+    return optimizer, scheduler
+
+
+def _train_projector(model, cache, rows: torch.Tensor, targets: NameTargets, params, optimizer, scheduler, *,
+                     steps: int, batch_size: int, temperature: float, regression_weight: float,
+                     max_grad_norm: float, seed: int, log_every: int) -> tuple[torch.Tensor, dict]:  # fmt: skip
+    """The alignment steps: seeded shuffles of the training clips, one cached view per pass (batches of fewer
+    than 2 clips skipped); returns the last loss and its parts."""
+    device = next(model.projector.parameters()).device
     generator = torch.Generator().manual_seed(seed)
     num_train = cache.train_tokens.shape[1]
-    was_training = model.training
-    model.train()
-    start, step, epoch = time.perf_counter(), 0, 0
+    step, epoch = 0, 0
     while step < steps:
         order = torch.randperm(num_train, generator=generator)
         view = epoch % cache.num_views
@@ -186,6 +173,44 @@ def align_projector(
             if step >= steps:
                 break
         epoch += 1
+    return loss, parts
+
+
+def align_projector(
+    model,
+    cache,
+    targets: NameTargets,
+    label_to_row: dict[int, int],
+    *,
+    steps: int,
+    learning_rate: float = 1e-3,
+    batch_size: int = 32,
+    weight_decay: float = 0.05,
+    temperature: float = 0.1,
+    regression_weight: float = 1.0,
+    warmup_ratio: float = 0.05,
+    max_grad_norm: float = 1.0,
+    seed: int = 42,
+    log_every: int = 50,
+) -> dict:
+    """Train the projector alone on cached encoder tokens (``cache``: an ``EncoderTokenCache``).
+
+    Returns a log with the final losses, the seconds taken and, when the cache has an evaluation split, the
+    gate metric before and after (``gate_before`` / ``gate_after``: nearest-name accuracy on it).
+    """
+    rows = torch.tensor([label_to_row[int(c)] for c in cache.train_labels])
+    eval_tokens, eval_rows = _eval_rows(cache, label_to_row)
+    log: dict = {"steps": steps}
+    if eval_rows is not None:
+        log["gate_before"] = nearest_name_accuracy(model, eval_tokens, eval_rows, targets)
+    params = projector_parameters(model)
+    optimizer, scheduler = _projector_optimizer(params, steps, learning_rate, weight_decay, warmup_ratio)
+    was_training = model.training
+    model.train()
+    start = time.perf_counter()
+    loss, parts = _train_projector(model, cache, rows, targets, params, optimizer, scheduler, steps=steps,
+                                   batch_size=batch_size, temperature=temperature, regression_weight=regression_weight,
+                                   max_grad_norm=max_grad_norm, seed=seed, log_every=log_every)  # fmt: skip
     model.train(was_training)
     log.update(seconds=time.perf_counter() - start, loss=loss.item(), **parts)
     if eval_rows is not None:
