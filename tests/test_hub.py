@@ -125,6 +125,49 @@ def test_results_from_trainer_metrics():
     ]
 
 
+def test_model_card_steps_render_the_config():
+    adapter = str(model_card(tiny_config(save_full_llm=False), RESULTS[:1], repo_id="me/tiny"))
+    for line in (
+        "| skeleton encoder | CTR-GCN, layout `kinect_v1_20` (20 joints), 2 person(s), 16 frames, base width 8, "
+        "tokens per `frame_joint` |",
+        "| projector | `tqp`: 2 segment(s) x 3 queries, shared Q-Former -> 6 tokens |",
+        "| classes | 6 in `config.class_names` (drink water, eat meal, wave hand, kick something, sit down, "
+        "stand up) |",
+        "This repository holds the encoder, the projector, the LoRA weights and the processor.",
+        "- **Training data terms**: NTU RGB+D 60 (skeletons): NTU RGB+D and NTU RGB+D 120 are distributed",
+        "| NTU RGB+D 60 (skeletons) | xsub | test | 95.20 |",
+    ):  # fmt: skip
+        assert line in adapter, line
+    assert "- peft" in adapter and "\n- custom_code\n" in adapter
+    many = [f"class {i}" for i in range(9)]
+    merged = ModelCard(str(model_card(tiny_config(projector_type="linear", lora_config={}, class_names=many,
+                                                  save_full_llm=True), [])))  # fmt: skip
+    assert "peft" not in merged.data.tags and merged.data.model_name == "your-name/sugar-model"
+    for line in (
+        "| LoRA | merged into the LLM weights (no adapter) |",
+        "| projector | `linear`: linear -> 6 tokens |",
+        "| classes | 9 in `config.class_names` (class 0, class 1, class 2, class 3, class 4, class 5, class 6, "
+        "class 7, ...) |",
+        "This repository holds every weight, the LLM included (LoRA merged into the base LLM).",
+        "- **Training data terms**: check the terms of every corpus used for training before any use beyond",
+        "No evaluation results were recorded for this checkpoint.",
+    ):  # fmt: skip
+        assert line in merged.text, line
+
+
+def test_dataset_card_steps_render_official_and_converted_counts():
+    official = DatasetCard(str(dataset_card("ntu60")))
+    assert official.data.config_names == ["xsub", "xview"] and official.data.size_categories == ["10K<n<100K"]
+    for line in ("| `xsub` | train | 40,091 |", "| `xview` | test | 18,932 |", "60 classes: drink water, eat meal",
+                 "Counts are the official ones after skipping samples with missing skeletons"):  # fmt: skip
+        assert line in official.text, line
+    files = {"xsub": {"train": "t.parquet"}}
+    converted = DatasetCard(str(dataset_card("utkinect", {"xsub": _tiny_dataset_dict()}, data_files=files)))
+    assert converted.data.configs == [{"config_name": "xsub", "data_files": [{"split": "train", "path": "t.parquet"}]}]
+    assert "| `xsub` | train | 4 |\n| `xsub` | test | 3 |" in converted.text and "Counts are" not in converted.text
+    assert "3 classes: walk, sit down, stand up" in converted.text and converted.data.size_categories == ["n<1K"]
+
+
 @pytest.mark.parametrize("corpus", sorted(CORPORA))
 def test_dataset_card_of_every_corpus(corpus):
     card = DatasetCard(str(dataset_card(corpus)))
