@@ -8,6 +8,11 @@ resumed CPU run therefore ends with the same weights as a straight one (stage 1 
 
 Every run writes ``log_history.json`` and ``learning_curve.png`` (:mod:`sugar_hf.training.history`) in its
 output folder; a resumed run continues the same history.
+
+:func:`train` is three named steps over one :class:`TrainingRun`: :func:`setup_run` (accelerator, data, task,
+views, optimizer and scheduler, resume, stage-2 alignment, trackers), :func:`run_steps` (per epoch a loader, per
+step the optimizer step, the log, the epoch's evaluation and the checkpoint) and :func:`finish_run` (final
+evaluation, saved model, ``train_results.json``, history). A custom loop can call them one by one.
 """
 
 from __future__ import annotations
