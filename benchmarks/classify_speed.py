@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from sugar_hf import SugarForActionRecognition, SugarProcessor
-from sugar_hf.data.class_names import CORPUS_CLASSES
+from sugar_hf.corpora import class_names
 from sugar_hf.embedded import build_embedded_default, embedded_config
 
 
@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
 
     torch.manual_seed(0)
-    names = CORPUS_CLASSES["ntu120"]
+    names = class_names("ntu120")
     if args.random_weights:
         from transformers import AutoConfig, AutoTokenizer
 

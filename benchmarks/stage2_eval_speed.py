@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION
-from sugar_hf.data.class_names import CORPUS_CLASSES
+from sugar_hf.corpora import CORPORA, class_names
 from sugar_hf.embedded import build_embedded_default
 
 
@@ -47,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--corpus", default="utd_mhad", choices=sorted(CORPUS_CLASSES))
+    parser.add_argument("--corpus", default="utd_mhad", choices=sorted(n for n, s in CORPORA.items() if s.classes))
     parser.add_argument("--clips", type=int, default=64)
     parser.add_argument(
         "--batch", type=int, default=16, help="the batch before the recipe (train.py's default)"
@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
 
-    names = CORPUS_CLASSES[args.corpus]
+    names = class_names(args.corpus)
     torch.manual_seed(0)
     model, processor = build_embedded_default(
         class_names=names, layout="utd_mhad20", num_persons=1, num_frames=32, base_channels=16,

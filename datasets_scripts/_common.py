@@ -8,13 +8,13 @@ from pathlib import Path
 
 
 def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
-    from sugar_hf.data.builders import convert_corpus
-    from sugar_hf.data.splits import SPLIT_CONFIGS
+    from sugar_hf.cli import convert_and_push
+    from sugar_hf.corpora import get_corpus
 
     parser = argparse.ArgumentParser(
         prog=f"convert_{corpus}.py",
         description=f"Convert a raw {corpus} folder into a datasets.DatasetDict per split config "
-        f"({', '.join(SPLIT_CONFIGS.get(corpus, ('cs',)))}): save_to_disk + Parquet + a skip report.",
+        f"({', '.join(get_corpus(corpus).split_configs)}): save_to_disk + Parquet + a skip report.",
     )
     parser.add_argument("raw_dir", type=Path, help="the corpus folder as released (searched recursively)")
     parser.add_argument(
@@ -57,7 +57,7 @@ def main(corpus: str, argv: list[str] | None = None, extra=None) -> int:
         )
         and v is not None
     }
-    report = convert_corpus(
+    report = convert_and_push(
         corpus,
         args.raw_dir,
         args.out_dir,

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from data_helpers import require
 
+from sugar_hf.corpora import CORPORA, CorpusPlan, CorpusSpec, class_names, get_corpus, row_to_skeleton
 from sugar_hf.data import (
-    CORPUS_CLASSES,
     SkeletonCollator,
     SkeletonTorchDataset,
     SugarCollator,
     convert_corpus,
     load_zero_shot_splits,
     ntu_split_names,
-    row_to_skeleton,
     split_of,
 )
 from sugar_hf.skeleton.readers import parse_nw_ucla_name, read_name_list, read_ntu_skeleton
@@ -24,12 +24,93 @@ from sugar_hf.skeleton.transforms import denoise_bodies
 
 
 def test_class_names():
-    assert {k: len(v) for k, v in CORPUS_CLASSES.items()} == {
+    assert {k: len(s.classes) for k, s in CORPORA.items() if s.classes is not None} == {
         "ntu60": 60, "ntu120": 120, "pku_mmd": 51, "toyota_smarthome": 31, "nw_ucla": 10, "utd_mhad": 27,
         "utkinect": 10,
     }  # fmt: skip
-    assert CORPUS_CLASSES["ntu120"][:60] == CORPUS_CLASSES["ntu60"]
-    assert CORPUS_CLASSES["ntu60"][57] == "handshaking"
+    assert class_names("ntu120")[:60] == class_names("ntu60")
+    assert class_names("ntu60")[57] == "handshaking"
+    with pytest.raises(KeyError, match="read from the raw data"):
+        class_names("tsu")  # the class list of TSU is its release's Action_list.txt
+
+
+def test_registry_lists_every_corpus_once_with_consistent_facts():
+    from sugar_hf.knowledge.corpus import DESCRIPTIONS_DIR
+    from sugar_hf.skeleton_layouts import get_layout
+
+    assert list(CORPORA) == ["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla", "utd_mhad",
+                             "utkinect", "folder"]  # fmt: skip
+    with pytest.raises(KeyError, match=r"unknown corpus 'ntu61'; known: \['folder', 'ntu120', 'ntu60'"):
+        get_corpus("ntu61")
+    for name, spec in CORPORA.items():
+        assert spec.name == name and spec.split_configs and spec.pretty_name and spec.terms
+        if spec.layout is not None:
+            get_layout(spec.layout)
+        assert set(spec.official_counts) <= set(spec.split_configs), name
+        for subset in spec.config_classes.values():
+            assert set(subset) < set(spec.classes), name
+        if spec.descriptions:
+            assert (DESCRIPTIONS_DIR / spec.descriptions).is_file(), name
+    assert [n for n, s in CORPORA.items() if not s.research] == ["folder"]
+
+
+def test_id_split_rules():
+    ids = {"subject": 1, "camera": 1, "setup": 1, "view": 3}
+    assert [split_of(c, cfg, ids) for c in ("ntu60", "ntu120") for cfg in get_corpus(c).split_configs] == [
+        "train",
+        "test",
+        "train",
+        "test",
+    ]
+    assert (
+        split_of("toyota_smarthome", "cv1", ids) == "train"
+        and split_of("toyota_smarthome", "cv2", ids) == "train"
+    )
+    assert split_of("toyota_smarthome", "cv1", {**ids, "camera": 3}) is None
+    assert split_of("nw_ucla", "xview", ids) == "test" and split_of("utd_mhad", "xsub", ids) == "train"
+    with pytest.raises(KeyError, match="no id-based split 'xset'"):
+        split_of("ntu60", "xset", ids)
+    with pytest.raises(KeyError, match="no id-based split"):
+        split_of("pku_mmd", "xsub", ids)  # name lists, not ids
+
+
+def test_a_registered_corpus_converts_without_touching_the_builders(tmp_path, monkeypatch):
+    """Adding a corpus is one spec: its plan lists the files, its task reads one, its rule splits the rows."""
+    from datasets import load_from_disk
+
+    from sugar_hf.corpora import _registry
+    from sugar_hf.corpora.rows import sequence_to_row
+    from sugar_hf.skeleton.readers import read_array
+
+    def task(path, opts):  # files s<subject>_<action>.npy
+        seq, name = read_array(path, "ntu25"), Path(path).stem
+        seq.label, seq.meta["subject"] = opts["labels"].index(name.split("_")[1]), int(name[1:3])
+        return [sequence_to_row(seq, Path(path).name)]
+
+    def plan(raw, **_):
+        return CorpusPlan(
+            [str(p) for p in sorted(raw.glob("*.npy"))], {"labels": ["wave", "clap"]}, ["wave", "clap"]
+        )
+
+    spec = CorpusSpec(name="toy", pretty_name="toy", description="", layout="ntu25", classes=("wave", "clap"),
+                      split_configs=("xsub",), task=task, plan=plan,
+                      split_rule=lambda config, ids: "train" if ids["subject"] == 1 else "test")  # fmt: skip
+    monkeypatch.setitem(_registry._REGISTRY, "toy", spec)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for subject, action in [(1, "wave"), (1, "clap"), (2, "wave")]:
+        np.save(raw / f"s{subject:02d}_{action}.npy", np.ones((4, 25, 3), np.float32) * subject)
+    report = convert_corpus("toy", raw, tmp_path / "out", num_workers=1, progress=False)
+    assert report.balanced and report.written == 3
+    dd = load_from_disk(str(tmp_path / "out" / "xsub"))
+    assert (len(dd["train"]), len(dd["test"])) == (2, 1) and dd["test"][0]["label"] == 0
+    assert json.loads(dd["train"].info.description) == {"corpus": "toy", "layout": "ntu25"}
+
+
+def test_conversion_never_uploads(tmp_path):
+    with pytest.raises(TypeError, match="does not upload"):
+        convert_corpus("utd_mhad", tmp_path, tmp_path / "out", push_to_hub="me/utd")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
@@ -86,7 +167,7 @@ def test_ntu_conversion_round_trips_exactly(ntu_converted):
     out, report = ntu_converted
     assert report.inputs == report.written == 10 and report.balanced
     dd = load_from_disk(str(out / "xsub"))
-    assert dd["train"].features["label"].names == CORPUS_CLASSES["ntu60"]
+    assert dd["train"].features["label"].names == class_names("ntu60")
     assert len(dd["train"]) + len(dd["test"]) == 10
     src = require("ntu_rgbd", "skeletons")
     for split in ("train", "test"):
@@ -116,7 +197,7 @@ def test_small_corpora_convert_with_official_counts(tmp_path):
         assert report.balanced and not report.skipped
         dd = load_from_disk(str(tmp_path / corpus / config))
         assert (len(dd["train"]), len(dd["test"])) == counts, corpus
-        assert dd["train"].features["label"].names == CORPUS_CLASSES[corpus]
+        assert dd["train"].features["label"].names == class_names(corpus)
 
 
 def test_toyota_trimmed_configs(tmp_path):

@@ -13,7 +13,7 @@ import torch
 
 from sugar_hf.knowledge import BODY_PARTS, available_corpora, load_descriptions
 from sugar_hf.knowledge.backends import CallableBackend, InferenceClientBackend
-from sugar_hf.knowledge.corpus import compile_sources, descriptions_for, read_jsonl
+from sugar_hf.knowledge.corpus import descriptions_for, parse_source, read_jsonl, write_jsonl
 from sugar_hf.knowledge.embedding_cache import TextEmbeddingCache, TextEncoder, build_text_embedding_cache
 from sugar_hf.knowledge.generator import DescriptionGenerationError, DescriptionGenerator
 from sugar_hf.knowledge.keyframes import farthest_point_indices, select_keyframes
@@ -53,22 +53,40 @@ def test_every_class_has_six_parts_and_four_visual_texts(corpus):
     assert len(set(motion_texts)) == len(motion_texts), "two classes share one motion description"
 
 
-def test_coverage_matches_the_data_layer_class_lists():
-    from sugar_hf.data.class_names import CORPUS_CLASSES
+def test_coverage_matches_the_corpus_class_lists():
+    from sugar_hf.corpora import CORPORA
 
-    assert set(CORPUS_CLASSES) == set(available_corpora())
-    for corpus, names in CORPUS_CLASSES.items():
-        assert [d.name for d in load_descriptions(corpus)] == list(names), corpus
+    assert {n for n, s in CORPORA.items() if s.classes and s.research} == set(available_corpora())
+    for corpus in available_corpora():
+        assert [d.name for d in load_descriptions(corpus)] == list(CORPORA[corpus].classes), corpus
     assert [d.name for d in load_descriptions("ntu60")] == [d.name for d in load_descriptions("ntu120")][:60]
 
 
-def test_shipped_jsonl_is_compiled_from_the_sources():
-    compiled = compile_sources()
-    for corpus, records in compiled.items():
-        shipped = [d.to_dict() for d in load_descriptions(corpus)]
-        assert [r.to_dict() for r in records] == shipped, (
-            f"rerun python -m sugar_hf.knowledge.corpus ({corpus})"
-        )
+def test_shipped_text_round_trips_through_jsonl(tmp_path):
+    for corpus in available_corpora():
+        records = load_descriptions(corpus)
+        write_jsonl(records, tmp_path / f"{corpus}.jsonl")
+        assert [d.to_dict() for d in read_jsonl(tmp_path / f"{corpus}.jsonl")] == [
+            d.to_dict() for d in records
+        ]
+
+
+def test_block_format_references_and_errors():
+    text = (
+        "# a comment\n\n@ wave <- ntu120:hand waving\n\n@ drink water <- ntu120\n"
+        "@ hop\n" + "\n".join(f"{p}: {p} moves up and down" for p in BODY_PARTS) + "\n"
+        + "\n".join(f"vis: one leg is lifted off the floor, view {k}" for k in range(4))
+    )  # fmt: skip
+    ntu = {d.name: d for d in load_descriptions("ntu120")}
+    wave, drink, hop = parse_source(text, "mine", lambda corpus: ntu, where="mine.txt")
+    assert wave.motion == ntu["hand waving"].motion and wave.synonyms[0] == "hand waving"
+    assert (drink.visual, drink.label, hop.label, hop.corpus) == (ntu["drink water"].visual, 1, 2, "mine")
+    with pytest.raises(ValueError, match=r"mine.txt:2: text before the first '@ class' line"):
+        parse_source("\nhead: nods\n", "mine", lambda corpus: ntu, where="mine.txt")
+    with pytest.raises(ValueError, match=r"mine.txt:1: hop: unknown key 'tail'"):
+        parse_source("@ hop\ntail: wags", "mine", lambda corpus: ntu, where="mine.txt")
+    with pytest.raises(ValueError, match=r"mine.txt:1: .*'no such class'"):
+        parse_source("@ no such class <- ntu120", "mine", lambda corpus: ntu, where="mine.txt")
 
 
 def test_text_kinds_and_lookup():

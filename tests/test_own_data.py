@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import logging
 import os
@@ -262,6 +263,7 @@ def test_folder_converter_accounts_for_every_row_and_every_row_reads_back(tmp_pa
 
 def test_reader_errors_are_skipped_with_their_reason(tmp_path, monkeypatch):
     """A reader that raises (e.g. a label out of range in a file name) costs only its file, with its reason."""
+    from sugar_hf.corpora import _registry, folder
     from sugar_hf.data import builders
     from sugar_hf.skeleton.readers import SkeletonFormatError
 
@@ -273,7 +275,8 @@ def test_reader_errors_are_skipped_with_their_reason(tmp_path, monkeypatch):
             raise SkeletonFormatError(path, None, "label a28 is outside 1..27")
         return real(path, layout)
 
-    monkeypatch.setattr(builders, "read_array", flaky)
+    monkeypatch.setattr(builders, "read_array", flaky)  # the channel count of the first readable array
+    monkeypatch.setattr(folder, "read_array", flaky)  # the folder corpus's reader task
     report = convert(tmp_path / "raw", tmp_path / "out", labels_csv=labels, layout="coco17")
     assert report.balanced and report.written == 8
     assert [s["reason"] for s in report.skipped] == [f"{tmp_path / 'raw' / 'clips' / 's02_clap_0.npy'}: label a28 "
@@ -281,17 +284,17 @@ def test_reader_errors_are_skipped_with_their_reason(tmp_path, monkeypatch):
 
     # a task that hands back a row the features cannot hold (a label outside the class list, as UTD-MHAD's a28
     # once did: a DatasetGenerationError that killed the whole run) is skipped with the reason, not written
-    task = builders._TASKS["folder"]
+    spec = _registry.get_corpus("folder")
 
     def bad_label(path, opts):
-        rows = task(path, opts)
+        rows = spec.task(path, opts)
         if "s01_kick" in path:
             rows[0]["label"] = 27
         if "s03_wave" in path:
             rows[0]["label"] = None
         return rows
 
-    monkeypatch.setitem(builders._TASKS, "folder", bad_label)
+    monkeypatch.setitem(_registry._REGISTRY, "folder", dataclasses.replace(spec, task=bad_label))
     report = convert(tmp_path / "raw", tmp_path / "out2", labels_csv=labels, layout="coco17")
     assert report.balanced and report.written == 6
     reasons = sorted(s["reason"] for s in report.skipped)

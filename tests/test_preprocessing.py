@@ -11,7 +11,8 @@ import torch
 from tiny import CLASSES, tiny_config, tiny_tokenizer
 
 from sugar_hf import SugarConfig, SugarEncoderConfig, SugarForActionRecognition, SugarProcessor
-from sugar_hf.data import SkeletonTorchDataset, SugarCollator, row_to_skeleton
+from sugar_hf.corpora import row_to_skeleton
+from sugar_hf.data import SkeletonTorchDataset, SugarCollator
 from sugar_hf.skeleton_layouts import get_layout
 from sugar_hf.skeleton.pipeline import SkeletonPipeline
 from sugar_hf.skeleton.transforms import (
@@ -31,7 +32,7 @@ def rows():
     leading empty frames (so the valid crop matters), a body far from the origin (so centring matters)."""
     from datasets import Dataset
 
-    from sugar_hf.data.builders import skeleton_features
+    from sugar_hf.corpora import skeleton_features
 
     rng = np.random.default_rng(0)
     out = []

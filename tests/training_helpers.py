@@ -15,7 +15,7 @@ def write_tiny_dataset(
     """A ``save_to_disk`` DatasetDict (train/test) of random kinect_v1_20 clips with a class-dependent motion."""
     from datasets import Dataset, DatasetDict
 
-    from sugar_hf.data.builders import skeleton_features
+    from sugar_hf.corpora import skeleton_features
 
     features = skeleton_features("kinect_v1_20", CLASSES)
     rng = np.random.default_rng(0)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .corpora import CORPORA, class_names
 from .skeleton.readers import read_skeleton_file
 from .skeleton_layouts import NTU25
 
@@ -43,7 +44,6 @@ def synthetic_wave(num_frames: int = 64, num_persons: int = 2) -> np.ndarray:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the embedded default (SmolLM2-135M + MiniLM, offline) and classify one skeleton."""
-    from .data.class_names import CORPUS_CLASSES
     from .embedded import build_embedded_default
 
     start = time.time()
@@ -53,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         skeleton, layout, source = synthetic_wave(), "ntu25", "built-in synthetic clip (right hand waving)"
     candidates = (
-        args.candidates.split(",") if args.candidates else CORPUS_CLASSES["ntu60"][: args.num_candidates]
+        args.candidates.split(",") if args.candidates else class_names("ntu60")[: args.num_candidates]
     )
     model, processor = build_embedded_default(class_names=candidates, layout=layout)
     print(f"built the embedded default in {time.time() - start:.1f}s: "
@@ -76,29 +76,53 @@ FOLDER_ONLY = ("labels_csv", "edges", "channels", "coordinate_channels", "split_
                "test_fraction")  # fmt: skip
 
 
-def cmd_convert(args: argparse.Namespace) -> int:
-    """Convert a raw corpus folder into a DatasetDict per split config (see ``datasets_scripts/``)."""
-    from .data.builders import ConversionFailed, convert_corpus
-
+def _convert_options(args: argparse.Namespace) -> dict:
+    """The builder options of ``convert``; the folder-only flags are refused for a research corpus."""
     if args.corpus == "folder":
-        options = {
+        return {
             "labels_csv": args.labels_csv, "layout": args.layout or "ntu25", "edges": args.edges,
             "center_joint": args.center_joint, "channels": args.channels,
             "coordinate_channels": args.coordinate_channels, "split_by": args.split_by,
             "test_subjects": args.test_subjects.split(",") if args.test_subjects else None,
             "test_fraction": args.test_fraction, "seed": args.seed,
         }  # fmt: skip
-    else:
-        given = [f"--{k.replace('_', '-')}" for k in FOLDER_ONLY if getattr(args, k) not in (None, "auto")]
-        if args.layout:
-            given.append("--layout")
-        if given:
-            raise ValueError(f"{', '.join(given)} only apply to `convert folder` (your own arrays + a CSV)")
-        options = {}
+    given = [f"--{k.replace('_', '-')}" for k in FOLDER_ONLY if getattr(args, k) not in (None, "auto")]
+    if args.layout:
+        given.append("--layout")
+    if given:
+        raise ValueError(f"{', '.join(given)} only apply to `convert folder` (your own arrays + a CSV)")
+    return {}
+
+
+def convert_and_push(corpus: str, raw_dir, out_dir, *, push_to_hub: str | None = None, accept_terms: bool = False,
+                     configs: tuple[str, ...] | None = None, **kwargs):  # fmt: skip
+    """:func:`sugar_hf.data.builders.convert_corpus`, then, with ``push_to_hub="user/repo"``, upload the configs
+    with :func:`sugar_hf.hub.publish.push_dataset` (a research corpus only with ``accept_terms=True``, checked
+    before any conversion work, and privately). Returns the conversion report."""
+    from .data.builders import convert_corpus
+
+    if push_to_hub:
+        from .hub.publish import check_upload_terms
+
+        check_upload_terms(corpus, accept_terms)
+    report = convert_corpus(corpus, raw_dir, out_dir, configs=configs, **kwargs)
+    if push_to_hub:
+        from .hub.publish import push_dataset
+
+        push_dataset(out_dir, push_to_hub, corpus=corpus, accept_terms=accept_terms, configs=configs)
+    return report
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """Convert a raw corpus folder into a DatasetDict per split config (see ``datasets_scripts/``), then push
+    it with ``--push-to-hub``."""
+    from .data.builders import ConversionFailed
+
+    options = _convert_options(args)
     try:
-        report = convert_corpus(args.corpus, args.raw_dir, args.out_dir, push_to_hub=args.push_to_hub,
-                                num_workers=args.workers, accept_terms=args.i_accept_the_dataset_terms,
-                                **options)  # fmt: skip
+        report = convert_and_push(args.corpus, args.raw_dir, args.out_dir, push_to_hub=args.push_to_hub,
+                                  accept_terms=args.i_accept_the_dataset_terms, num_workers=args.workers,
+                                  **options)  # fmt: skip
     except ConversionFailed as failed:
         print(failed.report.summary(), file=sys.stderr)
         for item in failed.report.skipped:
@@ -225,8 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert = sub.add_parser(
         "convert", help="convert a raw corpus folder into a DatasetDict per split config"
     )
-    convert.add_argument("corpus", choices=["ntu60", "ntu120", "pku_mmd", "toyota_smarthome", "tsu", "nw_ucla",
-                                            "utd_mhad", "utkinect", "folder"],
+    convert.add_argument("corpus", choices=list(CORPORA),
                          help="a research corpus as released, or `folder`: your own arrays listed in a CSV")  # fmt: skip
     convert.add_argument(
         "raw_dir", help="the corpus folder (searched recursively; folder: CSV paths are relative to it)"

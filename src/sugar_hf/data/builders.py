@@ -5,15 +5,8 @@ file costs only itself), write rows through :meth:`datasets.Dataset.from_generat
 ``Features``, then cut each split config out of the one parsed table. Every input is accounted for in a
 :class:`ConversionReport`: ``inputs == written + skipped + listed_missing``.
 
-Row schema (all corpora)::
-
-    name         string   sample / clip name
-    source       string   the raw file (recording) the row came from
-    skeleton     Array3D(shape=(None, V, C), float32)  persons stacked along time: (num_persons * T, V, C)
-    num_persons  int32    M; ``skeleton.reshape(M, T, V, C)`` recovers the (persons, frames, ...) array
-    num_frames   int32    T
-    label        ClassLabel(official class names)
-    subject, camera, setup, view   int32 ids (-1 when the corpus has no such id)
+Rows follow the schema of :mod:`sugar_hf.corpora.rows`; what is specific to a corpus (its files, reader,
+classes, splits) is its :class:`~sugar_hf.corpora.CorpusSpec` in :mod:`sugar_hf.corpora`.
 
 The ``folder`` corpus (your own arrays + a CSV) keeps string ids too: a ``subject`` column of ``s01, s02 ...``
 is stored as ints ``0, 1 ...`` (sorted order) plus a ``subject_name`` string column, and the mapping is in the
@@ -31,52 +24,17 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ..corpora import CorpusPlan, get_corpus
+from ..corpora.rows import ID_COLUMNS, skeleton_features
+from ..skeleton.readers import SkeletonFormatError, read_array
 from ..skeleton_layouts import LAYOUTS, SkeletonLayout, custom_layout, get_layout
-from ..skeleton.readers import (
-    SkeletonFormatError,
-    SkeletonSequence,
-    cut_clips,
-    cut_utkinect_clips,
-    parse_ntu_name,
-    read_array,
-    read_name_list,
-    read_ntu_skeleton,
-    read_nw_ucla,
-    read_pku_labels,
-    read_pku_skeleton,
-    read_pku_split,
-    read_toyota_json,
-    read_tsu_action_list,
-    read_tsu_annotations,
-    read_tsu_npz,
-    read_utd_mhad,
-    read_utkinect_joints,
-    read_utkinect_labels,
-)
-from ..skeleton.readers.nw_ucla import load_json_text
-from ..skeleton.transforms import denoise_bodies
-from .class_names import CORPUS_CLASSES, TOYOTA_CV_CLASSES
-from .splits import SPLIT_CONFIGS, split_of
-
-CORPUS_LAYOUT = {
-    "ntu60": "ntu25",
-    "ntu120": "ntu25",
-    "pku_mmd": "ntu25",
-    "toyota_smarthome": "toyota13",
-    "tsu": "coco17",
-    "nw_ucla": "kinect_v1_20",
-    "utd_mhad": "utd_mhad20",
-    "utkinect": "kinect_v1_20",
-}
-ID_COLUMNS = ("subject", "camera", "setup", "view")
-_TOYOTA_CV_REMAP = {CORPUS_CLASSES["toyota_smarthome"].index(c): i for i, c in enumerate(TOYOTA_CV_CLASSES)}
 
 
 @dataclass
@@ -121,155 +79,6 @@ class ConversionFailed(ValueError):
         )
 
 
-def skeleton_features(
-    layout: str, class_names: list[str], channels: int = 3, name_columns: tuple[str, ...] = ()
-):
-    """The explicit ``datasets.Features`` of a corpus with the given joint layout and channel count;
-    ``name_columns`` adds ``<id>_name`` string columns (the original string ids of a folder corpus)."""
-    from datasets import Array3D, ClassLabel, Features, Value
-
-    layout = get_layout(layout)
-    c = channels
-    return Features(
-        {
-            "name": Value("string"),
-            "source": Value("string"),
-            "skeleton": Array3D(shape=(None, layout.num_joints, c), dtype="float32"),
-            "num_persons": Value("int32"),
-            "num_frames": Value("int32"),
-            "label": ClassLabel(names=list(class_names)),
-            **{k: Value("int32") for k in ID_COLUMNS},
-            **{f"{k}_name": Value("string") for k in name_columns},
-        }
-    )
-
-
-def sequence_to_row(seq: SkeletonSequence, source: str) -> dict:
-    """Flatten a :class:`SkeletonSequence` into a dataset row (persons stacked along time)."""
-    m, t, v, c = seq.data.shape
-    row = {
-        "name": seq.name,
-        "source": source,
-        "skeleton": np.ascontiguousarray(seq.data, dtype=np.float32).reshape(m * t, v, c),
-        "num_persons": m,
-        "num_frames": t,
-        "label": seq.label,
-    }
-    for key in ID_COLUMNS:
-        value = seq.meta.get(key, -1)
-        row[key] = value if isinstance(value, int) else -1
-    return row
-
-
-def row_to_skeleton(row: dict) -> np.ndarray:
-    """Recover ``(persons, frames, joints, channels)`` float32 from a row."""
-    skel = np.asarray(row["skeleton"], dtype=np.float32)
-    return skel.reshape(int(row["num_persons"]), int(row["num_frames"]), *skel.shape[1:])
-
-
-def _keep_present(data: np.ndarray) -> np.ndarray:
-    present = np.abs(data).sum(axis=(1, 2, 3)) > 0
-    return data[present] if present.any() else data[:1]
-
-
-# --- per-corpus tasks: each parses one input file into rows (runs in a worker process) ------------------
-
-
-def _ntu_task(path: str, opts: dict) -> list[dict]:
-    seq = read_ntu_skeleton(path)
-    seq.data = _keep_present(denoise_bodies(seq.data, max_bodies=opts.get("max_bodies", 2)))
-    return [sequence_to_row(seq, Path(path).name)]
-
-
-def _pku_task(path: str, opts: dict) -> list[dict]:
-    label_path = Path(opts["label_dir"]) / Path(path).name
-    if not label_path.exists():
-        raise SkeletonFormatError(path, None, f"no label file {label_path}")
-    seq = read_pku_skeleton(path)
-    view = {"L": 1, "M": 2, "R": 3}.get(seq.meta.get("view", ""), -1)
-    rows = []
-    for clip in cut_clips(seq, read_pku_labels(label_path), label_path):
-        clip.data = _keep_present(clip.data)
-        clip.meta.update(view=view, camera=view)
-        rows.append(sequence_to_row(clip, seq.name))
-    return rows
-
-
-def _toyota_task(path: str, opts: dict) -> list[dict]:
-    seq = read_toyota_json(path, dims=opts.get("dims", 3))
-    classes = CORPUS_CLASSES["toyota_smarthome"]
-    action = seq.meta.get("action")
-    if action not in classes:
-        raise SkeletonFormatError(path, None, f"action {action!r} of the file name is not a Toyota class")
-    seq.label = classes.index(action)
-    return [sequence_to_row(seq, Path(path).name)]
-
-
-def _tsu_task(path: str, opts: dict) -> list[dict]:
-    seq = read_tsu_npz(path)
-    ann = opts["annotations"].get(seq.name)
-    if isinstance(ann, str):  # the annotation file had an entry for this video that the reader refused
-        raise SkeletonFormatError(path, None, f"its annotation was refused: {ann}")
-    if ann is None:
-        unreadable = opts.get("unreadable_annotations") or {}
-        hint = f" (unreadable annotation files: {'; '.join(unreadable.values())})" if unreadable else ""
-        raise SkeletonFormatError(path, None, f"no annotation for video {seq.name}{hint}")
-    rows = []
-    for k, (cls, start, end) in enumerate(ann):
-        end = min(end, seq.num_frames - 1)
-        if start > end:
-            raise SkeletonFormatError(
-                path, None, f"segment {k} ({start}..{end}) beyond {seq.num_frames} frames"
-            )
-        clip = SkeletonSequence(
-            seq.data[:, start : end + 1].copy(), f"{seq.name}_{k:03d}", seq.layout, cls, seq.meta
-        )
-        rows.append(sequence_to_row(clip, seq.name))
-    return rows
-
-
-def _nw_ucla_task(path: str, opts: dict) -> list[dict]:
-    return [sequence_to_row(read_nw_ucla(path), Path(path).name)]
-
-
-def _utd_task(path: str, opts: dict) -> list[dict]:
-    # a corpus file must name its action (aXX_sYY_tZZ_skeleton.mat); a lone file read elsewhere need not
-    return [sequence_to_row(read_utd_mhad(path, require_label=True), Path(path).name)]
-
-
-def _utkinect_task(path: str, opts: dict) -> list[dict]:
-    rec = read_utkinect_joints(path)
-    key = rec.name.replace("joints_", "")
-    if key not in opts["labels"]:
-        raise SkeletonFormatError(path, None, f"{key} is not in the label file")
-    return [
-        sequence_to_row(c, rec.name) for c in cut_utkinect_clips(rec, opts["labels"][key], opts["label_path"])
-    ]
-
-
-def _folder_task(path: str, opts: dict) -> list[dict]:
-    seq = read_array(path, opts["layout"])
-    meta = opts["row"]
-    seq.label = meta["label"]
-    seq.meta.update(meta["ids"])
-    row = sequence_to_row(seq, meta["source"])
-    row.update({f"{key}_name": value for key, value in meta["names"].items()})
-    return [row]
-
-
-_TASKS: dict[str, Callable[[str, dict], list[dict]]] = {
-    "ntu60": _ntu_task,
-    "ntu120": _ntu_task,
-    "pku_mmd": _pku_task,
-    "toyota_smarthome": _toyota_task,
-    "tsu": _tsu_task,
-    "nw_ucla": _nw_ucla_task,
-    "utd_mhad": _utd_task,
-    "utkinect": _utkinect_task,
-    "folder": _folder_task,
-}
-
-
 def _check_rows(path: str, rows: list[dict], expect: dict) -> None:
     """Every row must be writable with the corpus's features and read back: joints, channels, label."""
     joints, channels, num_classes = expect["joints"], expect["channels"], expect["num_classes"]
@@ -297,7 +106,7 @@ def _check_rows(path: str, rows: list[dict], expect: dict) -> None:
 def _run_task(args: tuple[str, str, dict, dict]) -> tuple[str, list[dict] | None, str | None]:
     corpus, path, opts, expect = args
     try:
-        rows = _TASKS[corpus](path, opts)
+        rows = get_corpus(corpus).task(path, opts)
         _check_rows(path, rows, expect)
         return path, rows, None
     except SkeletonFormatError as exc:
@@ -306,116 +115,13 @@ def _run_task(args: tuple[str, str, dict, dict]) -> tuple[str, list[dict] | None
         return path, None, f"{path}: unexpected {type(exc).__name__}: {exc}"
 
 
-# --- listing the inputs of each corpus ---------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    files: list[str]
-    opts: dict
-    class_names: list[str]
-    listed_missing: list[str] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
-    per_file: dict = field(default_factory=dict)  # options of one file only (folder corpus: its CSV row)
-
-
-def _find(raw: Path, pattern: str) -> list[Path]:
-    return sorted(raw.rglob(pattern), key=lambda p: p.name)
-
-
-def _plan(corpus: str, raw: Path, **kw) -> _Plan:
-    if corpus in ("ntu60", "ntu120"):
-        files = [
-            p
-            for p in _find(raw, "*.skeleton")
-            if corpus == "ntu120" or parse_ntu_name(p.name)["action"] <= 60
-        ]
-        missing_list = kw.get("missing_list")
-        if missing_list is None:
-            found = _find(raw, "*samples_with_missing_skeletons.txt")
-            found = [p for p in found if ("120" in p.name) == (corpus == "ntu120")] or found
-            missing_list = found[0] if found else None
-        missing = set(read_name_list(missing_list)) if missing_list else set()
-        listed = [str(p) for p in files if p.name.removesuffix(".skeleton") in missing]
-        keep = [str(p) for p in files if p.name.removesuffix(".skeleton") not in missing]
-        return _Plan(keep, {}, CORPUS_CLASSES[corpus], listed, {"missing_list": str(missing_list or "")})
-    if corpus == "pku_mmd":
-        skel = _find(raw, "*.txt")
-        skel = [
-            p
-            for p in skel
-            if p.parent.name.lower().startswith("skeleton") or "skeleton" in p.parent.name.lower()
-        ]
-        label_dir = kw.get("label_dir") or next(
-            (p for p in raw.rglob("*") if p.is_dir() and p.name.lower().startswith("label")), raw
-        )
-        splits = {}
-        for cfg, fname in (("xsub", "cross-subject.txt"), ("xview", "cross-view.txt")):
-            found = _find(raw, fname)
-            if found:
-                splits[cfg] = read_pku_split(found[0])
-        return _Plan(
-            [str(p) for p in skel],
-            {"label_dir": str(label_dir)},
-            CORPUS_CLASSES[corpus],
-            extra={"splits": splits},
-        )
-    if corpus == "toyota_smarthome":
-        return _Plan(
-            [str(p) for p in _find(raw, "*.json")], {"dims": kw.get("dims", 3)}, CORPUS_CLASSES[corpus]
-        )
-    if corpus == "tsu":
-        annotations, subsets, unreadable = {}, {}, {}
-        for p in _find(raw, "*.json"):
-            # each video's annotation is read on its own: a refused entry skips that video (with the reason),
-            # an unreadable file its videos, never the whole conversion
-            try:
-                obj, _ = load_json_text(p)
-            except SkeletonFormatError as error:
-                unreadable[str(p)] = str(error)
-                continue
-            for video in obj if isinstance(obj, dict) else []:
-                try:
-                    annotations[video] = read_tsu_annotations(p, video)
-                except SkeletonFormatError as error:
-                    annotations[video] = str(error)
-                entry = obj[video]
-                subsets[video] = entry.get("subset") if isinstance(entry, dict) else None
-        action_list = _find(raw, "Action_list*")
-        if not action_list:
-            raise FileNotFoundError(f"no Action_list.txt under {raw}")
-        files = [str(p) for p in _find(raw, "*.npz")]
-        return _Plan(
-            files,
-            {"annotations": annotations, "unreadable_annotations": unreadable},
-            read_tsu_action_list(action_list[0]),
-            extra={"subsets": subsets},
-        )
-    if corpus == "nw_ucla":
-        return _Plan([str(p) for p in _find(raw, "*.json")], {}, CORPUS_CLASSES[corpus])
-    if corpus == "utd_mhad":
-        return _Plan([str(p) for p in _find(raw, "*.mat")], {}, CORPUS_CLASSES[corpus])
-    if corpus == "utkinect":
-        label_path = kw.get("label_file") or next(iter(_find(raw, "actionLabel.txt")), None)
-        if label_path is None:
-            raise FileNotFoundError(f"no actionLabel.txt under {raw}")
-        files = [str(p) for p in _find(raw, "joints_*.txt")]
-        return _Plan(
-            files,
-            {"labels": read_utkinect_labels(label_path), "label_path": str(label_path)},
-            CORPUS_CLASSES[corpus],
-        )
-    raise KeyError(f"unknown corpus {corpus!r}; known: {sorted(_TASKS)}")
-
-
 def _parse(
-    corpus: str, plan: _Plan, report: ConversionReport, num_workers: int | None, progress: bool, expect: dict
+    corpus: str, plan: CorpusPlan, report: ConversionReport, num_workers: int | None, progress: bool, expect: dict
 ) -> Iterator[dict]:
     from tqdm.auto import tqdm
 
-    key = corpus if corpus in _TASKS else "folder"
     tasks = [
-        (key, f, {**plan.opts, **plan.per_file[f]} if f in plan.per_file else plan.opts, expect)
+        (corpus, f, {**plan.opts, **plan.per_file[f]} if f in plan.per_file else plan.opts, expect)
         for f in plan.files
     ]
     workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
@@ -452,8 +158,7 @@ def build_corpus(
     """Parse a raw corpus folder into one ``datasets.Dataset`` of all samples.
 
     Args:
-        corpus: ``ntu60``, ``ntu120``, ``pku_mmd``, ``toyota_smarthome``, ``tsu``, ``nw_ucla``, ``utd_mhad`` or
-            ``utkinect``.
+        corpus: a registered corpus key (:func:`sugar_hf.corpora.available_corpora`) other than ``folder``.
         raw_dir: The corpus as released (searched recursively for its files, label and split lists).
         cache_dir: Where ``datasets`` writes the Arrow table (default: its own cache).
         num_workers: Parser processes (default: all cores; 1 = in-process).
@@ -466,18 +171,21 @@ def build_corpus(
     """
 
     start = time.perf_counter()
-    plan = _plan(corpus, Path(raw_dir), **options)
+    spec = get_corpus(corpus)
+    if spec.plan is None:
+        raise KeyError(f"corpus {corpus!r} is not built from a raw release folder (see build_folder)")
+    plan = spec.plan(Path(raw_dir), **options)
     report = ConversionReport(corpus, inputs=len(plan.files) + len(plan.listed_missing))
     report.listed_missing = [Path(p).name for p in plan.listed_missing]
-    channels = 2 if corpus == "tsu" else (int(options.get("dims", 3)) if corpus == "toyota_smarthome" else 3)
-    layout = get_layout(CORPUS_LAYOUT[corpus])
+    channels = spec.channels_for(options)
+    layout = get_layout(spec.layout)
     expect = {"joints": layout.num_joints, "channels": channels, "num_classes": len(plan.class_names),
               "why": f"the {corpus} reader's output"}  # fmt: skip
     dataset = _generate(
         skeleton_features(layout, plan.class_names, channels), corpus, plan, report, num_workers, progress, expect,
         cache_dir,
     )  # fmt: skip
-    dataset.info.description = json.dumps({"corpus": corpus, "layout": CORPUS_LAYOUT.get(corpus, "custom")})
+    dataset.info.description = json.dumps({"corpus": corpus, "layout": spec.layout})
     report.seconds = time.perf_counter() - start
     return dataset, report, plan.extra
 
@@ -784,7 +492,7 @@ def build_folder(
         }  # fmt: skip
         for r in rows
     }
-    plan = _Plan(list(per_file), {"layout": lay}, classes, per_file=per_file)
+    plan = CorpusPlan(list(per_file), {"layout": lay}, classes, per_file=per_file)
     why = "set by --channels"
     if channels is None:
         for p in plan.files:  # the channel count of the first readable array
@@ -814,53 +522,38 @@ def build_folder(
 def make_split_configs(
     corpus: str, dataset, extra: dict | None = None, configs: tuple[str, ...] | None = None
 ) -> dict:
-    """Cut every split config of ``corpus`` out of the all-samples ``dataset``: ``{config: DatasetDict}``.
-
-    Toyota CV1/CV2 keep only the 19 cross-view classes and relabel them to that list's order.
+    """Cut every split config of ``corpus`` (or those in ``configs``) out of the all-samples ``dataset``:
+    ``{config: DatasetDict}``. Each row's split comes from the corpus's split rule (:class:`CorpusSpec`); a
+    config on a subset of the classes (Toyota CV1/CV2) keeps only those and relabels them to the subset's order.
     """
-    from datasets import ClassLabel, DatasetDict
+    from datasets import DatasetDict
 
+    spec = get_corpus(corpus)
     extra = extra or {}
-    if corpus == "folder":
-        split = extra["splits"]
-        tags = [split.get(n, "train") for n in dataset["source"]]
-        parts = {s: [i for i, t in enumerate(tags) if t == s] for s in sorted(set(tags))}
-        return {"csv": DatasetDict({s: dataset.select(idx) for s, idx in parts.items() if idx})}
-    if corpus == "tsu":
-        subset = extra.get("subsets", {})
-        names = dataset["source"]
-        tags = [{"training": "train", "testing": "test"}.get(subset.get(n)) for n in names]
-        return {
-            "cs": DatasetDict(
-                {s: dataset.select([i for i, t in enumerate(tags) if t == s]) for s in ("train", "test")}
-            )
-        }
+    columns = dataset.select_columns(["source", *ID_COLUMNS]).to_dict()
     out = {}
-    cols = dataset.select_columns(["source", *ID_COLUMNS]).to_dict()
-    for config in configs or SPLIT_CONFIGS[corpus]:
-        if corpus == "pku_mmd":
-            if config not in extra.get("splits", {}):
-                continue
-            train, test = (set(x) for x in extra["splits"][config])
-            tags = ["train" if s in train else ("test" if s in test else None) for s in cols["source"]]
-        else:
-            tags = [
-                split_of(corpus, config, {k: cols[k][i] for k in ID_COLUMNS}) for i in range(len(dataset))
-            ]
-        dd = DatasetDict(
-            {s: dataset.select([i for i, t in enumerate(tags) if t == s]) for s in ("train", "test")}
-        )
-        if corpus == "toyota_smarthome" and config.startswith("cv"):
-            dd = dd.filter(lambda b: [lab in _TOYOTA_CV_REMAP for lab in b["label"]], batched=True)
-            features = dd["train"].features.copy()
-            features["label"] = ClassLabel(names=TOYOTA_CV_CLASSES)
-            dd = dd.map(
-                lambda b: {"label": [_TOYOTA_CV_REMAP[lab] for lab in b["label"]]},
-                batched=True,
-                features=features,
-            )
+    for config in configs or spec.split_configs:
+        tags = spec.tags(config, columns, extra)
+        if tags is None:  # the split list of this config is not in the raw release
+            continue
+        names = spec.split_names or sorted(set(tags) - {None})
+        dd = DatasetDict({s: dataset.select([i for i, t in enumerate(tags) if t == s]) for s in names})
+        if config in spec.config_classes:
+            dd = _keep_classes(dd, spec.config_classes[config])
         out[config] = dd
     return out
+
+
+def _keep_classes(dd, classes: tuple[str, ...]):
+    """Only the rows of ``classes``, relabelled to that list's order."""
+    from datasets import ClassLabel
+
+    names = dd["train"].features["label"].names
+    remap = {names.index(c): i for i, c in enumerate(classes)}
+    dd = dd.filter(lambda b: [lab in remap for lab in b["label"]], batched=True)
+    features = dd["train"].features.copy()
+    features["label"] = ClassLabel(names=list(classes))
+    return dd.map(lambda b: {"label": [remap[lab] for lab in b["label"]]}, batched=True, features=features)
 
 
 def convert_corpus(
@@ -870,24 +563,23 @@ def convert_corpus(
     *,
     configs: tuple[str, ...] | None = None,
     parquet: bool = True,
-    push_to_hub: str | None = None,
     num_workers: int | None = None,
     progress: bool = True,
-    accept_terms: bool = False,
     **options,
 ) -> ConversionReport:
     """Build a corpus and write each split config to ``out_dir/<config>`` (``save_to_disk``), Parquet files
-    to ``out_dir/parquet/<config>/<split>.parquet``, the skip report to ``out_dir/conversion_report.json``;
-    ``push_to_hub="user/repo"`` then uploads the configs with :func:`sugar_hf.hub.push_dataset` (dataset card;
-    a research corpus only with ``accept_terms=True``, checked before any conversion work, and privately)."""
-    import shutil
+    to ``out_dir/parquet/<config>/<split>.parquet``, the skip report to ``out_dir/conversion_report.json``.
 
+    Conversion never uploads: :func:`sugar_hf.hub.publish.push_dataset` uploads a converted folder (the CLI's
+    ``sugar-hf convert --push-to-hub`` converts, then pushes)."""
     import datasets
 
-    from ..hub.publish import check_upload_terms
-
-    if push_to_hub:
-        check_upload_terms(corpus, accept_terms)
+    uploads = sorted({"push_to_hub", "accept_terms"} & set(options))
+    if uploads:
+        raise TypeError(
+            f"convert_corpus() does not upload ({', '.join(uploads)}): convert, then call "
+            "sugar_hf.hub.publish.push_dataset(out_dir, repo_id, corpus=..., accept_terms=...)"
+        )
     bars_were_on = datasets.is_progress_bar_enabled()
     if not progress:
         datasets.disable_progress_bars()
@@ -897,10 +589,6 @@ def convert_corpus(
         if bars_were_on:
             datasets.enable_progress_bars()
         shutil.rmtree(Path(out_dir) / "_cache", ignore_errors=True)
-    if push_to_hub:
-        from ..hub.publish import push_dataset
-
-        push_dataset(out_dir, push_to_hub, corpus=corpus, accept_terms=accept_terms, configs=configs)
     return report
 
 

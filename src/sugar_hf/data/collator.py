@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..corpora.rows import row_to_skeleton
 from ..skeleton.transforms import pad_or_trim_persons, resample_frames
-from .builders import row_to_skeleton
 
 
 def _is_raw_row(item: dict) -> bool:

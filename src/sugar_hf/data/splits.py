@@ -1,7 +1,8 @@
-"""Official train/test splits of every corpus, as small pure functions of a sample's ids.
+"""Official train/test splits looked up by corpus name, and the zero-shot protocols of SUGAR.md.
 
-Each rule maps a row's ids (``subject``, ``camera``, ``setup``, ``view``) to ``"train"``, ``"test"`` or ``None``
-(not in this protocol). The zero-shot splits of SUGAR.md ship as data (``splits/zero_shot.json``).
+The split rules themselves live with each corpus (:mod:`sugar_hf.corpora`): a rule maps a row's ids
+(``subject``, ``camera``, ``setup``, ``view``) to ``"train"``, ``"test"`` or ``None`` (not in this protocol).
+The zero-shot splits ship as data (``splits/zero_shot.json``).
 """
 
 from __future__ import annotations
@@ -10,60 +11,20 @@ import json
 from collections.abc import Iterable, Mapping
 from importlib import resources
 
+from ..corpora import CORPORA, get_corpus
 from ..skeleton.readers.ntu import parse_ntu_name
-
-NTU60_XSUB_TRAIN_SUBJECTS = frozenset(
-    (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28, 31, 34, 35, 38)
-)  # fmt: skip
-"""NTU RGB+D 60 cross-subject training subjects (Shahroudy et al., CVPR 2016)."""
-
-NTU120_XSUB_TRAIN_SUBJECTS = NTU60_XSUB_TRAIN_SUBJECTS | frozenset(
-    (45, 46, 47, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 70, 74, 78, 80, 81, 82, 83, 84, 85, 86, 89, 91, 92, 93,
-     94, 95, 97, 98, 100, 103)
-)  # fmt: skip
-"""NTU RGB+D 120 cross-subject training subjects (Liu et al., TPAMI 2020)."""
-
-TOYOTA_CS_TRAIN_SUBJECTS = frozenset((3, 4, 6, 7, 9, 12, 13, 15, 17, 19, 25))
-
-SPLIT_CONFIGS: dict[str, tuple[str, ...]] = {
-    "ntu60": ("xsub", "xview"),
-    "ntu120": ("xsub", "xset"),
-    "toyota_smarthome": ("cs", "cv1", "cv2"),
-    "pku_mmd": ("xsub", "xview"),
-    "nw_ucla": ("xview",),
-    "utd_mhad": ("xsub",),
-    "utkinect": ("xsub",),
-}
-"""Corpus -> its split configs (one ``DatasetDict`` config each)."""
 
 
 def split_of(corpus: str, config: str, ids: Mapping[str, int]) -> str | None:
-    """``"train"``, ``"test"`` or ``None`` for a row with ids ``subject`` / ``camera`` / ``setup`` / ``view``.
+    """``"train"``, ``"test"`` or ``None`` for a row with ids ``subject`` / ``camera`` / ``setup`` / ``view``
+    (the corpus's split rule, :attr:`sugar_hf.corpora.CorpusSpec.split_rule`).
 
     PKU-MMD splits are defined by name lists, not ids: use :func:`pku_split_of`.
     """
-    key = (corpus, config)
-    if key == ("ntu60", "xsub"):
-        return "train" if ids["subject"] in NTU60_XSUB_TRAIN_SUBJECTS else "test"
-    if key == ("ntu60", "xview"):
-        return "train" if ids["camera"] in (2, 3) else "test"
-    if key == ("ntu120", "xsub"):
-        return "train" if ids["subject"] in NTU120_XSUB_TRAIN_SUBJECTS else "test"
-    if key == ("ntu120", "xset"):
-        return "train" if ids["setup"] % 2 == 0 else "test"
-    if key == ("toyota_smarthome", "cs"):
-        return "train" if ids["subject"] in TOYOTA_CS_TRAIN_SUBJECTS else "test"
-    if key == ("toyota_smarthome", "cv1"):
-        return {1: "train", 2: "test"}.get(ids["camera"])
-    if key == ("toyota_smarthome", "cv2"):
-        return "train" if ids["camera"] in (1, 3, 4, 6, 7) else ("test" if ids["camera"] == 2 else None)
-    if key == ("nw_ucla", "xview"):
-        return "train" if ids["view"] in (1, 2) else "test"
-    if key == ("utd_mhad", "xsub"):
-        return "train" if ids["subject"] % 2 == 1 else "test"
-    if key == ("utkinect", "xsub"):
-        return "train" if ids["subject"] % 2 == 1 else "test"
-    raise KeyError(f"no id-based split {config!r} for corpus {corpus!r}; known: {SPLIT_CONFIGS}")
+    rule = get_corpus(corpus).split_rule
+    if rule is None:
+        raise KeyError(f"no id-based split {config!r} for corpus {corpus!r}")
+    return rule(config, ids)
 
 
 def ntu_split_names(names: Iterable[str], corpus: str, config: str) -> tuple[list[str], list[str]]:
@@ -91,9 +52,7 @@ def load_zero_shot_splits() -> dict[str, dict]:
     lists filled in for the corpus the protocol trains on."""
     text = resources.files(__package__).joinpath("splits/zero_shot.json").read_text(encoding="utf-8")
     specs = json.loads(text)
-    from .class_names import CORPUS_CLASSES
-
-    num = {name: len(classes) for name, classes in CORPUS_CLASSES.items()}
+    num = {name: len(spec.classes) for name, spec in CORPORA.items() if spec.classes is not None}
     for spec in specs.values():
         total = num.get(spec["corpus"], 60)
         unseen = _ids(spec.get("unseen_actions", []))

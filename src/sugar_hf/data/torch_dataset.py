@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..skeleton_layouts import SkeletonLayout, get_layout
+from ..corpora.rows import row_to_skeleton
 from ..skeleton.pipeline import STREAMS, SkeletonPipeline
-from .builders import row_to_skeleton
+from ..skeleton_layouts import SkeletonLayout, get_layout
 
 __all__ = ["STREAMS", "SkeletonTorchDataset"]
 

@@ -54,12 +54,12 @@ class DemoCorpus:
 
     def to_dataset_dict(self):
         """A ``datasets.DatasetDict`` (train / test / unseen) in the row schema of ``sugar-hf convert``
-        (:func:`sugar_hf.data.builders.skeleton_features`), so the training library reads it as it is."""
+        (:func:`sugar_hf.corpora.skeleton_features`), so the training library reads it as it is."""
         import json
 
         from datasets import Dataset, DatasetDict
 
-        from ..data.builders import ID_COLUMNS, skeleton_features
+        from ..corpora.rows import ID_COLUMNS, skeleton_features
 
         def split(clips, names, prefix):
             rows = {key: [] for key in skeleton_features("ntu25", names)}

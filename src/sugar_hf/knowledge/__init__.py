@@ -12,7 +12,6 @@
 
 from .backends import CallableBackend, InferenceClientBackend, TransformersChatBackend
 from .corpus import (
-    CORPORA,
     available_corpora,
     descriptions_for,
     load_description_map,
@@ -25,7 +24,6 @@ from .schema import BODY_PARTS, KNOWLEDGE_KINDS, ClassDescription, DescriptionVa
 
 __all__ = [
     "BODY_PARTS",
-    "CORPORA",
     "KNOWLEDGE_KINDS",
     "CallableBackend",
     "ClassDescription",

@@ -1,6 +1,19 @@
-"""The shipped description corpus: compile the hand-written sources to JSONL, and load it.
+"""The shipped description corpus: hand-written block-format text files, parsed (and cached) at load.
 
-``python -m sugar_hf.knowledge.corpus`` rewrites ``descriptions/*.jsonl`` from ``sources/``.
+Each corpus whose spec (:mod:`sugar_hf.corpora`) names a description file has one in ``descriptions/``
+(``<corpus>.txt``; NTU60 is the first 60 records of ``ntu120.txt``). The block format, one block per class in
+label order, blank lines between blocks and ``#`` comment lines ignored::
+
+    @ class name
+    syn: synonym one | synonym two
+    head: ...            (one line each for head, hands, arms, hips, legs, feet)
+    vis: ...             (one line per visual description, at least four)
+
+    @ class name <- ntu120                    (reuse the record of the same name in another corpus)
+    @ class name <- ntu120:other class name   (reuse a record under another name)
+
+Every record is validated when its file is parsed (six body parts, four visual texts, no clothing / colour /
+background words). Your own descriptions are JSONL files (:func:`read_jsonl`, :func:`write_jsonl`).
 """
 
 from __future__ import annotations
@@ -8,30 +21,19 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
+from ..corpora import CORPORA, get_corpus
 from .schema import BODY_PARTS, ClassDescription, DescriptionValidationError
 
 DESCRIPTIONS_DIR = Path(__file__).parent / "descriptions"
 
-#: Corpus keys (as in ``sugar_hf.data.class_names.CORPUS_CLASSES``) -> the JSONL file that holds them and how
-#: many leading records belong to the corpus (``None``: all). NTU60 is the first 60 classes of NTU120.
-CORPORA: dict[str, tuple[str, int | None]] = {
-    "ntu60": ("ntu120.jsonl", 60),
-    "ntu120": ("ntu120.jsonl", None),
-    "pku_mmd": ("pku_mmd.jsonl", None),
-    "toyota_smarthome": ("toyota_smarthome.jsonl", None),
-    "nw_ucla": ("nw_ucla.jsonl", None),
-    "utd_mhad": ("utd_mhad.jsonl", None),
-    "utkinect": ("utkinect.jsonl", None),
-}
-
 
 def available_corpora() -> list[str]:
-    """The corpus keys with shipped descriptions."""
-    return list(CORPORA)
+    """The corpus keys with shipped descriptions (in registry order)."""
+    return [name for name, spec in CORPORA.items() if spec.descriptions]
 
 
 # ----------------------------------------------------------------------------------------------- JSONL I/O
@@ -74,21 +76,30 @@ def write_jsonl(descriptions: Iterable[ClassDescription], path: str | os.PathLik
 # -------------------------------------------------------------------------------------------------- loader
 @cache
 def _load_file(filename: str) -> tuple[ClassDescription, ...]:
-    return tuple(read_jsonl(DESCRIPTIONS_DIR / filename))
+    path = DESCRIPTIONS_DIR / filename
+    return tuple(parse_source(path.read_text(encoding="utf-8"), path.stem, _records_of, where=str(path)))
+
+
+def _records_of(corpus: str) -> dict[str, ClassDescription]:
+    """``{class name: record}`` of a corpus's description file (what ``<- corpus`` refers to)."""
+    filename = get_corpus(corpus).descriptions
+    if filename is None:
+        raise KeyError(f"corpus {corpus!r} has no shipped descriptions")
+    return {desc.name: desc for desc in _load_file(filename)}
 
 
 def load_descriptions(corpus: str) -> list[ClassDescription]:
     """Every class of ``corpus`` in label order, each with six non-empty body parts and >= 4 visual texts.
 
-    ``corpus`` is a key of :data:`CORPORA` (``ntu60``, ``ntu120``, ``pku_mmd``, ``toyota_smarthome``,
+    ``corpus`` is one of :func:`available_corpora` (``ntu60``, ``ntu120``, ``pku_mmd``, ``toyota_smarthome``,
     ``nw_ucla``, ``utd_mhad``, ``utkinect``) or a path to a JSONL file of your own.
     """
-    if corpus not in CORPORA:
+    if corpus not in available_corpora():
         if os.path.exists(corpus):
             return read_jsonl(corpus)
-        raise ValueError(f"no descriptions for corpus {corpus!r}; known: {', '.join(CORPORA)}")
-    filename, count = CORPORA[corpus]
-    records = _load_file(filename)[:count]
+        raise ValueError(f"no descriptions for corpus {corpus!r}; known: {', '.join(available_corpora())}")
+    spec = get_corpus(corpus)
+    records = _load_file(spec.descriptions)[: spec.description_count]
     out = []
     for label, desc in enumerate(records):
         copy = ClassDescription(**{**vars(desc), "motion": dict(desc.motion), "visual": list(desc.visual)})
@@ -104,8 +115,9 @@ def load_description_map(corpus: str) -> dict[str, ClassDescription]:
 
 def descriptions_for(class_names: Sequence[str], corpus: str | None = None) -> list[ClassDescription]:
     """Descriptions for a list of class names, looked up in ``corpus`` or, without it, in every corpus
-    (first match wins, NTU120 first). Raises ``KeyError`` naming every class that has none."""
-    corpora = [corpus] if corpus else [c for c in CORPORA if c != "ntu60"]
+    (first match wins, NTU120 first; a corpus that is a prefix of another's file, NTU60, is not searched).
+    Raises ``KeyError`` naming every class that has none."""
+    corpora = [corpus] if corpus else [c for c in available_corpora() if get_corpus(c).description_count is None]
     table: dict[str, ClassDescription] = {}
     for name in reversed(corpora):
         table.update(load_description_map(name))
@@ -115,92 +127,73 @@ def descriptions_for(class_names: Sequence[str], corpus: str | None = None) -> l
     return [table[n] for n in class_names]
 
 
-# ----------------------------------------------------------------------------------------------- compiling
+# ------------------------------------------------------------------------------------------------- parsing
 def parse_source(
-    text: str, corpus: str, resolve: dict[str, dict[str, ClassDescription]]
+    text: str, corpus: str, resolve: Callable[[str], Mapping[str, ClassDescription]], where: str = ""
 ) -> list[ClassDescription]:
-    """Parse one hand-written source string (format in ``sources/__init__.py``)."""
-    blocks: list[list[str]] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("@ "):
-            blocks.append([line[2:].strip()])
-        elif not blocks:
-            raise ValueError(f"{corpus}: text before the first '@ class' line: {line!r}")
-        else:
-            blocks[-1].append(line)
+    """Parse block-format text (see the module docstring) into validated records labelled in order.
+
+    ``resolve(corpus)`` gives the ``{name: record}`` a ``<- corpus`` block reuses; errors name ``where``
+    (the file) and the line."""
+    where = where or corpus
     out = []
-    for block in blocks:
-        header, body = block[0], block[1:]
-        if "<-" in header:
-            name, ref = (s.strip() for s in header.split("<-", 1))
-            ref_corpus, _, ref_name = ref.partition(":")
-            base = resolve[ref_corpus.strip()][(ref_name or name).strip()]
-            desc = ClassDescription(
-                name=name, motion=dict(base.motion), visual=list(base.visual), synonyms=list(base.synonyms)
-            )
-            if ref_name and ref_name.strip() not in desc.synonyms:
-                desc.synonyms.insert(0, ref_name.strip())
-        else:
-            name, motion, visual, synonyms = header, {}, [], []
-            for line in body:
-                key, sep, value = line.partition(":")
-                key, value = key.strip(), value.strip()
-                if not sep:
-                    raise ValueError(f"{corpus}/{name}: line without 'key:' {line!r}")
-                if key == "syn":
-                    synonyms = [s.strip() for s in value.split("|") if s.strip()]
-                elif key == "vis":
-                    visual.append(value)
-                elif key in BODY_PARTS:
-                    if key in motion:
-                        raise ValueError(f"{corpus}/{name}: {key} given twice")
-                    motion[key] = value
-                else:
-                    raise ValueError(f"{corpus}/{name}: unknown key {key!r}")
-            desc = ClassDescription(name=name, motion=motion, visual=visual, synonyms=synonyms)
-        desc.corpus, desc.label = corpus, len(out)
+    for line_number, block in _blocks(text, where):
         try:
+            desc = _block_record(block, resolve)
+            desc.corpus, desc.label = corpus, len(out)
             desc.validate(check_rules=True)
-        except DescriptionValidationError as error:
-            raise ValueError(f"{corpus}: {error}") from error
+        except (ValueError, KeyError) as error:
+            raise ValueError(f"{where}:{line_number}: {error}") from error
         out.append(desc)
+    names = [d.name for d in out]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{where}: duplicate class names")
     return out
 
 
-def compile_sources() -> dict[str, list[ClassDescription]]:
-    """All corpora from ``sources/`` (NTU120 first, since other corpora reuse its records)."""
-    from .sources import CORPUS_SOURCES
-
-    compiled: dict[str, dict[str, ClassDescription]] = {}
-    result: dict[str, list[ClassDescription]] = {}
-    for corpus, texts in CORPUS_SOURCES.items():
-        records: list[ClassDescription] = []
-        for text in texts:
-            for desc in parse_source(text, corpus, compiled):
-                desc.label = len(records)
-                records.append(desc)
-        names = [d.name for d in records]
-        if len(set(names)) != len(names):
-            raise ValueError(f"{corpus}: duplicate class names")
-        compiled[corpus] = {d.name: d for d in records}
-        result[corpus] = records
-    return result
+def _blocks(text: str, where: str) -> list[tuple[int, list[str]]]:
+    """``(line number of the '@' header, [header, body lines...])`` per block; blank and ``#`` lines dropped."""
+    blocks: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@ "):
+            blocks.append((number, [line[2:].strip()]))
+        elif not blocks:
+            raise ValueError(f"{where}:{number}: text before the first '@ class' line: {line!r}")
+        else:
+            blocks[-1][1].append(line)
+    return blocks
 
 
-def build_jsonl(output_dir: str | os.PathLike = DESCRIPTIONS_DIR) -> dict[str, Path]:
-    """Compile the sources and write one JSONL file per corpus; returns ``{corpus: path}``."""
-    paths = {}
-    for corpus, records in compile_sources().items():
-        path = Path(output_dir) / f"{corpus}.jsonl"
-        write_jsonl(records, path)
-        paths[corpus] = path
-    _load_file.cache_clear()
-    return paths
-
-
-if __name__ == "__main__":
-    for corpus, path in build_jsonl().items():
-        print(f"{corpus}: {len(read_jsonl(path))} records -> {path}")
+def _block_record(block: list[str], resolve: Callable[[str], Mapping[str, ClassDescription]]) -> ClassDescription:
+    """One block: a reference to another corpus's record (``name <- corpus[:name]``) or the record written out."""
+    header, body = block[0], block[1:]
+    if "<-" in header:
+        name, ref = (s.strip() for s in header.split("<-", 1))
+        ref_corpus, _, ref_name = ref.partition(":")
+        base = resolve(ref_corpus.strip())[(ref_name or name).strip()]
+        desc = ClassDescription(
+            name=name, motion=dict(base.motion), visual=list(base.visual), synonyms=list(base.synonyms)
+        )
+        if ref_name and ref_name.strip() not in desc.synonyms:
+            desc.synonyms.insert(0, ref_name.strip())
+        return desc
+    name, motion, visual, synonyms = header, {}, [], []
+    for line in body:
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep:
+            raise ValueError(f"{name}: line without 'key:' {line!r}")
+        if key == "syn":
+            synonyms = [s.strip() for s in value.split("|") if s.strip()]
+        elif key == "vis":
+            visual.append(value)
+        elif key in BODY_PARTS:
+            if key in motion:
+                raise ValueError(f"{name}: {key} given twice")
+            motion[key] = value
+        else:
+            raise ValueError(f"{name}: unknown key {key!r}")
+    return ClassDescription(name=name, motion=motion, visual=visual, synonyms=synonyms)

@@ -110,7 +110,7 @@ def to_array(path, value, shape_tail: tuple[int, ...], line: int, what: str) -> 
 def read_nw_ucla(path: str | os.PathLike, limits: ReadLimits | None = None) -> SkeletonSequence:
     """Read one NW-UCLA ``all_sqe`` file into ``data`` ``(1, frames, 20, 3)``, layout ``kinect_v1_20``.
 
-    ``label`` is the file's compact label minus one (0..9, the order of ``CORPUS_CLASSES["nw_ucla"]``);
+    ``label`` is the file's compact label minus one (0..9, the order of ``sugar_hf.corpora.class_names("nw_ucla")``);
     ``meta`` has ``action`` (the aXX id), ``subject``, ``repetition``, ``view``. Coordinates must be JSON
     numbers (strings and booleans are refused), finite in float32.
     """
