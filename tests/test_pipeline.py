@@ -26,6 +26,7 @@ from sugar_hf import (
     SugarProcessor,
 )
 from sugar_hf.hub.cards import model_card
+from sugar_hf.inference import classify
 
 TASK = "skeleton-action-recognition"
 
@@ -43,10 +44,10 @@ def sugar_folder(tmp_path_factory):
     for name, param in model.named_parameters():
         if "lora_B" in name:
             torch.nn.init.normal_(param, std=0.3)
-    model.processor = SugarProcessor.from_config(tiny_tokenizer(), config)
+    processor = SugarProcessor.from_config(tiny_tokenizer(), config)
     model.save_pretrained(folder)
-    model.processor.save_pretrained(folder)
-    return folder, model
+    processor.save_pretrained(folder)
+    return folder, model, processor
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +75,12 @@ def test_the_task_is_registered_at_import():
 
 
 def test_pipeline_ranks_the_training_classes_like_classify(sugar_folder):
-    folder, model = sugar_folder
+    folder, model, processor = sugar_folder
     pipe = pipeline(TASK, model=str(folder))
     assert isinstance(pipe, SkeletonActionRecognitionPipeline)
     out = pipe(_clip(), top_k=None)
     assert [set(d) for d in out] == [{"label", "score"}] * len(CLASSES)
-    ranked = model.classify([_clip()], top_k=len(CLASSES))[0]
+    ranked = classify(model, processor, [_clip()], top_k=len(CLASSES))[0]
     assert [d["label"] for d in out] == [name for name, _ in ranked]
     expected = _softmax([s for _, s in ranked])
     assert [d["score"] for d in out] == pytest.approx(expected, rel=1e-4)
@@ -88,7 +89,7 @@ def test_pipeline_ranks_the_training_classes_like_classify(sugar_folder):
 
 
 def test_pipeline_reads_files_batches_and_top_k(sugar_folder, tmp_path):
-    folder, _ = sugar_folder
+    folder, _, _ = sugar_folder
     pipe = pipeline(TASK, model=str(folder))
     np.save(tmp_path / "a.npy", _clip(seed=1))
     np.savez(tmp_path / "b.npz", skeleton=_clip(30, seed=2)[None])
@@ -105,12 +106,12 @@ def test_pipeline_reads_files_batches_and_top_k(sugar_folder, tmp_path):
 
 
 def test_pipeline_zero_shot_candidates(sugar_folder):
-    folder, model = sugar_folder
+    folder, model, processor = sugar_folder
     pipe = pipeline(TASK, model=str(folder))
     names = ["salute", "wave hand", "clap hands"]
     out = pipe(_clip(), candidate_labels=names)
     assert sorted(d["label"] for d in out) == sorted(names)
-    ranked = model.classify([_clip()], candidates=names, top_k=3)[0]
+    ranked = classify(model, processor, [_clip()], candidates=names, top_k=3)[0]
     assert [d["label"] for d in out] == [n for n, _ in ranked]
     with pytest.raises(TypeError, match="a list of names"):
         pipe(_clip(), candidate_labels="salute,wave hand")
@@ -121,9 +122,11 @@ def test_pipeline_zero_shot_candidates(sugar_folder):
 
 
 def test_pipeline_on_an_in_memory_model(sugar_folder):
-    _, model = sugar_folder
-    pipe = pipeline(TASK, model=model)
-    assert pipe(_clip(), top_k=1)[0]["label"] == model.classify([_clip()], top_k=1)[0][0][0]
+    _, model, processor = sugar_folder
+    with pytest.raises(ValueError, match="no SugarProcessor"):
+        pipeline(TASK, model=model)  # the model holds no processor: pass it
+    pipe = pipeline(TASK, model=model, processor=processor)
+    assert pipe(_clip(), top_k=1)[0]["label"] == classify(model, processor, [_clip()], top_k=1)[0][0][0]
 
 
 def test_pipeline_on_the_fc_baseline(baseline_folder):
@@ -147,7 +150,7 @@ def test_pipeline_on_the_fc_baseline(baseline_folder):
 
 
 def test_checkpoints_carry_the_pipeline_and_load_it_without_the_package(sugar_folder, tmp_path):
-    folder, model = sugar_folder
+    folder, _, _ = sugar_folder
     config = json.loads((folder / "config.json").read_text())
     assert config["custom_pipelines"][TASK]["impl"] == "pipeline_sugar.SkeletonActionRecognitionPipeline"
     assert (folder / "pipeline_sugar.py").exists()

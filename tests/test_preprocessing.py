@@ -13,6 +13,7 @@ from tiny import CLASSES, tiny_config, tiny_tokenizer
 from sugar_hf import SugarConfig, SugarEncoderConfig, SugarForActionRecognition, SugarProcessor
 from sugar_hf.corpora import row_to_skeleton
 from sugar_hf.data import SkeletonTorchDataset, SugarCollator
+from sugar_hf.inference import classify
 from sugar_hf.skeleton_layouts import get_layout
 from sugar_hf.skeleton.pipeline import SkeletonPipeline
 from sugar_hf.skeleton.transforms import (
@@ -85,10 +86,9 @@ def test_eval_view_processor_and_eval_collator_feed_identical_arrays(tokenizer, 
 
     torch.manual_seed(0)
     model = SugarForActionRecognition(config).eval()
-    model.processor = processor
     seen = _encoder_inputs(model)
-    model.classify(raw[:2], candidates=CLASSES[:2])
-    model.classify(expected[:2], candidates=CLASSES[:2])
+    classify(model, processor, raw[:2], candidates=CLASSES[:2])
+    classify(model, processor, expected[:2], candidates=CLASSES[:2])
     assert torch.equal(seen[0], expected[:2]) and torch.equal(seen[1], expected[:2])
 
 
@@ -118,18 +118,18 @@ def test_bone_checkpoint_reloads_and_its_processor_feeds_bones(tokenizer, rows, 
     torch.manual_seed(0)
     config = _config(stream="bone")
     model = SugarForActionRecognition(config).eval()
-    model.processor = SugarProcessor.from_config(tokenizer, config)
+    SugarProcessor.from_config(tokenizer, config).save_pretrained(tmp_path)
     model.save_pretrained(tmp_path)
-    model.processor.save_pretrained(tmp_path)
     assert json.loads((tmp_path / "config.json").read_text())["encoder_config"]["stream"] == "bone"
     saved = json.loads((tmp_path / "processor_config.json").read_text())
     assert (saved["stream"], saved["center"], saved["test_crop_ratio"]) == ("bone", True, 0.95)
 
     loaded = SugarForActionRecognition.from_pretrained(tmp_path).eval()
-    assert loaded.config.encoder_config.stream == "bone" and loaded.processor.stream == "bone"
+    processor = SugarProcessor.from_pretrained(tmp_path)
+    assert loaded.config.encoder_config.stream == "bone" and processor.stream == "bone"
     clip = row_to_skeleton(rows.with_format("numpy")[0])
     seen = _encoder_inputs(loaded)
-    loaded.classify([clip], candidates=CLASSES)
+    classify(loaded, processor, [clip], candidates=CLASSES)
     layout = get_layout(LAYOUT)
     joints = pad_or_trim_persons(valid_crop_resize(center_on_joint(clip, layout), 16, 0.95, min_length=16), 2)
     bones = bone_stream(joints, layout)

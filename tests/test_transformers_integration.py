@@ -31,6 +31,7 @@ from sugar_hf import (
 )
 from sugar_hf.hub.cards import model_card
 from sugar_hf.hub.export import export_merged
+from sugar_hf.inference import answer, classify
 
 SMOLLM2 = "HuggingFaceTB/SmolLM2-135M-Instruct"
 LEGACY_SMOLLM2 = "sugar-hf/embedded-smollm2-135m-instruct"
@@ -67,17 +68,18 @@ def _fake_embedded_cache(cache: Path, tie: bool = True) -> Path:
     return folder
 
 
-def _adapter_checkpoint(tokenizer, folder: Path, llm_name: str, tie: bool = True) -> SugarForActionRecognition:
+def _adapter_checkpoint(tokenizer, folder: Path, llm_name: str, tie: bool = True
+                        ) -> tuple[SugarForActionRecognition, SugarProcessor]:  # fmt: skip
     config = tiny_config(save_full_llm=False, tie=tie, llm_name_or_path=llm_name)
     torch.manual_seed(1)
     model = SugarForActionRecognition.from_config_with_pretrained_bases(config).eval()
     for name, param in model.named_parameters():
         if "lora_B" in name:  # non-trivial LoRA, so the round trip proves it is saved
             torch.nn.init.normal_(param, std=0.1)
-    model.processor = SugarProcessor.from_config(tokenizer, config)
+    processor = SugarProcessor.from_config(tokenizer, config)
     model.save_pretrained(folder)
-    model.processor.save_pretrained(folder)
-    return model
+    processor.save_pretrained(folder)
+    return model, processor
 
 
 def _run(script: str, env_extra: dict | None = None, timeout: int = 240) -> subprocess.CompletedProcess:
@@ -119,7 +121,7 @@ def test_stage1_folder_loads_as_itself_with_remote_code(tmp_path):
 
 def test_stage2_and_baseline_classes_refuse_each_others_folders(tokenizer, tmp_path):
     stage2, baseline = tmp_path / "stage2", tmp_path / "baseline"
-    _model(tokenizer).save_pretrained(stage2)
+    _model(tokenizer)[0].save_pretrained(stage2)
     encoder = SugarEncoderConfig(layout="kinect_v1_20", num_persons=2, num_frames=16, base_channels=8)
     SugarForSkeletonClassification(SugarBaselineConfig(encoder_config=encoder, class_names=CLASSES)).save_pretrained(
         baseline
@@ -160,7 +162,7 @@ def test_embedded_default_records_the_hub_ids():
 def test_hub_ids_and_legacy_names_resolve_to_the_embedded_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("SUGAR_HF_CACHE", str(tmp_path))
     folder = _fake_embedded_cache(tmp_path)
-    from sugar_hf.modeling_sugar import resolve_pretrained_name
+    from sugar_hf.pretrained_bases import resolve_pretrained_name
 
     assert resolve_pretrained_name(SMOLLM2) == str(folder)
     assert resolve_pretrained_name(LEGACY_SMOLLM2) == str(folder)
@@ -171,16 +173,16 @@ def test_hub_ids_and_legacy_names_resolve_to_the_embedded_copy(tmp_path, monkeyp
 def test_old_checkpoints_naming_the_legacy_alias_still_load(tokenizer, tmp_path, monkeypatch):
     monkeypatch.setenv("SUGAR_HF_CACHE", str(tmp_path / "cache"))
     _fake_embedded_cache(tmp_path / "cache")
-    model = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", LEGACY_SMOLLM2)
+    model, processor = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", LEGACY_SMOLLM2)
     loaded = AutoModel.from_pretrained(tmp_path / "ckpt")
     clips = _clips()
-    assert loaded.classify(clips, top_k=3) == model.classify(clips, top_k=3)
+    assert classify(loaded, processor, clips, top_k=3) == classify(model, processor, clips, top_k=3)
 
 
 def test_auto_map_covers_config_model_and_processor(tokenizer, tmp_path):
-    model = _model(tokenizer)
+    model, processor = _model(tokenizer)
     model.save_pretrained(tmp_path)
-    model.processor.save_pretrained(tmp_path)
+    processor.save_pretrained(tmp_path)
     auto_map = json.loads((tmp_path / "config.json").read_text())["auto_map"]
     assert auto_map == {
         "AutoConfig": "configuration_sugar.SugarConfig",
@@ -202,8 +204,9 @@ def test_portable_checkpoint_loads_and_classifies_without_the_package(tokenizer,
 
     os.environ["SUGAR_HF_CACHE"] = str(cache)
     try:
-        model = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", SMOLLM2)
-        expected = model.classify(_clips(), top_k=3)
+        model, processor = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", SMOLLM2)
+        expected = classify(model, processor, _clips(), top_k=3)
+        expected_answer = answer(model, processor, _clips(), max_new_tokens=4)
     finally:
         del os.environ["SUGAR_HF_CACHE"]
     config = json.loads((tmp_path / "ckpt" / "config.json").read_text())
@@ -218,12 +221,19 @@ def test_portable_checkpoint_loads_and_classifies_without_the_package(tokenizer,
         processor = AutoProcessor.from_pretrained(folder, trust_remote_code=True)
         assert type(model).__name__ == "SugarForActionRecognition", type(model)
         assert type(processor).__name__ == "SugarProcessor", type(processor)
-        assert type(model.processor).__name__ == "SugarProcessor", "the model did not attach its processor"
+        assert not hasattr(model, "processor"), "the model holds no processor"
         rng = np.random.default_rng(0)
         clips = [rng.normal(size=(20 + 7 * i, 20, 3)).astype(np.float32) for i in range(2)]
         inputs = processor(skeletons=clips, candidates=["wave hand", "sit down"])
         assert isinstance(inputs, BatchFeature)
-        print("RANKED", model.classify(clips, top_k=3, processor=processor))
+        # the model card's snippet: rank the classes with score_candidates, answer with generate + decode_answers
+        names = processor.class_names
+        scores = model.score_candidates(**processor(skeletons=clips, candidates=names),
+                                        candidate_ids=processor.candidate_token_ids(names))
+        print("RANKED", [sorted(zip(names, row.tolist()), key=lambda p: -p[1])[:3] for row in scores])
+        ids = model.generate(**processor(skeletons=clips), max_new_tokens=4,
+                             pad_token_id=processor.tokenizer.pad_token_id)
+        print("ANSWERS", [a.text for a in processor.decode_answers(ids)])
         print("MODULE", type(model).__module__)
         assert "sugar_hf" not in sys.modules
         """
@@ -232,6 +242,7 @@ def test_portable_checkpoint_loads_and_classifies_without_the_package(tokenizer,
     assert result.returncode == 0, result.stderr[-4000:]
     assert "MODULE transformers_modules" in result.stdout
     ranked = eval(result.stdout.split("RANKED ", 1)[1].splitlines()[0])
+    assert eval(result.stdout.split("ANSWERS ", 1)[1].splitlines()[0]) == [a.text for a in expected_answer]
     assert [[n for n, _ in row] for row in ranked] == [[n for n, _ in row] for row in expected]
     np.testing.assert_allclose([[s for _, s in row] for row in ranked], [[s for _, s in row] for row in expected],
                                rtol=1e-4, atol=1e-4)  # fmt: skip
@@ -251,7 +262,7 @@ def test_labels_come_from_the_class_names(tokenizer, tmp_path):
     expected = dict(enumerate(CLASSES))
     assert config.id2label == expected and config.label2id == {n: i for i, n in expected.items()}
     assert config.encoder_config.id2label == expected
-    model = _model(tokenizer)
+    model, _ = _model(tokenizer)
     model.config.class_names = ["clap", "jump"]  # edited after construction, as training does
     model.save_pretrained(tmp_path)
     saved = json.loads((tmp_path / "config.json").read_text())
@@ -269,28 +280,28 @@ def test_a_config_without_classes_stores_no_placeholder_labels(tmp_path):
 
 
 def test_candidates_must_be_a_list_of_distinct_names(tokenizer):
-    model = _model(tokenizer)
+    model, processor = _model(tokenizer)
     clip = _clips(1)
     with pytest.raises(TypeError, match=r"a list of names.*\['wave hand', 'clap hands'\]"):
-        model.classify(clip, candidates="wave hand,clap hands")
+        classify(model, processor, clip, candidates="wave hand,clap hands")
     with pytest.raises(TypeError, match="a list of names"):
-        model.processor(skeletons=clip, candidates="wave hand")
+        processor(skeletons=clip, candidates="wave hand")
     with pytest.raises(ValueError, match="empty"):
-        model.classify(clip, candidates=[])
+        classify(model, processor, clip, candidates=[])
     with pytest.raises(ValueError, match="empty"):
-        model.answer(clip, candidates=[])
+        answer(model, processor, clip, candidates=[])
     with pytest.raises(ValueError, match="blank"):
-        model.classify(clip, candidates=["wave hand", ""])
+        classify(model, processor, clip, candidates=["wave hand", ""])
     with pytest.raises(ValueError, match="blank"):
-        model.classify(clip, candidates=["   "])
+        classify(model, processor, clip, candidates=["   "])
     with pytest.raises(ValueError, match="duplicate.*wave hand"):
-        model.classify(clip, candidates=["wave hand", "sit down", "wave hand"])
+        classify(model, processor, clip, candidates=["wave hand", "sit down", "wave hand"])
     with pytest.raises(TypeError, match="str"):
-        model.classify(clip, candidates=["wave hand", 3])
+        classify(model, processor, clip, candidates=["wave hand", 3])
     # None still means the model's classes; a list of per-sample lists is validated per sample
-    assert len(model.classify(clip, top_k=10)[0]) == len(CLASSES)
+    assert len(classify(model, processor, clip, top_k=10)[0]) == len(CLASSES)
     with pytest.raises(ValueError, match="duplicate"):
-        model.processor(skeletons=_clips(2), candidates=[["a", "b"], ["c", "c"]])
+        processor(skeletons=_clips(2), candidates=[["a", "b"], ["c", "c"]])
 
 
 # ------------------------------------------------------------------- finding 7: no alarm on a correct load
@@ -303,7 +314,7 @@ def test_adapter_checkpoint_with_tied_embeddings_loads_quietly(tokenizer, tmp_pa
     base = tmp_path / "base"
     torch.manual_seed(0)
     AutoModelForCausalLM.from_config(tiny_config(tie=tie).llm_config).save_pretrained(base)
-    model = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", str(base), tie=tie)
+    model, processor = _adapter_checkpoint(tokenizer, tmp_path / "ckpt", str(base), tie=tie)
     transformers.logging.enable_propagation()
     try:
         with caplog.at_level(logging.INFO, logger="transformers"):
@@ -317,7 +328,7 @@ def test_adapter_checkpoint_with_tied_embeddings_loads_quietly(tokenizer, tmp_pa
     assert (llm.lm_head.weight is llm.model.embed_tokens.weight) == tie
     assert torch.equal(llm.lm_head.weight, model.llm.lm_head.weight)
     clips = _clips()
-    assert loaded.classify(clips, top_k=3) == model.classify(clips, top_k=3)
+    assert classify(loaded, processor, clips, top_k=3) == classify(model, processor, clips, top_k=3)
 
 
 def test_full_checkpoint_load_emits_no_warning(tokenizer, tmp_path, caplog):
@@ -325,7 +336,7 @@ def test_full_checkpoint_load_emits_no_warning(tokenizer, tmp_path, caplog):
 
     import transformers
 
-    model = _model(tokenizer, tie=True)
+    model, _ = _model(tokenizer, tie=True)
     model.save_pretrained(tmp_path)
     transformers.logging.enable_propagation()
     try:

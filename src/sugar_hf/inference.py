@@ -6,7 +6,7 @@ SugarProcessor` builds the inputs and decodes the answers, and this module compo
 >>> from sugar_hf import SugarForActionRecognition, SugarProcessor
 >>> from sugar_hf.inference import answer, classify
 >>> model = SugarForActionRecognition.from_pretrained(folder)                  # doctest: +SKIP
->>> processor = SugarProcessor.from_pretrained(folder)                         # doctest: +SKIP
+>>> processor = SugarProcessor.from_pretrained(folder)  # or load_processor(folder): None without one  # doctest: +SKIP
 >>> classify(model, processor, [skeleton], candidates=["wave hand", "salute"])  # doctest: +SKIP
 >>> answer(model, processor, [skeleton])[0].text                               # doctest: +SKIP
 
@@ -127,6 +127,18 @@ def rank_baseline(
 
 
 # ------------------------------------------------------------------------------------- skeletons in, names out
+def load_processor(name_or_path: str, **hub_kwargs: Any) -> SugarProcessor | None:
+    """The :class:`~sugar_hf.processing_sugar.SugarProcessor` a saved folder or Hub repo holds (its
+    ``processor_config.json``), or None when it has none. ``hub_kwargs``: ``cache_dir``, ``revision``, ``token``,
+    ``local_files_only``, ``subfolder``."""
+    from transformers.utils import cached_file
+
+    found = cached_file(name_or_path, "processor_config.json", **hub_kwargs,
+                        _raise_exceptions_for_missing_entries=False,
+                        _raise_exceptions_for_connection_errors=False)  # fmt: skip
+    return SugarProcessor.from_pretrained(name_or_path, **hub_kwargs) if found else None
+
+
 def _candidates(model: SugarForActionRecognition, candidates: Sequence[str] | None) -> list[str]:
     if candidates is None:
         if not model.config.class_names:
@@ -195,6 +207,7 @@ __all__ = [
     "candidate_scorings",
     "classify",
     "default_scoring",
+    "load_processor",
     "rank_baseline",
     "rank_stage1",
     "rank_stage2",

@@ -19,6 +19,7 @@ from ..inference import (
     SCORINGS,
     classify,
     default_scoring,
+    load_processor,
     rank_baseline,
     rank_stage1,
     rank_stage2,
@@ -34,7 +35,7 @@ def load_any_model(folder: str) -> tuple[Any, str, Any]:
     tokenizer (stage 1) or None (baseline). The models hold no processor."""
     from transformers import AutoTokenizer
 
-    from .. import SugarForActionRecognition, SugarProcessor, SugarSkeletonTextModel
+    from .. import SugarForActionRecognition, SugarSkeletonTextModel
     from ..modeling_baseline import SugarForSkeletonClassification
 
     with open(os.path.join(folder, "config.json"), encoding="utf-8") as handle:
@@ -43,9 +44,7 @@ def load_any_model(folder: str) -> tuple[Any, str, Any]:
         return SugarForSkeletonClassification.from_pretrained(folder), "baseline", None
     if "SugarSkeletonTextModel" in (config.get("architectures") or []):
         return SugarSkeletonTextModel.from_pretrained(folder), "stage1", AutoTokenizer.from_pretrained(folder)
-    model = SugarForActionRecognition.from_pretrained(folder)
-    has_processor = os.path.isfile(os.path.join(folder, "processor_config.json"))
-    return model, "stage2", SugarProcessor.from_pretrained(folder) if has_processor else None
+    return SugarForActionRecognition.from_pretrained(folder), "stage2", load_processor(folder)
 
 
 def _require_processor(processor):
