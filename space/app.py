@@ -34,6 +34,8 @@ import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 
 from sugar_hf.demo import ACTIONS, demo_clip  # noqa: E402
+from sugar_hf.inference import answer as generate_answer  # noqa: E402
+from sugar_hf.inference import classify, load_processor  # noqa: E402
 from sugar_hf.skeleton.readers import (  # noqa: E402
     SKELETON_FILE_SUFFIXES,
     ReadLimitExceeded,
@@ -97,6 +99,7 @@ def parse_allowed_models(spec: str | None, default: str = DEFAULT_MODEL) -> dict
 ALLOWED_MODELS = parse_allowed_models(os.environ.get("SUGAR_SPACE_MODELS"))
 
 _models: OrderedDict[str, object] = OrderedDict()
+_processors: dict[str, object] = {}  # label -> the model's SugarProcessor (the model holds none)
 _model_locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 _local = threading.local()
@@ -203,13 +206,15 @@ def load_model(name: str | None):
             raise UserFacingError(
                 f"could not load the model {label}; the server log has the details"
             ) from error
-        if getattr(model, "processor", None) is None:
+        processor = load_processor(target)
+        if processor is None:
             raise UserFacingError(f"{label} has no processor (processor_config.json): save it with the model")
         _install_guard(model)
         _models[label] = model.eval()
+        _processors[label] = processor
         _model_locks.setdefault(label, threading.Lock())
         while len(_models) > MODEL_CACHE:
-            _models.popitem(last=False)
+            _processors.pop(_models.popitem(last=False)[0], None)
         return model
 
 
@@ -373,8 +378,9 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
         if not upload and demo_name not in DEMO_CLIPS:
             raise UserFacingError("unknown demo clip")
         model = load_model(label)
+        processor = _processors[label]
         encoder = model.config.encoder_config
-        expected = getattr(model.processor, "layout", None) or encoder.layout
+        expected = getattr(processor, "layout", None) or encoder.layout
         channels = int(getattr(encoder, "in_channels", 3))
         if upload:
             path = upload if isinstance(upload, str) else getattr(upload, "name", None) or upload["path"]
@@ -395,8 +401,8 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
             raise RequestStopped(f"the server was busy for {guard.time_limit:g} s; try again")
         _local.guard = guard
         try:
-            ranked = model.classify([skeleton], candidates=candidates, top_k=len(candidates))[0]
-            answer = model.answer([skeleton], candidates=candidates, max_new_tokens=40)[0]
+            ranked = classify(model, processor, [skeleton], candidates=candidates, top_k=len(candidates))[0]
+            answer = generate_answer(model, processor, [skeleton], candidates=candidates, max_new_tokens=40)[0]
         finally:
             _local.guard = None
             lock.release()

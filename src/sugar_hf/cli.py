@@ -45,6 +45,7 @@ def synthetic_wave(num_frames: int = 64, num_persons: int = 2) -> np.ndarray:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the embedded default (SmolLM2-135M + MiniLM, offline) and classify one skeleton."""
     from .embedded import build_embedded_default
+    from .inference import answer, classify
 
     start = time.time()
     if args.skeleton:
@@ -61,12 +62,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"{sum(p.numel() for p in model.parameters() if p.requires_grad) / 1e6:.1f}M trainable")  # fmt: skip
     print(f"skeleton: {source}, shape {tuple(skeleton.shape)}, layout {layout}")
     t0 = time.time()
-    ranked = model.classify([skeleton], candidates=candidates, top_k=5)[0]
+    ranked = classify(model, processor, [skeleton], candidates=candidates, top_k=5)[0]
     print(f"top-5 of {len(candidates)} candidates ({time.time() - t0:.2f}s, shared-prefix ranking):")
     for name, score in ranked:
         print(f"  {score:8.3f}  {name}")
-    answer = model.answer([skeleton], candidates=candidates, max_new_tokens=24)[0]
-    print(f"generated answer: {answer.text!r}")
+    generated = answer(model, processor, [skeleton], candidates=candidates, max_new_tokens=24)[0]
+    print(f"generated answer: {generated.text!r}")
     print("note: stage 1 and stage 2 are untrained here, so the ranking is not yet meaningful; "
           "train with examples/train.py.")  # fmt: skip
     return 0

@@ -129,14 +129,17 @@ def _stage_args(
     return model_args, data_args, train_args
 
 
-def _ranked_ids(model, clips, candidates: list[str], batch_size: int, k: int, progress: bool, desc: str):
+def _ranked_ids(model, processor, clips, candidates: list[str], batch_size: int, k: int, progress: bool,
+                desc: str):  # fmt: skip
     from tqdm.auto import tqdm
+
+    from ..inference import classify
 
     index = {name: i for i, name in enumerate(candidates)}
     ranked = []
     for start in tqdm(range(0, len(clips), batch_size), desc=desc, disable=not progress):
         batch = [c.skeleton for c in clips[start : start + batch_size]]
-        for row in model.classify(batch, candidates=candidates, top_k=k):
+        for row in classify(model, processor, batch, candidates=candidates, top_k=k):
             ranked.append([index[name] for name, _ in row])
     return ranked
 
@@ -159,7 +162,7 @@ def _write_corpus(settings: QuickstartSettings, out: Path):
     return corpus, data_dir, descriptions
 
 
-def _rank_unseen(model, corpus, settings: QuickstartSettings) -> tuple[dict, dict]:
+def _rank_unseen(model, processor, corpus, settings: QuickstartSettings) -> tuple[dict, dict]:
     """``(zero-shot metrics, generalised metrics)`` on the unseen clips: ranking the unseen names only, then
     all names (seen first)."""
     from ..metrics import action_recognition_metrics
@@ -167,20 +170,22 @@ def _rank_unseen(model, corpus, settings: QuickstartSettings) -> tuple[dict, dic
     seen, unseen = corpus.seen_classes, corpus.unseen_classes
     every = seen + unseen
     bs = settings.eval_batch_size
-    zero = _ranked_ids(model, corpus.unseen, unseen, bs, 5, settings.progress, "zero-shot")
+    zero = _ranked_ids(model, processor, corpus.unseen, unseen, bs, 5, settings.progress, "zero-shot")
     zero_metrics = action_recognition_metrics(zero, [c.label for c in corpus.unseen], len(unseen), top_k=(1,))
-    general = _ranked_ids(model, corpus.unseen, every, bs, 5, settings.progress, "generalised")
+    general = _ranked_ids(model, processor, corpus.unseen, every, bs, 5, settings.progress, "generalised")
     general_metrics = action_recognition_metrics(
         general, [len(seen) + c.label for c in corpus.unseen], len(every)
     )
     return zero_metrics, general_metrics
 
 
-def _example_answers(model, corpus) -> list[dict[str, Any]]:
+def _example_answers(model, processor, corpus) -> list[dict[str, Any]]:
     """The generated answers for three test clips (spread over the split) and one unseen clip."""
+    from ..inference import answer as generate_answer
+
     examples = []
     picks = [corpus.test[i] for i in np.linspace(0, len(corpus.test) - 1, 3).astype(int)] + corpus.unseen[:1]
-    for clip, answer in zip(picks, model.answer([c.skeleton for c in picks], max_new_tokens=32)):
+    for clip, answer in zip(picks, generate_answer(model, processor, [c.skeleton for c in picks], max_new_tokens=32)):
         examples.append({"true": clip.action, "answer": answer.text, "action": answer.action})
     return examples
 
@@ -217,7 +222,7 @@ def _run_metrics(corpus, seen_eval: dict, zero_metrics: dict, general_metrics: d
 def run_quickstart(settings: QuickstartSettings | None = None) -> QuickstartResult:
     """Run the whole quickstart and return (and print nothing of) what it measured; see the module doc."""
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoProcessor
 
     from .. import SugarForActionRecognition  # noqa: F401  (registers the Auto classes)
     from ..training.loop import train
@@ -237,8 +242,9 @@ def run_quickstart(settings: QuickstartSettings | None = None) -> QuickstartResu
         seen_eval = json.loads((ckpt_dir / "eval_metrics.json").read_text())
     with _timed(seconds, "evaluation"):
         model = AutoModel.from_pretrained(str(ckpt_dir)).eval()
-        zero_metrics, general_metrics = _rank_unseen(model, corpus, settings)
-        examples = _example_answers(model, corpus)
+        processor = AutoProcessor.from_pretrained(str(ckpt_dir))
+        zero_metrics, general_metrics = _rank_unseen(model, processor, corpus, settings)
+        examples = _example_answers(model, processor, corpus)
     paths = {"checkpoint": str(ckpt_dir), "model card": str(ckpt_dir / "README.md"),
              **_write_figures(out, corpus, seen_eval, zero_metrics), "stage-1 model": str(stage1_dir),
              "demo corpus": str(data_dir)}  # fmt: skip
