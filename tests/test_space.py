@@ -31,17 +31,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def save_tiny_model(folder: Path) -> Path:
-    """A tiny random SugarForActionRecognition + processor on the NTU-25 layout, saved like a checkpoint."""
+def save_tiny_model(folder: Path, config=None) -> Path:
+    """A tiny random SugarForActionRecognition + processor, saved like a checkpoint (default: on the NTU-25
+    layout, with the demo's seen actions as classes)."""
     from sugar_hf import SugarForActionRecognition, SugarProcessor
     from sugar_hf.demo import SEEN_ACTIONS
 
-    config = tiny_config(class_names=list(SEEN_ACTIONS))
-    config.encoder_config.layout = "ntu25"
-    model = SugarForActionRecognition(config)
-    processor = SugarProcessor.from_config(tiny_tokenizer(), config)
-    model.save_pretrained(folder)
-    processor.save_pretrained(folder)
+    if config is None:
+        config = tiny_config(class_names=list(SEEN_ACTIONS))
+        config.encoder_config.layout = "ntu25"
+    SugarForActionRecognition(config).save_pretrained(folder)
+    SugarProcessor.from_config(tiny_tokenizer(), config).save_pretrained(folder)
     return folder
 
 
@@ -339,14 +339,10 @@ def test_errors_show_no_server_paths(space):
 def test_uploads_are_read_in_the_models_layout(space, monkeypatch, tmp_path, layout, joints, channels):
     """A model on another layout / channel count (Kinect v1 20 joints xyz, COCO-17 2-D keypoints) reads a
     ``(T, V, C)`` array upload in its own layout, not as NTU-25; a wrong channel count is refused clearly."""
-    from sugar_hf import SugarForActionRecognition, SugarProcessor
-
     app, _, _ = space
     config = tiny_config(class_names=["wave hand", "clap hands", "bow"])
     config.encoder_config.layout, config.encoder_config.in_channels = layout, channels
-    folder = tmp_path / layout
-    SugarForActionRecognition(config).save_pretrained(folder)
-    SugarProcessor.from_config(tiny_tokenizer(), config).save_pretrained(folder)
+    folder = save_tiny_model(tmp_path / layout, config)
     monkeypatch.setattr(app, "ALLOWED_MODELS", {layout: str(folder)})
     clip = tmp_path / "clip.npy"
     np.save(clip, np.random.default_rng(0).standard_normal((30, joints, channels)).astype(np.float32))
