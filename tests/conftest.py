@@ -13,6 +13,17 @@ def tokenizer():
     return tiny_tokenizer()
 
 
+@pytest.fixture(scope="module")
+def processor(tokenizer):
+    """A SugarProcessor matching ``tiny_config()`` (Kinect v1 layout, 2 persons, 16 frames), one per module (a
+    module's own ``processor`` fixture takes precedence)."""
+    from tiny import tiny_config
+
+    from sugar_hf import SugarProcessor
+
+    return SugarProcessor.from_config(tokenizer, tiny_config())
+
+
 @pytest.fixture(params=["c_fast_path", "pure_python"])
 def ntu_path(request, monkeypatch):
     """Run an NTU test through the C fast path (where built) and with it disabled."""

@@ -6,16 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from tiny import CLASSES, tiny_config
+from tiny import CLASSES
 
-from sugar_hf import SugarProcessor
 from sugar_hf.data.collator import SkeletonCollator, SugarCollator
 from sugar_hf.processing_sugar import IGNORE_INDEX, format_answer
-
-
-@pytest.fixture(scope="module")
-def processor(tokenizer):
-    return SugarProcessor.from_config(tokenizer, tiny_config())
 
 
 def _view_items(processor, labels, seed: int = 0) -> list[dict]:

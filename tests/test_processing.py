@@ -17,11 +17,6 @@ def config():
     return tiny_config()
 
 
-@pytest.fixture(scope="module")
-def processor(tokenizer, config):
-    return SugarProcessor.from_config(tokenizer, config)
-
-
 def _clips(count: int = 2, seed: int = 0) -> list[np.ndarray]:
     """Raw Kinect-v1 clips of different lengths and person counts: ``(T, 20, 3)`` and ``(2, T, 20, 3)``."""
     rng = np.random.default_rng(seed)
