@@ -49,6 +49,10 @@ def test_default_config_reproduces_the_paper():
     assert config.llm_name_or_path == "meta-llama/Llama-2-7b-hf"
     assert config.llm_config.hidden_size == 4096 and config.llm_config.num_hidden_layers == 32
     assert config.lora_config["r"] == 64 and config.lora_config["lora_alpha"] == 16
+    from sugar_hf.training.arguments import ModelArguments
+
+    # one LoRA default: the config's, the training arguments' and (test_embedded) the embedded default's
+    assert config.lora_config["target_modules"] == ModelArguments().lora_target_modules == ["q_proj", "v_proj"]
     assert config.encoder_config.channel_multipliers == [1, 1, 1, 1, 2, 2, 2, 4, 4, 4]
     assert config.encoder_config.temporal_strides == [1, 1, 1, 1, 2, 1, 1, 2, 1, 1]
     assert "<action>" in config.instruction_template
@@ -323,6 +327,20 @@ def test_classify_returns_ranked_pairs_for_unseen_names(tokenizer):
         assert {name for name, _ in row} <= set(unseen)
 
 
+def test_one_ranking_per_kind_gives_both_scorings_and_classify_order(tokenizer):
+    model, processor = _model(tokenizer, seed=6)
+    inputs = processor(skeletons=_clips(3), candidates=CLASSES)
+    ids = processor.candidate_token_ids(CLASSES)
+    every = inference.score_stage2(model, inputs, ids)
+    for scoring in inference.SCORINGS:
+        assert torch.equal(every[scoring], model.score_candidates(**inputs, candidate_ids=ids, scoring=scoring))
+    labels = torch.tensor([10, 11, 12, 13, 14, 15])  # any id per candidate
+    ranked = inference.rank_stage2(model, inputs, ids, labels, k=4)
+    names = [[name for name, _ in row] for row in inference.classify(model, processor, _clips(3), top_k=4)]
+    assert [[CLASSES[int(i) - 10] for i in row] for row in ranked["sum"]] == names
+    assert ranked["mean"].shape == (3, 4)
+
+
 def test_generate_returns_new_tokens_and_answers(tokenizer):
     model, processor = _model(tokenizer)
     inputs = processor(skeletons=_clips(), candidates=CLASSES)
@@ -425,6 +443,8 @@ def test_projector_follows_an_edited_encoder_width(tokenizer):
     tokens = model.get_skeleton_tokens(torch.randn(1, 2, 16, 20, 3))
     assert tokens.shape == (1, 6, 32)
     assert model.config.projector_config.qformer_config.encoder_hidden_size == 16
+    config.encoder_config.base_channels = 2  # edited again: the saved config follows it too
+    assert config.to_dict()["projector_config"]["qformer_config"]["encoder_hidden_size"] == 8
 
 
 def test_projector_output_norm_puts_tokens_at_the_embedding_scale(tmp_path):

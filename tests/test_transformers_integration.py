@@ -191,7 +191,8 @@ def test_auto_map_covers_config_model_and_processor(tokenizer, tmp_path):
     }
     processor_map = json.loads((tmp_path / "processor_config.json").read_text())["auto_map"]
     assert processor_map["AutoProcessor"] == "processing_sugar.SugarProcessor"
-    for name in ("configuration_sugar.py", "modeling_sugar.py", "processing_sugar.py", "pipeline_sugar.py"):
+    for name in ("configuration_sugar.py", "modeling_sugar.py", "processing_sugar.py", "pipeline_sugar.py",
+                 "inference.py"):  # fmt: skip
         assert (tmp_path / name).exists(), name
     # the installed package still answers AutoProcessor without remote code
     assert isinstance(AutoProcessor.from_pretrained(tmp_path), SugarProcessor)
