@@ -87,38 +87,49 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
     The encoder's layout and channel count come from the dataset (``--in_channels`` may keep fewer channels),
     whatever ``--model_config`` says; with ``--init_from`` its whole encoder architecture comes from that
     folder (and the dataset must fit it)."""
+    config = _base_config(model_args, data_args, layout)
+    config.class_names = list(class_names)
+    _set_encoder_fields(config.encoder_config, model_args, data_args, layout)
+    _set_model_options(config, model_args)
+    return config
+
+
+def _base_config(model_args: ModelArguments, data_args: DataArguments, layout: str | None) -> SugarConfig:
+    """``--model_config`` as saved, or the embedded default sized by the arguments (with their LoRA)."""
     if model_args.model_config:
         path = model_args.model_config
-        config = (
-            SugarConfig.from_json_file(path) if path.endswith(".json") else SugarConfig.from_pretrained(path)
-        )
-    else:
-        from ..embedded import embedded_config
+        return SugarConfig.from_json_file(path) if path.endswith(".json") else SugarConfig.from_pretrained(path)
+    from ..embedded import embedded_config
 
-        config = embedded_config(
-            layout=layout or "ntu25",
-            num_persons=data_args.num_persons,
-            num_frames=data_args.num_frames,
-            projector_type=model_args.projector_type,
-            num_segments=model_args.num_segments,
-            num_queries=model_args.num_queries,
-            lora_target_modules=model_args.lora_target_modules,
-            base_channels=model_args.base_channels,
-            token_layout=model_args.token_layout,
-        )
-        config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
-                                  lora_dropout=model_args.lora_dropout)  # fmt: skip
-    config.class_names = list(class_names)
-    _apply_data_fields(config.encoder_config, data_encoder_fields(data_args, layout), "dataset")
+    config = embedded_config(
+        layout=layout or "ntu25",
+        num_persons=data_args.num_persons,
+        num_frames=data_args.num_frames,
+        projector_type=model_args.projector_type,
+        num_segments=model_args.num_segments,
+        num_queries=model_args.num_queries,
+        lora_target_modules=model_args.lora_target_modules,
+        base_channels=model_args.base_channels,
+        token_layout=model_args.token_layout,
+    )
+    config.lora_config.update(r=model_args.lora_r, lora_alpha=model_args.lora_alpha,
+                              lora_dropout=model_args.lora_dropout)  # fmt: skip
+    return config
+
+
+def _set_encoder_fields(encoder: SugarEncoderConfig, model_args: ModelArguments, data_args: DataArguments,
+                        layout: str | None) -> None:  # fmt: skip
+    """The dataset's layout and channels, then the ``--init_from`` folder's architecture, then ``--stream``."""
+    _apply_data_fields(encoder, data_encoder_fields(data_args, layout), "dataset")
     trained = _init_encoder_fields(model_args.init_from)
     if trained:
         data = data_encoder_fields(data_args, layout)
         if "in_channels" in data and data["in_channels"] < trained.get("in_channels", 3):
             raise ValueError(f"--init_from {model_args.init_from} reads {trained['in_channels']} channels per joint; "
                              f"this dataset has {data['in_channels']}")  # fmt: skip
-        _apply_data_fields(config.encoder_config, trained, f"--init_from {model_args.init_from}")
+        _apply_data_fields(encoder, trained, f"--init_from {model_args.init_from}")
     # The stream is preprocessing the checkpoint must remember: the processor and every view read it back.
-    config.encoder_config.stream = data_args.stream
+    encoder.stream = data_args.stream
     init_config = os.path.join(model_args.init_from, "config.json") if model_args.init_from else ""
     if init_config and os.path.exists(init_config):
         with open(init_config, encoding="utf-8") as handle:
@@ -126,6 +137,10 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         if trained != data_args.stream:
             logger.warning("--init_from %s was trained on the %s stream; this run feeds it %s (--stream)",
                            model_args.init_from, trained, data_args.stream)  # fmt: skip
+
+
+def _set_model_options(config: SugarConfig, model_args: ModelArguments) -> None:
+    """Projector, stage-1 text-space and prompt options (the projector's only for the embedded default)."""
     if model_args.projector_output_norm:
         config.projector_config.output_norm = True
     if model_args.contrastive_dim:
@@ -144,7 +159,6 @@ def load_sugar_config(model_args: ModelArguments, data_args: DataArguments, clas
         raise ValueError(f"--instruction must be one of {sorted(templates)}, got {model_args.instruction!r}")
     if not model_args.model_config or model_args.instruction != "paper":
         config.instruction_template = templates[model_args.instruction]
-    return config
 
 
 def _save_kwargs(model_args: ModelArguments) -> dict:
