@@ -46,7 +46,10 @@ class CorpusSpec:
     plan: Callable[..., CorpusPlan] | None = None  # (raw folder, **options) -> CorpusPlan
     split_tags: SplitTags | None = None
     split_rule: Callable[[str, Mapping[str, int]], str | None] | None = None  # (config, row ids) -> tag
-    split_names: tuple[str, ...] | None = ("train", "test")  # None: the names the tags hold (empty ones dropped)
+    split_names: tuple[str, ...] | None = (
+        "train",
+        "test",
+    )  # None: the names the tags hold (empty ones dropped)
     config_classes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # configs on a class subset
     channels: int | Callable[[dict], int] = 3  # values per joint (a function of the convert options)
     homepage: str | None = None
@@ -57,7 +60,9 @@ class CorpusSpec:
     official_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     research: bool = True
     descriptions: str | None = None  # block-format file under sugar_hf/knowledge/descriptions/
-    description_count: int | None = None  # how many leading records of that file are this corpus's (None: all)
+    description_count: int | None = (
+        None  # how many leading records of that file are this corpus's (None: all)
+    )
 
     def channels_for(self, options: Mapping) -> int:
         """Values per joint of the reader's output with these convert options."""
@@ -106,7 +111,9 @@ def class_names(corpus: str) -> list[str]:
     ``KeyError`` for a corpus whose class list comes with its raw release (TSU) or CSV (``folder``)."""
     classes = get_corpus(corpus).classes
     if classes is None:
-        raise KeyError(f"corpus {corpus!r} has no fixed class list: it is read from the raw data at conversion")
+        raise KeyError(
+            f"corpus {corpus!r} has no fixed class list: it is read from the raw data at conversion"
+        )
     return list(classes)
 
 
@@ -118,4 +125,3 @@ def is_research_corpus(corpus: str) -> bool:
 def find_files(raw: Path, pattern: str) -> list[Path]:
     """Every file under ``raw`` matching ``pattern`` (recursively), sorted by file name."""
     return sorted(raw.rglob(pattern), key=lambda p: p.name)
-

@@ -182,7 +182,9 @@ def _task(path: str, opts: dict) -> list[dict]:
 def _plan(corpus: str, raw: Path, missing_list: str | Path | None = None, **_) -> CorpusPlan:
     """The ``.skeleton`` files (NTU60: actions 1..60) minus those on the official missing-skeleton list."""
     files = [
-        p for p in find_files(raw, "*.skeleton") if corpus == "ntu120" or parse_ntu_name(p.name)["action"] <= 60
+        p
+        for p in find_files(raw, "*.skeleton")
+        if corpus == "ntu120" or parse_ntu_name(p.name)["action"] <= 60
     ]
     if missing_list is None:
         found = find_files(raw, "*samples_with_missing_skeletons.txt")

@@ -116,7 +116,12 @@ def _run_task(args: tuple[str, str, dict, dict]) -> tuple[str, list[dict] | None
 
 
 def _parse(
-    corpus: str, plan: CorpusPlan, report: ConversionReport, num_workers: int | None, progress: bool, expect: dict
+    corpus: str,
+    plan: CorpusPlan,
+    report: ConversionReport,
+    num_workers: int | None,
+    progress: bool,
+    expect: dict,
 ) -> Iterator[dict]:
     from tqdm.auto import tqdm
 
@@ -398,28 +403,38 @@ def folder_splits(rows: list[dict], header: list[str], split_by: str = "auto", *
         return out
     rng = np.random.default_rng(seed)
     if split_by == "subject":
-        if "subject" not in header:
-            raise ValueError("--split-by subject: the CSV has no 'subject' column")
-        subjects = sorted({r["subject"] for r in rows if r["subject"]})
-        if test_subjects:
-            wanted = [str(s).strip() for s in test_subjects]
-            unknown = [s for s in wanted if s not in subjects]
-            if unknown:
-                raise ValueError(
-                    f"--test-subjects {unknown} are not in the CSV's subject column; it has {subjects}"
-                )
-            held = set(wanted)
-        else:
-            if test_fraction is None:
-                raise ValueError("--split-by subject needs --test-subjects ID[,ID...] or --test-fraction F")
-            count = min(max(1, round(test_fraction * len(subjects))), len(subjects) - 1)
-            if count < 1:
-                raise ValueError(f"--split-by subject needs at least two subjects, the CSV has {subjects}")
-            held = {subjects[i] for i in rng.permutation(len(subjects))[:count]}
-        if held >= set(subjects):
-            raise ValueError("--test-subjects holds out every subject: nothing is left to train on")
-        return {r["file"]: "test" if r["subject"] in held else "train" for r in rows}
-    fraction = 0.2 if test_fraction is None else test_fraction
+        return _subject_splits(rows, header, test_subjects, test_fraction, rng)
+    return _random_splits(rows, 0.2 if test_fraction is None else test_fraction, rng)
+
+
+def _subject_splits(rows: list[dict], header: list[str], test_subjects: list[str] | None,
+                    test_fraction: float | None, rng: np.random.Generator) -> dict[str, str]:  # fmt: skip
+    """``--split-by subject``: the clips of ``test_subjects`` (or of a seeded fraction of the subjects) test."""
+    if "subject" not in header:
+        raise ValueError("--split-by subject: the CSV has no 'subject' column")
+    subjects = sorted({r["subject"] for r in rows if r["subject"]})
+    if test_subjects:
+        wanted = [str(s).strip() for s in test_subjects]
+        unknown = [s for s in wanted if s not in subjects]
+        if unknown:
+            raise ValueError(
+                f"--test-subjects {unknown} are not in the CSV's subject column; it has {subjects}"
+            )
+        held = set(wanted)
+    else:
+        if test_fraction is None:
+            raise ValueError("--split-by subject needs --test-subjects ID[,ID...] or --test-fraction F")
+        count = min(max(1, round(test_fraction * len(subjects))), len(subjects) - 1)
+        if count < 1:
+            raise ValueError(f"--split-by subject needs at least two subjects, the CSV has {subjects}")
+        held = {subjects[i] for i in rng.permutation(len(subjects))[:count]}
+    if held >= set(subjects):
+        raise ValueError("--test-subjects holds out every subject: nothing is left to train on")
+    return {r["file"]: "test" if r["subject"] in held else "train" for r in rows}
+
+
+def _random_splits(rows: list[dict], fraction: float, rng: np.random.Generator) -> dict[str, str]:
+    """``--split-by random``: a seeded ``fraction`` of each class's clips (at least one, never all) test."""
     by_class: dict[str, list[str]] = {}
     for r in rows:
         by_class.setdefault(r["label"], []).append(r["file"])
@@ -481,6 +496,30 @@ def build_folder(
     id_names = _encode_ids(rows, header)
     splits = folder_splits(rows, header, split_by, test_subjects=test_subjects, test_fraction=test_fraction,
                            seed=seed)  # fmt: skip
+    plan = _folder_plan(rows, classes, lay)
+    channels, why = _folder_channels(plan, lay, channels)
+    if coordinate_channels is not None and not 1 <= int(coordinate_channels) <= int(channels):
+        raise ValueError(
+            f"--coordinate-channels {coordinate_channels}: the clips have {channels} channels per joint ({why})"
+        )
+    expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
+    features = skeleton_features(lay, classes, int(channels), tuple(id_names))
+    dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
+    described = {
+        "corpus": "folder",
+        "layout": _layout_record(lay),
+        "channels": int(channels),
+        "id_names": id_names,
+    }
+    if coordinate_channels is not None:
+        described["coordinate_channels"] = int(coordinate_channels)
+    dataset.info.description = json.dumps(described)
+    report.seconds = time.perf_counter() - start
+    return dataset, report, {"splits": splits}
+
+
+def _folder_plan(rows: list[dict], classes: list[str], layout: SkeletonLayout) -> CorpusPlan:
+    """One file per usable CSV row, each with its row's label, ids, string ids and source as its own options."""
     per_file = {
         r["_path"]: {
             "row": {
@@ -492,31 +531,20 @@ def build_folder(
         }  # fmt: skip
         for r in rows
     }
-    plan = CorpusPlan(list(per_file), {"layout": lay}, classes, per_file=per_file)
-    why = "set by --channels"
-    if channels is None:
-        for p in plan.files:  # the channel count of the first readable array
-            try:
-                channels = read_array(p, lay).data.shape[-1]
-                why = f"set by the first readable array, {Path(p).name}; --channels picks another"
-                break
-            except SkeletonFormatError:
-                continue
-        else:
-            channels = 3
-    if coordinate_channels is not None and not 1 <= int(coordinate_channels) <= int(channels):
-        raise ValueError(
-            f"--coordinate-channels {coordinate_channels}: the clips have {channels} channels per joint ({why})"
-        )
-    expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
-    features = skeleton_features(lay, classes, int(channels), tuple(id_names))
-    dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
-    described = {"corpus": "folder", "layout": _layout_record(lay), "channels": int(channels), "id_names": id_names}
-    if coordinate_channels is not None:
-        described["coordinate_channels"] = int(coordinate_channels)
-    dataset.info.description = json.dumps(described)
-    report.seconds = time.perf_counter() - start
-    return dataset, report, {"splits": splits}
+    return CorpusPlan(list(per_file), {"layout": layout}, classes, per_file=per_file)
+
+
+def _folder_channels(plan: CorpusPlan, layout: SkeletonLayout, channels: int | None) -> tuple[int, str]:
+    """``(channels, why)``: ``--channels``, else that of the first readable array (3 when none is readable)."""
+    if channels is not None:
+        return channels, "set by --channels"
+    for p in plan.files:
+        try:
+            found = read_array(p, layout).data.shape[-1]
+        except SkeletonFormatError:
+            continue
+        return found, f"set by the first readable array, {Path(p).name}; --channels picks another"
+    return 3, "set by --channels"
 
 
 def make_split_configs(

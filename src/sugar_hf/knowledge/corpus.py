@@ -117,7 +117,9 @@ def descriptions_for(class_names: Sequence[str], corpus: str | None = None) -> l
     """Descriptions for a list of class names, looked up in ``corpus`` or, without it, in every corpus
     (first match wins, NTU120 first; a corpus that is a prefix of another's file, NTU60, is not searched).
     Raises ``KeyError`` naming every class that has none."""
-    corpora = [corpus] if corpus else [c for c in available_corpora() if get_corpus(c).description_count is None]
+    corpora = (
+        [corpus] if corpus else [c for c in available_corpora() if get_corpus(c).description_count is None]
+    )
     table: dict[str, ClassDescription] = {}
     for name in reversed(corpora):
         table.update(load_description_map(name))
@@ -167,7 +169,9 @@ def _blocks(text: str, where: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _block_record(block: list[str], resolve: Callable[[str], Mapping[str, ClassDescription]]) -> ClassDescription:
+def _block_record(
+    block: list[str], resolve: Callable[[str], Mapping[str, ClassDescription]]
+) -> ClassDescription:
     """One block: a reference to another corpus's record (``name <- corpus[:name]``) or the record written out."""
     header, body = block[0], block[1:]
     if "<-" in header:
