@@ -649,24 +649,9 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         if share_prefix and isinstance(logits_to_keep, int) and "cache" not in kwargs:
             shared = self.shared_prefix_length(input_ids, attention_mask)
         if shared:
-            # Every row starts with the same text (system prompt, instruction, candidate list): run it once and
-            # give each row that KV cache; gradients flow back through the repeated cache.
-            batch, rest = input_ids.shape[0], input_ids.shape[1] - shared
-            need = shared if not logits_to_keep else max(logits_to_keep - rest, 0)  # prefix logits wanted
-            prefix = self.llm(
-                inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True,
-                logits_to_keep=need or 1, **kwargs,
-            )  # fmt: skip
-            cache = prefix.cache
-            cache.batch_repeat_interleave(batch)
-            out = self.llm(
-                inputs_embeds=embeds[:, shared:], attention_mask=attention_mask, position_ids=position_ids[:, shared:],
-                cache=cache, use_cache=True, logits_to_keep=min(logits_to_keep, rest), **kwargs,
-            )  # fmt: skip
-            logits = out.logits
-            if need:
-                logits = torch.cat([prefix.logits[:, -need:].expand(batch, -1, -1), logits], dim=1)
-            cache_out = out.cache if use_cache else None
+            logits, cache_out = self._forward_shared_prefix(
+                embeds, attention_mask, position_ids, shared, logits_to_keep, use_cache, **kwargs
+            )
         else:
             out = self.llm(
                 inputs_embeds=embeds, attention_mask=attention_mask, position_ids=position_ids,
@@ -675,6 +660,36 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             logits, cache_out = out.logits, out.cache
         loss = causal_lm_loss(logits, labels) if labels is not None else None
         return SugarCausalLMOutput(loss=loss, logits=logits, cache=cache_out, skeleton_tokens=skeleton_tokens)
+
+    def _forward_shared_prefix(
+        self,
+        embeds: torch.Tensor,
+        attention_mask: torch.Tensor,
+        position_ids: torch.Tensor,
+        shared: int,
+        logits_to_keep: int,
+        use_cache: bool,
+        **kwargs: Any,
+    ) -> tuple[torch.Tensor, Any]:
+        """Every row starts with the same ``shared`` text positions (system prompt, instruction, candidate list):
+        run them once and give each row that KV cache; gradients flow back through the repeated cache. Returns
+        the logits (as the unshared forward would) and the cache when ``use_cache``."""
+        batch, rest = embeds.shape[0], embeds.shape[1] - shared
+        need = shared if not logits_to_keep else max(logits_to_keep - rest, 0)  # prefix logits wanted
+        prefix = self.llm(
+            inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True,
+            logits_to_keep=need or 1, **kwargs,
+        )  # fmt: skip
+        cache = prefix.cache
+        cache.batch_repeat_interleave(batch)
+        out = self.llm(
+            inputs_embeds=embeds[:, shared:], attention_mask=attention_mask, position_ids=position_ids[:, shared:],
+            cache=cache, use_cache=True, logits_to_keep=min(logits_to_keep, rest), **kwargs,
+        )  # fmt: skip
+        logits = out.logits
+        if need:
+            logits = torch.cat([prefix.logits[:, -need:].expand(batch, -1, -1), logits], dim=1)
+        return logits, out.cache if use_cache else None
 
     def shared_prefix_length(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> int:
         """Leading columns identical in every row (text tokens, no padding), or 0 when sharing would not pay."""
