@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
 from reference_scoring import score_candidates_naive
 
 from sugar_hf import embedded, pretrained_bases

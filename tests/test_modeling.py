@@ -23,10 +23,10 @@ from sugar_hf import (
     SugarSkeletonEncoder,
     SugarSkeletonTextModel,
     custom_layout,
+    inference,
     mil_nce_loss,
 )
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, PROJECTOR_TYPES
-from sugar_hf import inference
 
 
 def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:

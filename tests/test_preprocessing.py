@@ -14,7 +14,6 @@ from sugar_hf import SugarConfig, SugarEncoderConfig, SugarForActionRecognition,
 from sugar_hf.corpora import row_to_skeleton
 from sugar_hf.data import SkeletonTorchDataset, SugarCollator
 from sugar_hf.inference import classify
-from sugar_hf.skeleton_layouts import get_layout
 from sugar_hf.skeleton.pipeline import SkeletonPipeline
 from sugar_hf.skeleton.transforms import (
     bone_stream,
@@ -23,6 +22,7 @@ from sugar_hf.skeleton.transforms import (
     random_rotation,
     valid_crop_resize,
 )
+from sugar_hf.skeleton_layouts import get_layout
 
 LAYOUT = "kinect_v1_20"
 
