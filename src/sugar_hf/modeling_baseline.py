@@ -131,6 +131,45 @@ def _ctrgcn_encoder_config(
     return SugarEncoderConfig(**config)
 
 
+def _read_ctrgcn_state_dict(path: str) -> dict[str, torch.Tensor]:
+    """An official CTR-GCN ``.pt`` file (``weights_only``; a training checkpoint's ``state_dict`` unwrapped) with
+    its keys renamed to the baseline's."""
+    state_dict = torch.load(path, map_location="cpu", weights_only=True)
+    if isinstance(state_dict, Mapping) and isinstance(state_dict.get("state_dict"), Mapping):
+        state_dict = state_dict["state_dict"]  # a training checkpoint that wraps the weights
+    if not isinstance(state_dict, Mapping):
+        raise ValueError(f"{path} does not hold a state dict (got {type(state_dict).__name__})")
+    return ctrgcn_state_dict_to_baseline(state_dict)
+
+
+def _check_state_dict_fits(expected: Mapping[str, torch.Tensor], state_dict: Mapping[str, torch.Tensor], path: str,
+                           adaptive: bool) -> None:  # fmt: skip
+    """Every tensor of the file lands on a same-shaped parameter or buffer and every one but the fixed graph
+    priors is covered; otherwise a ``ValueError`` names the file and the keys."""
+    # The fixed graph prior is not in the file (it is the layout's); a non-adaptive model has no topology.
+    optional = {k for k in expected if k.endswith(".gcn.adjacency")}
+    if not adaptive:
+        optional |= {k for k in expected if k.endswith(".gcn.topology")}
+    unexpected = sorted(set(state_dict) - set(expected))
+    missing = sorted(set(expected) - set(state_dict) - optional)
+    mismatched = [
+        f"{k}: file {tuple(v.shape)}, model {tuple(expected[k].shape)}"
+        for k, v in state_dict.items()
+        if k in expected and v.shape != expected[k].shape
+    ]
+    if unexpected or missing or mismatched:
+        problems = []
+        for title, keys in (
+            ("unexpected keys", unexpected),
+            ("missing keys", missing),
+            ("shape mismatches", mismatched),
+        ):
+            if keys:
+                shown = ", ".join(keys[:8]) + (f" (+{len(keys) - 8} more)" if len(keys) > 8 else "")
+                problems.append(f"{title}: {shown}")
+        raise ValueError(f"{path} does not match a CTR-GCN baseline of this config; " + "; ".join(problems))
+
+
 @dataclass
 class SugarClassifierOutput(ModelOutput):
     """
@@ -214,12 +253,7 @@ class SugarForSkeletonClassification(PreTrainedModel):
         names the file and the keys.
         """
         path = os.fspath(path)
-        state_dict = torch.load(path, map_location="cpu", weights_only=True)
-        if isinstance(state_dict, Mapping) and isinstance(state_dict.get("state_dict"), Mapping):
-            state_dict = state_dict["state_dict"]  # a training checkpoint that wraps the weights
-        if not isinstance(state_dict, Mapping):
-            raise ValueError(f"{path} does not hold a state dict (got {type(state_dict).__name__})")
-        state_dict = ctrgcn_state_dict_to_baseline(state_dict)
+        state_dict = _read_ctrgcn_state_dict(path)
         encoder_config = _ctrgcn_encoder_config(state_dict, path, **encoder_kwargs)
         num_classes = state_dict["classifier.weight"].shape[0] if "classifier.weight" in state_dict else None
         if num_classes is None:
@@ -233,31 +267,7 @@ class SugarForSkeletonClassification(PreTrainedModel):
             encoder_config=encoder_config, class_names=class_names, classifier_dropout=classifier_dropout
         )
         model = cls(config)
-        expected = model.state_dict()
-        # The fixed graph prior is not in the file (it is the layout's); a non-adaptive model has no topology.
-        optional = {k for k in expected if k.endswith(".gcn.adjacency")}
-        if not encoder_config.adaptive:
-            optional |= {k for k in expected if k.endswith(".gcn.topology")}
-        unexpected = sorted(set(state_dict) - set(expected))
-        missing = sorted(set(expected) - set(state_dict) - optional)
-        mismatched = [
-            f"{k}: file {tuple(v.shape)}, model {tuple(expected[k].shape)}"
-            for k, v in state_dict.items()
-            if k in expected and v.shape != expected[k].shape
-        ]
-        if unexpected or missing or mismatched:
-            problems = []
-            for title, keys in (
-                ("unexpected keys", unexpected),
-                ("missing keys", missing),
-                ("shape mismatches", mismatched),
-            ):
-                if keys:
-                    shown = ", ".join(keys[:8]) + (f" (+{len(keys) - 8} more)" if len(keys) > 8 else "")
-                    problems.append(f"{title}: {shown}")
-            raise ValueError(
-                f"{path} does not match a CTR-GCN baseline of this config; " + "; ".join(problems)
-            )
+        _check_state_dict_fits(model.state_dict(), state_dict, path, encoder_config.adaptive)
         model.load_state_dict(state_dict, strict=False)
         return model
 
