@@ -479,43 +479,65 @@ def build_folder(
     """
     start = time.perf_counter()
     folder, labels_csv = Path(folder), Path(labels_csv)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"raw folder {folder} does not exist" if not folder.exists()
-                                else f"{folder} is not a folder")  # fmt: skip
-    if not labels_csv.is_file():
-        raise FileNotFoundError(f"labels CSV {labels_csv} does not exist")
+    _check_folder_inputs(folder, labels_csv)
     lay = resolve_layout(layout, edges, center_joint)
     report = ConversionReport("folder")
     rows, header = _read_folder_csv(labels_csv, folder, report)
     if not rows:
         raise ConversionFailed(report)
-    raw = [r["label"] for r in rows]
-    classes = (
-        [str(i) for i in range(max(map(int, raw)) + 1)] if all(v.isdigit() for v in raw) else sorted(set(raw))
-    )
+    classes = _folder_classes(rows)
     id_names = _encode_ids(rows, header)
     splits = folder_splits(rows, header, split_by, test_subjects=test_subjects, test_fraction=test_fraction,
                            seed=seed)  # fmt: skip
     plan = _folder_plan(rows, classes, lay)
     channels, why = _folder_channels(plan, lay, channels)
+    _check_coordinate_channels(coordinate_channels, channels, why)
+    expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
+    features = skeleton_features(lay, classes, int(channels), tuple(id_names))
+    dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
+    dataset.info.description = _folder_description(lay, channels, id_names, coordinate_channels)
+    report.seconds = time.perf_counter() - start
+    return dataset, report, {"splits": splits}
+
+
+def _check_folder_inputs(folder: Path, labels_csv: Path) -> None:
+    """Fail early (and say which) when the raw folder or the labels CSV is not there."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"raw folder {folder} does not exist" if not folder.exists()
+                                else f"{folder} is not a folder")  # fmt: skip
+    if not labels_csv.is_file():
+        raise FileNotFoundError(f"labels CSV {labels_csv} does not exist")
+
+
+def _folder_classes(rows: list[dict]) -> list[str]:
+    """The class names: ``0..max`` when every label is an integer, else the sorted distinct labels."""
+    raw = [r["label"] for r in rows]
+    return (
+        [str(i) for i in range(max(map(int, raw)) + 1)] if all(v.isdigit() for v in raw) else sorted(set(raw))
+    )
+
+
+def _check_coordinate_channels(coordinate_channels: int | None, channels: int, why: str) -> None:
+    """``--coordinate-channels`` must lie in ``1..channels`` (``why`` says where the channel count came from)."""
     if coordinate_channels is not None and not 1 <= int(coordinate_channels) <= int(channels):
         raise ValueError(
             f"--coordinate-channels {coordinate_channels}: the clips have {channels} channels per joint ({why})"
         )
-    expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
-    features = skeleton_features(lay, classes, int(channels), tuple(id_names))
-    dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
+
+
+def _folder_description(
+    layout: SkeletonLayout, channels: int, id_names: dict[str, list[str]], coordinate_channels: int | None
+) -> str:
+    """The ``info.description`` JSON of a folder dataset: corpus, layout record, channels, id names."""
     described = {
         "corpus": "folder",
-        "layout": _layout_record(lay),
+        "layout": _layout_record(layout),
         "channels": int(channels),
         "id_names": id_names,
     }
     if coordinate_channels is not None:
         described["coordinate_channels"] = int(coordinate_channels)
-    dataset.info.description = json.dumps(described)
-    report.seconds = time.perf_counter() - start
-    return dataset, report, {"splits": splits}
+    return json.dumps(described)
 
 
 def _folder_plan(rows: list[dict], classes: list[str], layout: SkeletonLayout) -> CorpusPlan:
