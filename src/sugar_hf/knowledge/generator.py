@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .corpus import write_jsonl
 from .prompts import (
@@ -231,58 +231,86 @@ class DescriptionGenerator:
         frames_list = list(frames) if frames else [None] * len(names)
         results: dict[str, ClassDescription] = {}
         errors: dict[str, str] = {}
+
+        def accept(name: str, desc: ClassDescription) -> None:
+            results[name] = desc
+            if on_result is not None:
+                on_result(desc)
+
         pending = list(range(len(names)))
         for attempt in range(self.max_retries + 1):
             if not pending:
                 break
-            temperature = 0.0 if attempt == 0 else self.retry_temperature
-            batch_names = [names[i] for i in pending]
-            batch_syn = [synonyms_list[i] for i in pending]
-            motion_answers = self._ask_motion(batch_names, batch_syn, temperature)
-            visual_answers = self._ask_visual(
-                batch_names, batch_syn, [frames_list[i] for i in pending], temperature
+            pending = self._attempt(
+                attempt, pending, names, synonyms_list, frames_list, errors, accept, report
             )
-            still = []
-            for i, motion_text, visual_text in zip(pending, motion_answers, visual_answers):
-                name = names[i]
-                if report is not None:
-                    report.attempts[name] = attempt + 1
-                try:
-                    motion = check_motion(parse_motion(motion_text), name)
-                    visual = check_visual(parse_visual(visual_text), name, synonyms_list[i], self.num_visual)
-                    desc = ClassDescription(
-                        name=name,
-                        motion=motion,
-                        visual=visual,
-                        synonyms=synonyms_list[i],
-                        source=f"generated:{self.backend.name}"
-                        + (
-                            f"+{self.visual_backend.name}"
-                            if self.visual_backend is not None and frames_list[i]
-                            else ""
-                        ),
-                    ).validate(check_rules=True)
-                except DescriptionValidationError as error:
-                    errors[name] = (
-                        f"{error} (answers: motion {motion_text[:160]!r}, visual {visual_text[:160]!r})"
-                    )
-                    logger.info("attempt %d for %r failed: %s", attempt + 1, name, error)
-                    still.append(i)
-                    continue
-                results[name] = desc
-                if on_result is not None:
-                    on_result(desc)
-            pending = still
         if pending:
-            failed = {names[i]: errors[names[i]] for i in pending}
-            if report is not None:
-                report.failed.update(failed)
-            first = names[pending[0]]
-            raise DescriptionGenerationError(
-                f"no valid description for {list(failed)} after {self.max_retries + 1} attempts; "
-                f"last error for {first!r}: {failed[first]}"
-            )
+            self._raise_failed([names[i] for i in pending], errors, report)
         return [results[n] for n in names]
+
+    def _attempt(
+        self,
+        attempt: int,
+        pending: list[int],
+        names: list[str],
+        synonyms_list: list[list[str]],
+        frames_list: list[Sequence[Any] | None],
+        errors: dict[str, str],
+        accept: Callable[[str, ClassDescription], None],
+        report: GenerationReport | None,
+    ) -> list[int]:
+        """One batched attempt for the ``pending`` classes; returns those whose answer failed again."""
+        temperature = 0.0 if attempt == 0 else self.retry_temperature
+        batch_names = [names[i] for i in pending]
+        batch_syn = [synonyms_list[i] for i in pending]
+        motion_answers = self._ask_motion(batch_names, batch_syn, temperature)
+        visual_answers = self._ask_visual(
+            batch_names, batch_syn, [frames_list[i] for i in pending], temperature
+        )
+        still = []
+        for i, motion_text, visual_text in zip(pending, motion_answers, visual_answers):
+            name = names[i]
+            if report is not None:
+                report.attempts[name] = attempt + 1
+            try:
+                desc = self._checked(name, synonyms_list[i], frames_list[i], motion_text, visual_text)
+            except DescriptionValidationError as error:
+                errors[name] = (
+                    f"{error} (answers: motion {motion_text[:160]!r}, visual {visual_text[:160]!r})"
+                )
+                logger.info("attempt %d for %r failed: %s", attempt + 1, name, error)
+                still.append(i)
+                continue
+            accept(name, desc)
+        return still
+
+    def _checked(
+        self, name: str, synonyms: list[str], frames: Sequence[Any] | None, motion_text: str, visual_text: str
+    ) -> ClassDescription:
+        """The validated record of one class's two answers (raises :class:`DescriptionValidationError`)."""
+        motion = check_motion(parse_motion(motion_text), name)
+        visual = check_visual(parse_visual(visual_text), name, synonyms, self.num_visual)
+        return ClassDescription(
+            name=name,
+            motion=motion,
+            visual=visual,
+            synonyms=synonyms,
+            source=f"generated:{self.backend.name}"
+            + (f"+{self.visual_backend.name}" if self.visual_backend is not None and frames else ""),
+        ).validate(check_rules=True)
+
+    def _raise_failed(
+        self, failed_names: list[str], errors: dict[str, str], report: GenerationReport | None
+    ) -> NoReturn:
+        """Record the classes that failed every attempt in ``report`` and raise for them."""
+        failed = {name: errors[name] for name in failed_names}
+        if report is not None:
+            report.failed.update(failed)
+        first = failed_names[0]
+        raise DescriptionGenerationError(
+            f"no valid description for {list(failed)} after {self.max_retries + 1} attempts; "
+            f"last error for {first!r}: {failed[first]}"
+        )
 
     def describe(
         self, name: str, synonyms: Sequence[str] = (), frames: Sequence[Any] | None = None
@@ -313,28 +341,15 @@ class DescriptionGenerator:
         if on_error not in ("raise", "skip"):
             raise ValueError("on_error must be 'raise' or 'skip'")
         path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if resume:
-            done = _read_done(path)
-        else:
-            done = {}
-            path.write_text("", encoding="utf-8")
+        done = _open_output(path, resume)
         report = GenerationReport()
         todo = []
         for name in dict.fromkeys(class_names):
             (report.skipped if name in done else todo).append(name)
         label_of = {n: i for i, n in enumerate(dict.fromkeys(class_names))}
         synonyms, frames = synonyms or {}, frames or {}
-
         with open(path, "a", encoding="utf-8") as handle:
-
-            def write(desc: ClassDescription) -> None:
-                desc.corpus, desc.label = corpus, label_of[desc.name]
-                handle.write(json.dumps(desc.to_dict(), ensure_ascii=False) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-                report.written.append(desc.name)
-
+            write = _record_writer(handle, corpus, label_of, report)
             for start in range(0, len(todo), batch_size):
                 batch = todo[start : start + batch_size]
                 try:
@@ -349,3 +364,27 @@ class DescriptionGenerator:
                     if on_error == "raise":
                         raise
         return report
+
+
+def _open_output(path: Path, resume: bool) -> dict[str, ClassDescription]:
+    """Make ``path``'s folder; with ``resume`` the records already there, else an emptied file and none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if resume:
+        return _read_done(path)
+    path.write_text("", encoding="utf-8")
+    return {}
+
+
+def _record_writer(
+    handle: Any, corpus: str, label_of: Mapping[str, int], report: GenerationReport
+) -> Callable[[ClassDescription], None]:
+    """``write(desc)``: tag ``desc`` with its corpus and label, append it as one flushed and synced line."""
+
+    def write(desc: ClassDescription) -> None:
+        desc.corpus, desc.label = corpus, label_of[desc.name]
+        handle.write(json.dumps(desc.to_dict(), ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+        report.written.append(desc.name)
+
+    return write
