@@ -108,41 +108,66 @@ def build_token_cache(
         key: from :func:`cache_key`; with ``cache_dir`` the cache is read from / written to
             ``<cache_dir>/encoder_tokens_<key>.safetensors``.
     """
-    from safetensors.torch import load_file, save_file
-
     path = Path(cache_dir) / f"encoder_tokens_{key}.safetensors" if cache_dir else None
     if path is not None and path.exists():
-        tensors = load_file(str(path))
-        logger.info("encoder-token cache: loaded %s", path)
-        return EncoderTokenCache(tensors["train_tokens"], tensors["train_labels"], tensors.get("eval_tokens"),
-                                 tensors.get("eval_labels"), key)  # fmt: skip
+        return _load_cache(path, key)
+    cache = _encode_cache(encoder, train_view, eval_view, num_views, key, batch_size)
+    if path is not None:
+        _save_cache(cache, path, num_views)
+    return cache
+
+
+def _load_cache(path: Path, key: str) -> EncoderTokenCache:
+    """The cache stored in ``path`` (written by :func:`_save_cache`)."""
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(path))
+    logger.info("encoder-token cache: loaded %s", path)
+    return EncoderTokenCache(tensors["train_tokens"], tensors["train_labels"], tensors.get("eval_tokens"),
+                             tensors.get("eval_labels"), key)  # fmt: skip
+
+
+def _encode_cache(
+    encoder: torch.nn.Module, train_view, eval_view, num_views: int, key: str, batch_size: int
+) -> EncoderTokenCache:
+    """Encode ``num_views`` training views and the eval view in eval mode, then restore the encoder's mode."""
     was_training = encoder.training
     encoder.eval()
     device = next(encoder.parameters()).device
     views, labels = [], None
     for k in range(num_views):
         train_view.set_epoch(k)
-        items = [train_view[i] for i in range(len(train_view))]
-        views.append(_encode(encoder, [it["skeleton"] for it in items], batch_size, device))
-        labels = torch.tensor([int(it["label"]) for it in items], dtype=torch.long)
+        tokens, labels = _encode_view(encoder, train_view, batch_size, device)
+        views.append(tokens)
     train_view.set_epoch(0)
     eval_tokens = eval_labels = None
     if eval_view is not None and len(eval_view):
-        items = [eval_view[i] for i in range(len(eval_view))]
-        eval_tokens = _encode(encoder, [it["skeleton"] for it in items], batch_size, device)
-        eval_labels = torch.tensor([int(it["label"]) for it in items], dtype=torch.long)
+        eval_tokens, eval_labels = _encode_view(encoder, eval_view, batch_size, device)
     encoder.train(was_training)
-    cache = EncoderTokenCache(torch.stack(views), labels, eval_tokens, eval_labels, key)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tensors = {"train_tokens": cache.train_tokens.contiguous(), "train_labels": cache.train_labels}
-        if eval_tokens is not None:
-            tensors.update(eval_tokens=eval_tokens.contiguous(), eval_labels=eval_labels)
-        tmp = path.with_suffix(".tmp")
-        save_file(tensors, str(tmp), metadata={"key": key, "version": str(CACHE_VERSION)})
-        os.replace(tmp, path)  # never a half-written cache under the final name
-        logger.info("encoder-token cache: wrote %s (%d views x %d clips)", path, num_views, len(labels))
-    return cache
+    return EncoderTokenCache(torch.stack(views), labels, eval_tokens, eval_labels, key)
+
+
+def _encode_view(encoder, view, batch_size: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(tokens, labels)`` of every item of ``view`` as it stands (its current epoch)."""
+    items = [view[i] for i in range(len(view))]
+    tokens = _encode(encoder, [it["skeleton"] for it in items], batch_size, device)
+    return tokens, torch.tensor([int(it["label"]) for it in items], dtype=torch.long)
+
+
+def _save_cache(cache: EncoderTokenCache, path: Path, num_views: int) -> None:
+    """Write ``cache`` to ``path`` atomically (a temporary file renamed into place)."""
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {"train_tokens": cache.train_tokens.contiguous(), "train_labels": cache.train_labels}
+    if cache.eval_tokens is not None:
+        tensors.update(eval_tokens=cache.eval_tokens.contiguous(), eval_labels=cache.eval_labels)
+    tmp = path.with_suffix(".tmp")
+    save_file(tensors, str(tmp), metadata={"key": cache.key, "version": str(CACHE_VERSION)})
+    os.replace(tmp, path)  # never a half-written cache under the final name
+    logger.info(
+        "encoder-token cache: wrote %s (%d views x %d clips)", path, num_views, len(cache.train_labels)
+    )
 
 
 class CachedTokenView:
