@@ -518,7 +518,7 @@ def _folder_classes(rows: list[dict]) -> list[str]:
 
 
 def _check_coordinate_channels(coordinate_channels: int | None, channels: int, why: str) -> None:
-    """``--coordinate-channels`` must lie in ``1..channels`` (``why`` says where the channel count came from)."""
+    """``--coordinate-channels`` must lie in ``1..channels`` (``why``: where the channel count came from)."""
     if coordinate_channels is not None and not 1 <= int(coordinate_channels) <= int(channels):
         raise ValueError(
             f"--coordinate-channels {coordinate_channels}: the clips have {channels} channels per joint ({why})"
