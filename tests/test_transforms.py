@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from data_helpers import require
 
-from sugar_hf.skeleton_layouts import get_layout
 from sugar_hf.skeleton.readers import read_ntu_skeleton
 from sugar_hf.skeleton.transforms import (
     bone_stream,
@@ -16,6 +15,7 @@ from sugar_hf.skeleton.transforms import (
     rotation_matrix,
     valid_crop_resize,
 )
+from sugar_hf.skeleton_layouts import get_layout
 
 RNG = np.random.default_rng(0)
 

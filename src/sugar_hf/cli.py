@@ -221,32 +221,8 @@ def _version() -> str:
     return f"sugar-hf {__version__}"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .training.arguments import add_evaluate_arguments, add_predict_arguments
-
-    parser = argparse.ArgumentParser(prog="sugar-hf", description=__doc__)
-    parser.add_argument("--version", action="version", version=_version(), help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    demo = sub.add_parser("demo", help="build the offline embedded default and classify one skeleton")
-    demo.add_argument(
-        "skeleton", nargs="?", help="a .skeleton/.json/.mat/.npy file (default: a built-in clip)"
-    )
-    demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
-    demo.add_argument("--num-candidates", type=int, default=60,
-                      help="without --candidates: how many NTU60 class names to rank")  # fmt: skip
-    demo.set_defaults(func=cmd_demo)
-
-    quick = sub.add_parser(
-        "quickstart", help="train and evaluate SUGAR on the generated demo corpus (offline)"
-    )
-    quick.add_argument("--output-dir", default="sugar_quickstart", help="where the checkpoint and figures go")
-    quick.add_argument("--seed", type=int, default=0, help="seed of the demo corpus and of training")
-    quick.add_argument(
-        "--fast", action="store_true", help="fewer epochs and clips (a few minutes; lower accuracy)"
-    )
-    quick.set_defaults(func=cmd_quickstart)
-
+def _add_convert_parser(sub) -> None:
+    """``sugar-hf convert CORPUS RAW_DIR OUT_DIR``: the research corpora as released, or your own folder."""
     convert = sub.add_parser(
         "convert", help="convert a raw corpus folder into a DatasetDict per split config"
     )
@@ -290,6 +266,35 @@ def build_parser() -> argparse.ArgumentParser:
                          help="folder, --split-by subject|random: the fraction held out for test (random: 0.2)")  # fmt: skip
     convert.add_argument("--seed", type=int, default=0, help="folder: the seed of --test-fraction splits")
     convert.set_defaults(func=cmd_convert)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .training.arguments import add_evaluate_arguments, add_predict_arguments
+
+    parser = argparse.ArgumentParser(prog="sugar-hf", description=__doc__)
+    parser.add_argument("--version", action="version", version=_version(), help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="build the offline embedded default and classify one skeleton")
+    demo.add_argument(
+        "skeleton", nargs="?", help="a .skeleton/.json/.mat/.npy file (default: a built-in clip)"
+    )
+    demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
+    demo.add_argument("--num-candidates", type=int, default=60,
+                      help="without --candidates: how many NTU60 class names to rank")  # fmt: skip
+    demo.set_defaults(func=cmd_demo)
+
+    quick = sub.add_parser(
+        "quickstart", help="train and evaluate SUGAR on the generated demo corpus (offline)"
+    )
+    quick.add_argument("--output-dir", default="sugar_quickstart", help="where the checkpoint and figures go")
+    quick.add_argument("--seed", type=int, default=0, help="seed of the demo corpus and of training")
+    quick.add_argument(
+        "--fast", action="store_true", help="fewer epochs and clips (a few minutes; lower accuracy)"
+    )
+    quick.set_defaults(func=cmd_quickstart)
+
+    _add_convert_parser(sub)
 
     train = sub.add_parser("train", help="train stage 1, stage 2 or the baseline (--help: every option)",
                            description=TRAIN_HELP, add_help=False)  # fmt: skip

@@ -134,27 +134,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_describe_parser(subparsers) -> argparse.ArgumentParser:
-    """Register ``describe`` on a ``sugar-hf`` sub-parser set; returns the new parser."""
-    describe = subparsers.add_parser(
-        "describe", help="action descriptions: show, generate, key frames, embed"
-    )
-    sub = describe.add_subparsers(dest="describe_command", required=True)
-
-    show = sub.add_parser("show", help="print the shipped descriptions of a corpus")
-    show.add_argument(
-        "corpus", help="ntu60, ntu120, pku_mmd, toyota_smarthome, nw_ucla, utd_mhad, utkinect, or a .jsonl"
-    )
-    show.add_argument("--class", help="show only this class", dest="class_name")
-    show.add_argument(
-        "--knowledge",
-        help="which texts to show: motion | visual | motion+visual",
-        default="motion+visual",
-        choices=["none", "motion", "visual", "motion+visual"],
-    )
-    show.add_argument("--json", action="store_true", help="print the raw JSONL records")
-    show.set_defaults(func=cmd_show)
-
+def _add_generate_parser(sub) -> None:
+    """``describe generate``: the LLM (and VLM) options of description generation."""
     gen = sub.add_parser("generate", help="describe classes with an LLM (and a VLM on key frames)")
     gen.add_argument("--classes", help="comma-separated class names")
     gen.add_argument("--classes-file", help="one class name a line")
@@ -199,6 +180,30 @@ def add_describe_parser(subparsers) -> argparse.ArgumentParser:
     )
     gen.add_argument("--no-resume", action="store_true", help="start the output file afresh")
     gen.set_defaults(func=cmd_generate)
+
+
+def add_describe_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``describe`` on a ``sugar-hf`` sub-parser set; returns the new parser."""
+    describe = subparsers.add_parser(
+        "describe", help="action descriptions: show, generate, key frames, embed"
+    )
+    sub = describe.add_subparsers(dest="describe_command", required=True)
+
+    show = sub.add_parser("show", help="print the shipped descriptions of a corpus")
+    show.add_argument(
+        "corpus", help="ntu60, ntu120, pku_mmd, toyota_smarthome, nw_ucla, utd_mhad, utkinect, or a .jsonl"
+    )
+    show.add_argument("--class", help="show only this class", dest="class_name")
+    show.add_argument(
+        "--knowledge",
+        help="which texts to show: motion | visual | motion+visual",
+        default="motion+visual",
+        choices=["none", "motion", "visual", "motion+visual"],
+    )
+    show.add_argument("--json", action="store_true", help="print the raw JSONL records")
+    show.set_defaults(func=cmd_show)
+
+    _add_generate_parser(sub)
 
     key = sub.add_parser("keyframes", help="print the most mutually dissimilar frames of a folder")
     key.add_argument("folder", help="a folder with one sub-folder of frames per class")
