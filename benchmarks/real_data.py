@@ -12,8 +12,8 @@ latest``), so the command can be stopped and restarted at any point. After each 
 Budget (``--preset cpu``, sized for 2 CPU cores): a narrow CTR-GCN (base_channels 16, 32 frames), stage 1 and
 the baseline with the same epochs; stage 2 is the recipe of ``configs/stage2_cpu.yaml`` (encoder-token cache,
 400 projector-alignment steps, then three LLM epochs: LoRA r=64, alpha=16 on q/v at 1e-3, the projector at 3e-4,
-warm-up + cosine, bf16 where the CPU has it natively; TQP 2 x 8 = 16 tokens, candidates-first instruction so a batch shares its prompt, class
-names as answers), the same for every run and corpus. ``--preset paper`` uses the paper's sizes and its stage 2
+warm-up + cosine, bf16 where the CPU has it natively; TQP 2 x 8 = 16 tokens, candidates-first instruction so a
+batch shares its prompt, class names as answers), the same for every run and corpus. ``--preset paper`` uses the paper's sizes and its stage 2
 as published (GPU). Groups, run in this order: main_utd_mhad, zero_shot, projector, main_nw_ucla, knowledge.
 The ablations run on UTD-MHAD; their default arm (tqp; motion+visual) is the main run.
 ``--runs`` picks single runs by name or pattern.
