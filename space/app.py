@@ -98,8 +98,7 @@ def parse_allowed_models(spec: str | None, default: str = DEFAULT_MODEL) -> dict
 
 ALLOWED_MODELS = parse_allowed_models(os.environ.get("SUGAR_SPACE_MODELS"))
 
-_models: OrderedDict[str, object] = OrderedDict()
-_processors: dict[str, object] = {}  # label -> the model's SugarProcessor (the model holds none)
+_models: OrderedDict[str, tuple] = OrderedDict()  # label -> (model, its SugarProcessor: the model holds none)
 _model_locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 _local = threading.local()
@@ -188,7 +187,12 @@ def resolve_model(choice: str | None) -> tuple[str, str]:
 
 
 def load_model(name: str | None):
-    """A SugarForActionRecognition from the allow-list, kept in a small LRU cache (``MODEL_CACHE`` models)."""
+    """A SugarForActionRecognition from the allow-list (see :func:`load_model_and_processor`)."""
+    return load_model_and_processor(name)[0]
+
+
+def load_model_and_processor(name: str | None) -> tuple:
+    """``(model, processor)`` from the allow-list, kept together in a small LRU cache (``MODEL_CACHE`` models)."""
     label, target = resolve_model(name)
     with _lock:
         if label in _models:
@@ -210,12 +214,11 @@ def load_model(name: str | None):
         if processor is None:
             raise UserFacingError(f"{label} has no processor (processor_config.json): save it with the model")
         _install_guard(model)
-        _models[label] = model.eval()
-        _processors[label] = processor
+        entry = _models[label] = (model.eval(), processor)
         _model_locks.setdefault(label, threading.Lock())
         while len(_models) > MODEL_CACHE:
-            _processors.pop(_models.popitem(last=False)[0], None)
-        return model
+            _models.popitem(last=False)
+        return entry
 
 
 def default_candidates(name: str | None) -> str:
@@ -377,8 +380,7 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
             raise UserFacingError("upload a skeleton file or pick a built-in clip")
         if not upload and demo_name not in DEMO_CLIPS:
             raise UserFacingError("unknown demo clip")
-        model = load_model(label)
-        processor = _processors[label]
+        model, processor = load_model_and_processor(label)
         encoder = model.config.encoder_config
         expected = getattr(processor, "layout", None) or encoder.layout
         channels = int(getattr(encoder, "in_channels", 3))
@@ -402,7 +404,9 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
         _local.guard = guard
         try:
             ranked = classify(model, processor, [skeleton], candidates=candidates, top_k=len(candidates))[0]
-            answer = generate_answer(model, processor, [skeleton], candidates=candidates, max_new_tokens=40)[0]
+            (answer,) = generate_answer(
+                model, processor, [skeleton], candidates=candidates, max_new_tokens=40
+            )
         finally:
             _local.guard = None
             lock.release()
