@@ -130,14 +130,6 @@ def hub_id(name_or_path: str) -> str:
     return LEGACY_NAMES.get(name_or_path, name_or_path)
 
 
-def resolve_embedded_name(name: str) -> str:
-    """Local folder of an embedded model, by Hub id or legacy ``sugar-hf/embedded-*`` name."""
-    key = hub_id(name)
-    if key not in EMBEDDED_COPIES:
-        raise ValueError(f"unknown embedded model {name!r}; known: {', '.join(EMBEDDED_COPIES)}")
-    return str(EMBEDDED_COPIES[key][1]())
-
-
 def resolve_pretrained_name(name_or_path: str) -> str:
     """What ``from_pretrained`` should read for a recorded base name on this machine.
 
