@@ -80,8 +80,9 @@ def _load_file(filename: str) -> tuple[ClassDescription, ...]:
     return tuple(parse_source(path.read_text(encoding="utf-8"), path.stem, _records_of, where=str(path)))
 
 
+@cache
 def _records_of(corpus: str) -> dict[str, ClassDescription]:
-    """``{class name: record}`` of a corpus's description file (what ``<- corpus`` refers to)."""
+    """``{class name: record}`` of a corpus's description file (what ``<- corpus`` refers to; read-only)."""
     filename = get_corpus(corpus).descriptions
     if filename is None:
         raise KeyError(f"corpus {corpus!r} has no shipped descriptions")
