@@ -1,13 +1,27 @@
 """Accuracy on real recorded skeletons: SUGAR vs the CTR-GCN + FC baseline on NW-UCLA and UTD-MHAD, the
 paper's projector and knowledge ablations, and a zero-shot split, on the embedded default (SmolLM2 + MiniLM).
 
-    python benchmarks/real_data.py                      # everything, resumable (re-run the same command)
+    python benchmarks/real_data.py                      # everything, seed 0, resumable (re-run the same command)
     python benchmarks/real_data.py --only main_utd_mhad,zero_shot --readme README.md
+    python benchmarks/real_data.py --seeds 0 1 2 --lanes 2 --threads 1   # three seeds, two runs side by side
 
 Every run is one `examples/train.py` process (stage 1, stage 2 or baseline) writing its own folder under
 ``--workdir``; a finished run is skipped, an interrupted one continues from its last checkpoint (``--resume
 latest``), so the command can be stopped and restarted at any point. After each run the tables are rewritten:
 ``<workdir>/results.json`` and ``results.md`` (and the marked section of ``--readme``).
+
+Seeds: one run moves by several points with its seed, so ``--seeds 0 1 2`` runs every selected run once per seed
+(``--seed k`` to train.py) into ``<workdir>/seed<k>/<run name>/``; a stage-2 run starts from the stage-1 run of its
+own seed. All runs of the first seed come first, then the next seed's (partial results are already useful). The
+tables show mean +- sample std over the seeds that finished (the per-seed values are in results.json) and paired
+comparisons on the same test clips: SUGAR (stage 2) vs the FC baseline per corpus, zero-shot SUGAR vs the free
+stage-1 baseline: the difference with a 95 % paired-bootstrap interval (clips resampled within each seed, averaged
+over seeds) and an exact McNemar test per seed and pooled over the seeds (:mod:`sugar_hf.metrics.paired`).
+``--lanes N`` runs up to N training processes at once (a stage 2 waits for its stage 1), each with ``--threads``
+OpenMP threads (default with lanes: the cores divided by the lanes); on 2 cores two 1-thread runs side by side
+finish well before the same two one after the other. ``--summary-only`` rebuilds the tables from whatever has
+finished, any mix of seeds. (Runs of a workdir from before the seed folders, directly under ``<workdir>/``, used
+train.py's default seed 42: move them to ``<workdir>/seed42/`` and pass ``--seeds 42`` to keep them.)
 
 Budget (``--preset cpu``, sized for 2 CPU cores): a narrow CTR-GCN (base_channels 16, 32 frames), stage 1 and
 the baseline with the same epochs; stage 2 is the recipe of ``configs/stage2_cpu.yaml`` (encoder-token cache,
@@ -29,7 +43,11 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,8 +216,9 @@ def is_done(folder: Path, run: Run) -> bool:
     )
 
 
-def execute(run: Run, workdir: Path, dataset: Path) -> None:
-    """Train (continuing a partial run), evaluate; accumulate the wall time over attempts."""
+def execute(run: Run, workdir: Path, dataset: Path, seed: int | None = None) -> None:
+    """Train (continuing a partial run), evaluate; accumulate the wall time over attempts. ``workdir`` is the
+    seed's folder (``<workdir>/seed<k>``), ``seed`` goes to train.py (``--seed``; None: train.py's default)."""
     folder = workdir / run.name
     folder.mkdir(parents=True, exist_ok=True)
     wall_file = folder / "benchmark_wall.json"
@@ -209,8 +228,8 @@ def execute(run: Run, workdir: Path, dataset: Path) -> None:
     command = [sys.executable, str(ROOT / "examples" / "train.py"), "--stage", run.stage, "--corpus", run.corpus,
                "--dataset", str(dataset), "--output_dir", str(folder), "--resume", "latest", "--save_steps", "20" if run.stage == "2" else "100",
                "--save_total_limit", "1", "--mixed_precision", "no", "--disable_tqdm", "true", "--logging_steps", "25",
-               *args]  # fmt: skip
-    print(f"\n=== {run.name}: {' '.join(command[2:])}", flush=True)
+               *args, *(["--seed", str(seed)] if seed is not None else [])]  # fmt: skip
+    print(f"\n=== {workdir.name}/{run.name}: {' '.join(command[2:])}", flush=True)
     start = time.perf_counter()
     with open(folder / "train.log", "a", encoding="utf-8") as log:
         try:
@@ -282,34 +301,214 @@ def linear_probe(stage1_folder: Path, dataset: Path, classes: list[int] | None =
         return float(((x_test @ weight + bias).argmax(1) == y_test).float().mean())
 
 
-def summarise(runs: list[Run], workdir: Path, preset_name: str) -> dict:
-    """results.json rows for every finished run."""
-    rows = []
-    shown_defaults: set[str] = set()
-    for run in runs:
-        if run.group in DEFAULT_ARMS and run.group not in shown_defaults:
-            shown_defaults.add(run.group)
-            rows += default_arm_row(run.group, workdir, PRESETS[preset_name])
-        folder = workdir / run.name
-        if not is_done(folder, run):
-            continue
-        metrics_file = folder / ("zero_shot_metrics.json" if run.zero_shot else "eval_metrics.json")
-        wall = json.loads((folder / "benchmark_wall.json").read_text())["seconds"]
-        rows.append(result_row(run.name, run.group, run.corpus, run.stage, run.label, metrics_file,
-                               round(wall, 1), _read_probe(folder), _read_gate(folder)))  # fmt: skip
-        if run.name == "zero_shot/stage1" and (folder / "zero_shot_metrics.json").exists():
-            rows.append(result_row(f"{run.name}@unseen", run.group, run.corpus, run.stage,
-                                   "stage 1 (22 seen classes) ranking the 5 unseen names by nearest class text "
-                                   "(the free zero-shot baseline)", folder / "zero_shot_metrics.json", None, None))  # fmt: skip
+# The summary: per-run metrics aggregated over the seeds, and the paired comparisons on the same clips, as
+# (title, arm A run, its label, arm B run, its label): A - B. Arm A's fused ranking (`fused_predictions` in its
+# metrics) is compared too where it has one.
+AGGREGATED = ("top1", "top5", "mean_class_accuracy", "linear_probe_top1", "gate_top1", "wall_seconds")
+PAIRED = [
+    *((corpus, f"{corpus}/stage2", "SUGAR", f"{corpus}/baseline", "FC") for corpus in CORPORA),
+    ("zero-shot", "zero_shot/stage2_sampled", "SUGAR (sampled lists)", "zero_shot/stage1@unseen", "stage 1"),
+    ("zero-shot", "zero_shot/stage2", "SUGAR", "zero_shot/stage1@unseen", "stage 1"),
+]
+BOOTSTRAP_RESAMPLES = 10000
+
+
+def seed_folder(workdir: Path, seed: int) -> Path:
+    """Where the runs of one seed go: ``<workdir>/seed<k>``."""
+    return workdir / f"seed{seed}"
+
+
+def workdir_seeds(workdir: Path) -> list[int]:
+    """The seeds that have a folder in ``workdir``."""
+    return sorted(int(p.name[4:]) for p in workdir.glob("seed*") if p.is_dir() and p.name[4:].isdigit())
+
+
+def summarise(runs: list[Run], workdir: Path, preset_name: str, seeds: Sequence[int] = (0,)) -> dict:
+    """results.json: a row per finished run and seed (``rows``), a row per run over the seeds it finished
+    (``aggregated``: mean, sample std and the per-seed values) and the ``paired`` comparisons on the same clips.
+    The seeds are ``seeds`` and every other seed folder of ``workdir``."""
+    seeds = sorted(set(seeds) | set(workdir_seeds(workdir)))
+    rows: list[dict] = []
+    files: dict[tuple[int, str], Path] = {}  # (seed, run name) -> its metrics file, for the paired tests
+    order: list[tuple[str, str]] = []
+    for seed in seeds:
+        seed_rows, seed_files, order = summarise_seed(runs, seed_folder(workdir, seed), preset_name)
+        rows += [{"seed": seed, **row} for row in seed_rows]
+        files.update({(seed, name): path for name, path in seed_files.items()})
     return {
         "date": dt.datetime.now(dt.timezone.utc).date().isoformat(),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip()
         + f", {os.cpu_count()} cores, "
         f"torch threads {os.environ.get('OMP_NUM_THREADS') or _threads()}",
         "preset": preset_name,
+        "seeds": seeds,
         "rows": rows,
-        "pending": [run.name for run in runs if not is_done(workdir / run.name, run)],
+        "aggregated": aggregate(rows, order),
+        "paired": paired_comparisons(files, seeds),
+        "pending": [
+            f"seed{seed}/{run.name}"
+            for seed in seeds
+            for run in runs
+            if not is_done(seed_folder(workdir, seed) / run.name, run)
+        ],
     }
+
+
+def summarise_seed(runs: list[Run], workdir: Path, preset_name: str) -> tuple[list[dict], dict[str, Path], list]:  # fmt: skip
+    """The rows of one seed's folder (every finished run, in plan order), their metrics files by row name, and
+    the ``(group, row name)`` of every row the plan can have, in order (finished or not)."""
+    rows, files, order = [], {}, []
+    shown_defaults: set[str] = set()
+
+    def add(key: tuple[str, str], build: Callable[[], list[dict]]) -> None:
+        order.append(key)
+        try:
+            rows.extend(build())
+        except (OSError, ValueError) as error:  # a metrics file another lane is still writing
+            print(f"=== {workdir.name}/{key[1]}: not in the tables yet ({error})", flush=True)
+
+    for run in runs:
+        if run.group in DEFAULT_ARMS and run.group not in shown_defaults:
+            shown_defaults.add(run.group)
+            epochs = PRESETS[preset_name].get("ablation_stage2_epochs")
+            name = f"{ABLATION_CORPUS}/stage2" + (f"@epoch{epochs}" if epochs else "")
+            add((run.group, name), lambda: default_arm_row(run.group, workdir, PRESETS[preset_name]))
+        folder = workdir / run.name
+        metrics_file = folder / ("zero_shot_metrics.json" if run.zero_shot else "eval_metrics.json")
+
+        def finished(run=run, folder=folder, metrics_file=metrics_file) -> list[dict]:
+            if not is_done(folder, run):
+                return []
+            seconds = (_read_json(folder / "benchmark_wall.json") or {}).get("seconds")
+            wall = None if seconds is None else round(seconds, 1)
+            row = result_row(run.name, run.group, run.corpus, run.stage, run.label, metrics_file, wall,
+                             _read_probe(folder), _read_gate(folder))  # fmt: skip
+            files[run.name] = metrics_file
+            return [row]
+
+        add((run.group, run.name), finished)
+        if run.name == "zero_shot/stage1":
+            unseen = folder / "zero_shot_metrics.json"
+
+            def free_baseline(run=run, unseen=unseen) -> list[dict]:
+                if not unseen.exists():
+                    return []
+                row = result_row(f"{run.name}@unseen", run.group, run.corpus, run.stage,
+                                 "stage 1 (22 seen classes) ranking the 5 unseen names by nearest class text "
+                                 "(the free zero-shot baseline)", unseen, None, None)  # fmt: skip
+                files[f"{run.name}@unseen"] = unseen
+                return [row]
+
+            add((run.group, f"{run.name}@unseen"), free_baseline)
+    return rows, files, order
+
+
+def aggregate(rows: list[dict], order: Sequence[tuple[str, str]] = ()) -> list[dict]:
+    """One row per ``(group, run)`` over the seeds it finished: ``n_seeds``, ``seeds`` and, for each metric of
+    ``AGGREGATED`` and each key of the runs' ``scoring_top1``, ``{"mean", "std", "values"}`` (sample std, None
+    for one seed; ``values`` per seed, in ``seeds`` order; the mean and std skip missing values). Rows come in
+    ``order`` (the plan's), others after."""
+    from sugar_hf.metrics.paired import mean_std
+
+    def spread(values: list[float | None]) -> dict:
+        present = [value for value in values if value is not None]
+        mean, std = mean_std(present) if present else (None, None)
+        return {"mean": mean, "std": std, "values": values}
+
+    by_key: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        by_key.setdefault((row["group"], row["run"]), []).append(row)
+    rank = {key: i for i, key in enumerate(order)}
+    out = []
+    for key in sorted(by_key, key=lambda key: rank.get(key, len(rank))):
+        seeded = by_key[key]
+        first = seeded[0]
+        row = {name: first[name] for name in ("run", "group", "corpus", "split", "stage", "what")}
+        row["num_candidates"] = first.get("num_candidates")
+        row.update(n_seeds=len(seeded), seeds=[r["seed"] for r in seeded])
+        row.update({name: spread([r.get(name) for r in seeded]) for name in AGGREGATED})
+        scorings = list(dict.fromkeys(name for r in seeded for name in r.get("scoring_top1") or {}))
+        if scorings:
+            row["scoring_top1"] = {
+                name: spread([(r.get("scoring_top1") or {}).get(name) for r in seeded]) for name in scorings
+            }
+        out.append(row)
+    return out
+
+
+def paired_comparisons(files: dict[tuple[int, str], Path], seeds: Sequence[int]) -> list[dict]:
+    """The ``PAIRED`` comparisons over the seeds where both arms finished: arm A's top-1 (``predictions``) and,
+    where its metrics have them, its fused ranking's (``fused_predictions``) against arm B's ``predictions``."""
+    out = []
+    for title, a_run, a_label, b_run, b_label in PAIRED:
+        loaded = {
+            seed: (_read_json(files[seed, a_run]), _read_json(files[seed, b_run]))
+            for seed in seeds
+            if (seed, a_run) in files and (seed, b_run) in files
+        }
+        fused = any("fused_predictions" in (a or {}) for a, _ in loaded.values())
+        for key in ("predictions", *(["fused_predictions"] if fused else [])):
+            label = a_label.replace("SUGAR", "SUGAR fused") if key == "fused_predictions" else a_label
+            comparison = paired_comparison(f"{title}: {label} vs {b_label}", a_run, key, b_run, loaded)
+            if comparison is not None:
+                out.append(comparison)
+    return out
+
+
+def paired_comparison(name: str, a_run: str, a_key: str, b_run: str,
+                      loaded: dict[int, tuple[dict | None, dict | None]]) -> dict | None:  # fmt: skip
+    """A - B on the same clips: per seed the top-1 of both and the exact McNemar test (``b``: clips only A gets
+    right, ``c``: only B), the McNemar test on the clips pooled over the seeds and the paired bootstrap of the
+    difference (``BOOTSTRAP_RESAMPLES``). A seed whose files lack per-clip predictions or whose arms were scored
+    on other clips is listed under ``skipped``; None when no seed has both arms finished."""
+    import numpy as np
+
+    from sugar_hf.metrics.paired import mcnemar, paired_bootstrap
+
+    if not loaded:
+        return None
+    per_seed, skipped, correct_a, correct_b = [], [], [], []
+    for seed, (a, b) in sorted(loaded.items()):
+        refs = (a or {}).get("references")
+        if a is None or b is None:
+            why = "a metrics file could not be read"
+        elif a_key not in a or refs is None:
+            why = f"no per-clip {a_key} / references in {a_run}"
+        elif "predictions" not in b or "references" not in b:
+            why = f"no per-clip predictions / references in {b_run}"
+        elif b["references"] != refs or len(a[a_key]) != len(refs) or len(b["predictions"]) != len(refs):
+            why = "the arms were scored on different clips"
+        else:
+            why = None
+        if why:
+            skipped.append({"seed": seed, "why": why})
+            continue
+        refs = np.asarray(refs)
+        hits_a, hits_b = np.asarray(a[a_key]) == refs, np.asarray(b["predictions"]) == refs
+        test = mcnemar(hits_a, hits_b)
+        per_seed.append({"seed": seed, "clips": int(refs.size), "a_top1": float(hits_a.mean()),
+                         "b_top1": float(hits_b.mean()), "difference": float(hits_a.mean() - hits_b.mean()),
+                         "b": test.b, "c": test.c, "p_value": test.p_value})  # fmt: skip
+        correct_a.append(hits_a)
+        correct_b.append(hits_b)
+    result = {"comparison": name, "a": a_run, "a_predictions": a_key, "b": b_run, "per_seed": per_seed,
+              "pooled": None, "bootstrap": None, "skipped": skipped}  # fmt: skip
+    if per_seed:
+        pooled = mcnemar(np.concatenate(correct_a), np.concatenate(correct_b))
+        result["pooled"] = {"seeds": [row["seed"] for row in per_seed], "clips": sum(row["clips"] for row in per_seed),
+                            "b": pooled.b, "c": pooled.c, "p_value": pooled.p_value}  # fmt: skip
+        boot = paired_bootstrap(correct_a, correct_b, n=BOOTSTRAP_RESAMPLES, seed=0)
+        result["bootstrap"] = {"difference": boot.difference, "ci95": [boot.ci_low, boot.ci_high],
+                               "share_a_ge_b": boot.share_a_ge_b, "n_resamples": boot.n_resamples}  # fmt: skip
+    return result
+
+
+def _read_json(path: Path) -> dict | None:
+    """A JSON file's content; None when it is missing or not (yet) valid JSON (another lane writing it)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def default_arm_row(group: str, workdir: Path, preset: dict) -> list[dict]:
@@ -337,6 +536,8 @@ def result_row(name: str, group: str, corpus: str, stage: str, what: str, metric
         "num_candidates": metrics.get("num_candidates", len(metrics.get("class_names", [])) or None),
         "linear_probe_top1": probe,
         "gate_top1": gate,
+        # top-1 under each candidate scoring of stage 2 (sum, mean, fused...), whichever the run reports
+        **({"scoring_top1": metrics["scoring_top1"]} if isinstance(metrics.get("scoring_top1"), dict) else {}),
         "finished": dt.datetime.fromtimestamp(metrics_file.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds"),
     }  # fmt: skip
 
@@ -348,8 +549,7 @@ def _read_gate(folder: Path) -> float | None:
 
 
 def _read_probe(folder: Path) -> float | None:
-    path = folder / "linear_probe.json"
-    return json.loads(path.read_text())["top1"] if path.exists() else None
+    return (_read_json(folder / "linear_probe.json") or {}).get("top1")
 
 
 def _threads() -> int:
@@ -359,31 +559,126 @@ def _threads() -> int:
 
 
 def markdown(summary: dict) -> str:
-    def pct(value):
+    """results.md: the runs' mean +- std over their seeds, then the paired comparisons."""
+
+    def pct(value: float | None) -> str:
         return "–" if value is None else f"{100 * value:.1f}"
 
+    def spread(stat: dict | None) -> str:
+        if not stat or stat["mean"] is None:
+            return "–"
+        return pct(stat["mean"]) + ("" if stat["std"] is None else f" ± {100 * stat['std']:.1f}")
+
+    seeds = summary.get("seeds") or []
     lines = [
         f"Measured {summary['date']} on {summary['machine']} (preset `{summary['preset']}`) with "
-        "`python benchmarks/real_data.py`.",
+        f"`python benchmarks/real_data.py --seeds {' '.join(map(str, seeds))}`: mean ± sample standard deviation "
+        "over the seeds each run finished (n).",
         "",
-        "| corpus (split) | run | model | top-1 % | top-5 % | mean class % | encoder probe % | gate % | wall |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| corpus (split) | run | model | n | top-1 % | top-5 % | mean class % | encoder probe % | gate % | wall |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in summary["rows"]:
-        wall = "–" if row["wall_seconds"] is None else f"{row['wall_seconds'] / 60:.1f} min"
-        lines.append(f"| {row['corpus']} ({row['split']}) | `{row['run']}` | {row['what']} | {pct(row['top1'])} | "
-                     f"{pct(row['top5'])} | {pct(row['mean_class_accuracy'])} | {pct(row.get('linear_probe_top1'))} | "
-                     f"{pct(row.get('gate_top1'))} | {wall} |")  # fmt: skip
+    for row in summary["aggregated"]:
+        wall = row["wall_seconds"]["mean"]
+        wall = "–" if wall is None else f"{wall / 60:.1f} min"
+        lines.append(f"| {row['corpus']} ({row['split']}) | `{row['run']}` | {row['what']} | {row['n_seeds']} | "
+                     f"{spread(row['top1'])} | {spread(row['top5'])} | {spread(row['mean_class_accuracy'])} | "
+                     f"{spread(row['linear_probe_top1'])} | {spread(row['gate_top1'])} | {wall} |")  # fmt: skip
     lines += [
         "",
         "Encoder probe: test top-1 of a logistic regression on the frozen stage-1 encoder's mean-pooled "
         "tokens (how much of the action the features hold, before any LLM). Gate: after the projector "
         "alignment, before the LLM is tuned, the share of test clips whose mean skeleton token is nearest to "
-        "their own class name's mean LLM input embedding (what stage 2 can reach before paying for it).",
+        "their own class name's mean LLM input embedding (what stage 2 can reach before paying for it). "
+        "Wall: per seed (the mean over the seeds).",
     ]
+    scorings: dict[str, dict] = {}  # a run's first row (an ablation's default arm repeats the main run)
+    for row in summary["aggregated"]:
+        if row.get("scoring_top1"):
+            scorings.setdefault(row["run"], row)
+    if scorings:
+        lines += ["", "Top-1 % by candidate scoring: " + "; ".join(
+            f"`{row['run']}` " + ", ".join(f"{name} {spread(stat)}" for name, stat in row["scoring_top1"].items())
+            for row in scorings.values()) + "."]  # fmt: skip
+    paired = [comparison for comparison in summary.get("paired", []) if comparison["bootstrap"]]
+    if paired:
+        lines += [
+            "",
+            "Paired on the same test clips, A - B: the top-1 difference (mean over seeds) with its 95 % paired-"
+            "bootstrap interval (clips resampled within each seed, the same clips for both arms), and the exact "
+            "McNemar test on the clips pooled over the seeds (b: clips only A gets right, c: only B).",
+            "",
+            "| comparison | A | B | n | A - B (points) | 95 % CI | McNemar b / c | p |",
+            "|---|---|---|---:|---:|---|---:|---:|",
+        ]
+        for comparison in paired:
+            boot, pooled = comparison["bootstrap"], comparison["pooled"]
+            low, high = boot["ci95"]
+            lines.append(f"| {comparison['comparison']} | `{comparison['a']}` | `{comparison['b']}` | "
+                         f"{len(pooled['seeds'])} | {100 * boot['difference']:+.1f} | "
+                         f"[{100 * low:+.1f}, {100 * high:+.1f}] | {pooled['b']} / {pooled['c']} | "
+                         f"{pooled['p_value']:.2g} |")  # fmt: skip
     if summary["pending"]:
-        lines += ["", "Not run yet: " + ", ".join(f"`{name}`" for name in summary["pending"]) + "."]
+        pending: dict[str, list[str]] = {}
+        for name in summary["pending"]:
+            seed, run = name.split("/", 1)
+            pending.setdefault(run, []).append(seed.removeprefix("seed"))
+        lines += ["", "Not run yet: " + ", ".join(f"`{run}` (seed {', '.join(missing)})"
+                                                  for run, missing in pending.items()) + "."]  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+class FollowUpError(RuntimeError):
+    """A finished run's follow-up failed (its linear probe, the free zero-shot baseline): the runs that depend on
+    it still go ahead."""
+
+
+def run_lanes(jobs: Sequence[tuple[int, Run]], lanes: int, work: Callable[[int, Run], None],
+              after: Callable[[], None] = lambda: None) -> list[str]:  # fmt: skip
+    """Run ``work(seed, run)`` for every job, up to ``lanes`` at once (threads: the work is a subprocess), in the
+    order of ``jobs`` except that a job waits for the runs of its own seed that it depends on and is skipped when
+    one of them failed; one failure never ends the rest. ``after`` runs in the calling thread after each job (the
+    tables). Returns the failed jobs, ``seed<k>/<run name>``."""
+    names = {(seed, run.name) for seed, run in jobs}
+    waiting = list(jobs)
+    running: dict[Future, tuple[int, Run]] = {}
+    finished: set[tuple[int, str]] = set()
+    failed: set[tuple[int, str]] = set()
+    report: list[str] = []
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        while waiting or running:
+            for job in list(waiting):
+                seed, run = job
+                deps = [(seed, dep) for dep in run.depends if (seed, dep) in names]
+                if any(dep in failed for dep in deps):
+                    print(f"=== seed{seed}/{run.name}: skipped, {run.depends} failed", flush=True)
+                    waiting.remove(job)
+                    failed.add((seed, run.name))
+                    report.append(f"seed{seed}/{run.name}")
+                elif len(running) < lanes and all(dep in finished for dep in deps):
+                    waiting.remove(job)
+                    running[pool.submit(work, seed, run)] = job
+            if not running:  # cannot happen: a job's dependencies come from the same list
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                seed, run = running.pop(future)
+                label = f"seed{seed}/{run.name}"
+                try:
+                    future.result()
+                    finished.add((seed, run.name))
+                except FollowUpError as error:
+                    print(f"=== {label}: follow-up FAILED ({error})", flush=True)
+                    finished.add((seed, run.name))
+                    report.append(f"{label} (follow-up)")
+                except Exception as error:  # one failed run never ends the rest
+                    known = isinstance(error, (subprocess.CalledProcessError, RuntimeError))
+                    print(f"=== {label}: FAILED ({error})" + ("" if known else "\n" + traceback.format_exc()),
+                          flush=True)  # fmt: skip
+                    failed.add((seed, run.name))
+                    report.append(label)
+            after()
+    return report
 
 
 def update_readme(readme: Path, table: str) -> None:
@@ -410,8 +705,8 @@ def main() -> None:
     parser.add_argument("--readme", default=None, help="rewrite the table between the real-data markers here")
     parser.add_argument(
         "--threads", type=int, default=None,
-        help="torch/OpenMP threads per run (default: all cores; use fewer on a shared machine, where "
-        "oversubscribed OpenMP threads slow a run down by 10x)",
+        help="torch/OpenMP threads per run (default: all cores, divided by --lanes; use fewer on a shared "
+        "machine, where oversubscribed OpenMP threads slow a run down by 10x)",
     )  # fmt: skip
     parser.add_argument(
         "--runs", default=None,
@@ -420,7 +715,18 @@ def main() -> None:
     parser.add_argument(
         "--summary-only", action="store_true", help="only rebuild the tables from finished runs"
     )
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[0],
+        help="training seeds: every selected run once per seed, into <workdir>/seed<k>/ (default: 0)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lanes", type=int, default=1,
+        help="training processes at once (a stage 2 waits for its stage 1); each gets --threads threads",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.lanes < 1:
+        raise SystemExit("--lanes must be at least 1")
+    seeds = list(dict.fromkeys(args.seeds))
 
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -442,41 +748,47 @@ def main() -> None:
                 selected.insert(selected.index(run), by_name[dep])
 
     def write_tables() -> None:
-        summary = summarise(runs, workdir, args.preset)
+        summary = summarise(runs, workdir, args.preset, seeds)
         (workdir / "results.json").write_text(json.dumps(summary, indent=2))
         table = markdown(summary)
         (workdir / "results.md").write_text(table)
         if args.readme:
             update_readme(Path(args.readme), table)
 
-    if args.threads:
-        os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
+    threads = args.threads or (max(1, (os.cpu_count() or 1) // args.lanes) if args.lanes > 1 else None)
+    if threads:
+        os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
+    legacy = [run.name for run in runs if (workdir / run.name / "train_results.json").exists()]
+    if legacy:
+        print(f"note: {workdir} holds runs outside the seed folders ({', '.join(legacy)}): they are not read; "
+              "they used train.py's default seed 42: move them to seed42/ and pass --seeds 42 to keep them")  # fmt: skip
     failed: list[str] = []
     if not args.summary_only:
-        for run in selected:
-            folder = workdir / run.name
+        convert_lock = threading.Lock()
+
+        def work(seed: int, run: Run) -> None:
+            root = seed_folder(workdir, seed)
+            folder = root / run.name
+            with convert_lock:  # one conversion of a corpus, whichever lane needs it first
+                try:
+                    dataset = ensure_converted(run.corpus, Path(args.data), Path(args.shared))
+                except SystemExit as error:  # raw data missing: this corpus' runs fail, the other lanes go on
+                    raise RuntimeError(str(error)) from None
             if is_done(folder, run):
-                print(f"=== {run.name}: done, skipped", flush=True)
-                dataset = ensure_converted(run.corpus, Path(args.data), Path(args.shared))
-                probe_once(run, folder, dataset)
-                stage1_zero_shot_once(run, folder, dataset)
-                continue
-            if any(dep in failed for dep in run.depends):
-                print(f"=== {run.name}: skipped, {run.depends} failed", flush=True)
-                failed.append(run.name)
-                continue
-            dataset = ensure_converted(run.corpus, Path(args.data), Path(args.shared))
+                print(f"=== {root.name}/{run.name}: done, skipped", flush=True)
+            else:
+                try:
+                    execute(run, root, dataset, seed)
+                except subprocess.CalledProcessError as error:
+                    raise RuntimeError(f"{error}; log: {folder / 'train.log'}") from error
             try:
-                execute(run, workdir, dataset)
                 probe_once(run, folder, dataset)
                 stage1_zero_shot_once(run, folder, dataset)
-            except (
-                subprocess.CalledProcessError,
-                RuntimeError,
-            ) as error:  # one failed run never ends the rest
-                print(f"=== {run.name}: FAILED ({error}); log: {folder / 'train.log'}", flush=True)
-                failed.append(run.name)
-            write_tables()
+            except Exception as error:  # the run itself is done: the runs that depend on it still go ahead
+                raise FollowUpError(f"{run.name}: {error}") from error
+
+        jobs = [(seed, run) for seed in seeds for run in selected]  # seed 0's runs first, then seed 1's...
+        failed = run_lanes(jobs, args.lanes, work, write_tables)
     write_tables()
     print((workdir / "results.md").read_text())
     if failed:

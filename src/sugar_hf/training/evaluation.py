@@ -146,6 +146,8 @@ def evaluate_folder(model_dir: str, dataset: str, split: str = "test", output_di
                                 descriptions=descriptions, progress=progress, scoring_top1=scoring_top1)  # fmt: skip
     metrics = action_recognition_metrics(ranked, refs, num_classes=len(names), top_k=(1, 5))
     metrics.update(model_kind=kind, num_samples=len(refs), num_candidates=len(candidates))
+    # Per-clip top-1 and truth, in the split's order (as training's eval_metrics.json): a paired test reads them.
+    metrics.update(predictions=[row[0] for row in ranked], references=list(refs))
     if scoring_top1:
         metrics["scoring_top1"] = scoring_top1
     if output_dir:
