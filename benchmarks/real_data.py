@@ -50,6 +50,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sugar_hf.training.probe import LinearProbeResult
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = {  # corpus key -> (raw folder under shared data, converted split folder, split name)
@@ -173,7 +177,9 @@ def probe_once(run: Run, folder: Path, dataset: Path) -> None:
     """Linear probe of a finished stage-1 encoder (seen classes only for the zero-shot run), once."""
     if run.stage == "1" and not (folder / "linear_probe.json").exists():
         seen = zero_shot_seen() if "--zero_shot_protocol" in run.args else None
-        (folder / "linear_probe.json").write_text(json.dumps({"top1": linear_probe(folder, dataset, seen)}))
+        (folder / "linear_probe.json").write_text(
+            json.dumps(linear_probe(folder, dataset, seen).to_dict(), indent=1)
+        )
 
 
 def stage1_zero_shot_once(run: Run, folder: Path, dataset: Path) -> None:
@@ -250,55 +256,13 @@ def execute(run: Run, workdir: Path, dataset: Path, seed: int | None = None) -> 
         raise RuntimeError(f"{run.name}: training stopped without results; see {folder / 'train.log'}")
 
 
-def linear_probe(stage1_folder: Path, dataset: Path, classes: list[int] | None = None) -> float:
-    """Test top-1 of a logistic regression on the frozen encoder's mean-pooled tokens (fit on the train split):
-    how much of the action is in the features that stage 2 must read, independent of the LLM."""
-    import numpy as np
-    import torch
+def linear_probe(stage1_folder: Path, dataset: Path, classes: list[int] | None = None) -> LinearProbeResult:
+    """A logistic regression on the frozen encoder's mean-pooled tokens (the checkpoint's eval view), its l2 chosen
+    by 5-fold CV on the train split and solved to convergence (:func:`sugar_hf.training.probe.fit_linear_probe`),
+    scored on the test split: how much of the action is in the features that stage 2 must read, without the LLM."""
+    from sugar_hf.training.probe import probe_folder
 
-    from sugar_hf import SugarSkeletonTextModel
-    from sugar_hf.data.torch_dataset import SkeletonTorchDataset
-    from sugar_hf.training.data import keep_labels, load_splits
-
-    model = SugarSkeletonTextModel.from_pretrained(str(stage1_folder)).eval()
-    train, test, names, _ = load_splits(str(dataset), "train", "test")
-    if classes is not None:
-        train, test = keep_labels(train, classes), keep_labels(test, classes)
-    enc = model.config.encoder_config
-
-    def features(split):
-        # The checkpoint's own preprocessing (stream, test crop, centring, view alignment, in_channels).
-        view = SkeletonTorchDataset.from_encoder_config(split, enc, train=False)
-        xs, ys = [], []
-        for start in range(0, len(view), 64):
-            items = [view[i] for i in range(start, min(start + 64, len(view)))]
-            with torch.no_grad():
-                tokens = model.encoder(
-                    torch.from_numpy(np.stack([it["skeleton"] for it in items]))
-                ).last_hidden_state
-            xs.append(tokens.mean(1))
-            ys += [int(it["label"]) for it in items]
-        return torch.cat(xs), torch.tensor(ys)
-
-    x_train, y_train = features(train)
-    x_test, y_test = features(test)
-    mean, std = x_train.mean(0), x_train.std(0) + 1e-6
-    x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-    weight = torch.zeros(x_train.shape[1], len(names), requires_grad=True)
-    bias = torch.zeros(len(names), requires_grad=True)
-    optimizer = torch.optim.LBFGS([weight, bias], max_iter=300)
-
-    def closure():
-        optimizer.zero_grad()
-        loss = (
-            torch.nn.functional.cross_entropy(x_train @ weight + bias, y_train) + 1e-3 * weight.square().sum()
-        )
-        loss.backward()
-        return loss
-
-    optimizer.step(closure)
-    with torch.no_grad():
-        return float(((x_test @ weight + bias).argmax(1) == y_test).float().mean())
+    return probe_folder(stage1_folder, dataset, classes)
 
 
 # The summary: per-run metrics aggregated over the seeds, and the paired comparisons on the same clips, as
