@@ -266,8 +266,8 @@ def linear_probe(stage1_folder: Path, dataset: Path, classes: list[int] | None =
 
 
 # The summary: per-run metrics aggregated over the seeds, and the paired comparisons on the same clips, as
-# (title, arm A run, its label, arm B run, its label): A - B. Arm A's fused ranking (`fused_predictions` in its
-# metrics) is compared too where it has one.
+# (title, arm A run, its label, arm B run, its label): A - B. Where arm A ranks with a knowledge prior (fused),
+# its LLM-alone ranking (`scoring_predictions["sum"]`) is compared too.
 AGGREGATED = ("top1", "top5", "mean_class_accuracy", "linear_probe_top1", "gate_top1", "wall_seconds")
 PAIRED = [
     *((corpus, f"{corpus}/stage2", "SUGAR", f"{corpus}/baseline", "FC") for corpus in CORPORA),
@@ -401,22 +401,32 @@ def aggregate(rows: list[dict], order: Sequence[tuple[str, str]] = ()) -> list[d
 
 
 def paired_comparisons(files: dict[tuple[int, str], Path], seeds: Sequence[int]) -> list[dict]:
-    """The ``PAIRED`` comparisons over the seeds where both arms finished: arm A's top-1 (``predictions``) and,
-    where its metrics have them, its fused ranking's (``fused_predictions``) against arm B's ``predictions``."""
+    """The ``PAIRED`` comparisons over the seeds where both arms finished: arm A's top-1 (``predictions``: the
+    model's own ranking, fused with the knowledge prior when it has one) and, where that is fused, its LLM-alone
+    ranking (``scoring_predictions["sum"]``) against arm B's ``predictions``."""
     out = []
     for title, a_run, a_label, b_run, b_label in PAIRED:
         loaded = {
-            seed: (_read_json(files[seed, a_run]), _read_json(files[seed, b_run]))
+            seed: (_with_llm_alone(_read_json(files[seed, a_run])), _read_json(files[seed, b_run]))
             for seed in seeds
             if (seed, a_run) in files and (seed, b_run) in files
         }
-        fused = any("fused_predictions" in (a or {}) for a, _ in loaded.values())
-        for key in ("predictions", *(["fused_predictions"] if fused else [])):
-            label = a_label.replace("SUGAR", "SUGAR fused") if key == "fused_predictions" else a_label
+        fused = any("llm_predictions" in (a or {}) for a, _ in loaded.values())
+        for key in ("predictions", *(["llm_predictions"] if fused else [])):
+            label = a_label.replace("SUGAR", "SUGAR, LLM alone") if key == "llm_predictions" else a_label
             comparison = paired_comparison(f"{title}: {label} vs {b_label}", a_run, key, b_run, loaded)
             if comparison is not None:
                 out.append(comparison)
     return out
+
+
+def _with_llm_alone(metrics: dict | None) -> dict | None:
+    """A stage-2 run ranked with its knowledge prior (``scoring_top1`` has ``fused``) also gets
+    ``llm_predictions``: its LLM-alone (summed log-likelihood) top-1 per clip."""
+    variants = (metrics or {}).get("scoring_predictions") or {}
+    if "fused" in variants and "sum" in variants:
+        return {**metrics, "llm_predictions": variants["sum"]}
+    return metrics
 
 
 def paired_comparison(name: str, a_run: str, a_key: str, b_run: str,

@@ -62,8 +62,9 @@ def workdir(tmp_path):
             )
             hits = SUGAR[seed]
             scoring = {"sum": sum(hits) / 10, "mean": 0.5, "fused": 1.0}
-            # the fused ranking gets every clip right
-            write_run(s / "utd_mhad/stage2", hits, wall=120.0, scoring_top1=scoring, fused_predictions=REFS)
+            # the LLM alone (sum) gets `hits` right; the model's own ranking (fused with the prior) every clip
+            write_run(s / "utd_mhad/stage2", hits, wall=120.0, scoring_top1=scoring, predictions=REFS, top1=1.0,
+                      scoring_predictions={"sum": predictions(hits, REFS), "fused": REFS})  # fmt: skip
             (s / "utd_mhad/stage2/alignment.json").write_text(json.dumps({"gate_after": 0.6}))
     # seed 2: stage 1 still training (a log only) and stage 2 not started
     (root / "seed2/utd_mhad/stage1").mkdir(parents=True)
@@ -108,7 +109,7 @@ def test_summary_aggregates_seeds_and_pairs_the_clips(bench, workdir):
     assert stage1["linear_probe_top1"]["values"] == pytest.approx([0.7, 0.8])
     assert stage1["linear_probe_top1"]["std"] == pytest.approx(np.std([0.7, 0.8], ddof=1))
     stage2 = main["utd_mhad/stage2"]
-    assert stage2["n_seeds"] == 2 and stage2["top1"]["mean"] == pytest.approx(0.9)
+    assert stage2["n_seeds"] == 2 and stage2["top1"]["mean"] == pytest.approx(1.0)
     assert stage2["gate_top1"] == {"mean": 0.6, "std": 0.0, "values": [0.6, 0.6]}
     assert set(stage2["scoring_top1"]) == {"sum", "mean", "fused"}  # data-driven: every key the runs report
     assert stage2["scoring_top1"]["fused"]["mean"] == 1.0
@@ -122,18 +123,19 @@ def test_summary_aggregates_seeds_and_pairs_the_clips(bench, workdir):
     paired = {comparison["comparison"]: comparison for comparison in summary["paired"]}
     assert set(paired) == {
         "utd_mhad: SUGAR vs FC",
-        "utd_mhad: SUGAR fused vs FC",
+        "utd_mhad: SUGAR, LLM alone vs FC",
         "zero-shot: SUGAR vs stage 1",
     }
-    sugar = paired["utd_mhad: SUGAR vs FC"]
+    sugar = paired["utd_mhad: SUGAR, LLM alone vs FC"]
+    assert sugar["a_predictions"] == "llm_predictions"
     assert [(row["seed"], row["b"], row["c"]) for row in sugar["per_seed"]] == [(0, 2, 0), (1, 1, 2)]
     assert sugar["per_seed"][0]["difference"] == pytest.approx(0.2)
     assert sugar["pooled"] == {"seeds": [0, 1], "clips": 20, "b": 3, "c": 2, "p_value": 1.0}
     assert sugar["bootstrap"]["difference"] == pytest.approx(0.05)  # (+0.2 - 0.1) / 2
     low, high = sugar["bootstrap"]["ci95"]
     assert low < 0 < 0.05 < high and 0 < sugar["bootstrap"]["share_a_ge_b"] < 1
-    fused = paired["utd_mhad: SUGAR fused vs FC"]
-    assert fused["a_predictions"] == "fused_predictions"
+    fused = paired["utd_mhad: SUGAR vs FC"]
+    assert fused["a_predictions"] == "predictions"
     assert (fused["pooled"]["b"], fused["pooled"]["c"]) == (3, 0)
     assert fused["pooled"]["p_value"] == pytest.approx(2 * 0.5**3)
     assert fused["bootstrap"]["difference"] == pytest.approx(0.15)
@@ -149,12 +151,14 @@ def test_summary_aggregates_seeds_and_pairs_the_clips(bench, workdir):
     table = bench.markdown(summary)
     assert "--seeds 0 1 2" in table
     assert "| `utd_mhad/baseline` | CTR-GCN + FC (cross-entropy) | 3 | 90.0 ± 10.0 | 100.0 ± 0.0 |" in table
-    assert "| 2 | 90.0 ± 14.1 |" in table  # stage 2 over its two seeds
+    assert "| 2 | 100.0 ± 0.0 |" in table  # stage 2 over its two seeds
     assert "| 75.0 ± 7.1 |" in table  # the probe column of stage 1
     assert "2.0 min |" in table  # the baseline's mean wall per seed
     assert "`utd_mhad/stage2` sum 90.0 ± 14.1, mean 50.0 ± 0.0, fused 100.0 ± 0.0" in table
-    assert "| utd_mhad: SUGAR vs FC | `utd_mhad/stage2` | `utd_mhad/baseline` | 2 | +5.0 | [" in table
-    assert "| utd_mhad: SUGAR fused vs FC |" in table and "| 3 / 0 | 0.25 |" in table
+    assert (
+        "| utd_mhad: SUGAR, LLM alone vs FC | `utd_mhad/stage2` | `utd_mhad/baseline` | 2 | +5.0 | [" in table
+    )
+    assert "| utd_mhad: SUGAR vs FC |" in table and "| 3 / 0 | 0.25 |" in table
     assert (
         "| zero-shot: SUGAR vs stage 1 | `zero_shot/stage2` | `zero_shot/stage1@unseen` | 1 | +20.0 |"
         in table

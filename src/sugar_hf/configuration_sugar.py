@@ -32,6 +32,9 @@ batch then shares the whole prompt up to the skeleton, which the model runs once
 step when the candidate list is long, e.g. 120 NTU names). Used by the CPU benchmarks; the default stays the
 paper's wording."""
 
+STAGE1_OBJECTIVES = ("mil_nce", "mil_nce+ce")
+"""Stage-1 losses: the paper's MIL-NCE alone, or GAP's cross-entropy FC head plus the text loss."""
+
 PROJECTOR_TYPES = ("tqp", "qformer", "linear", "cross_attention")
 TOKEN_LAYOUTS = ("frame", "frame_joint")
 SKELETON_STREAMS = ("joint", "bone", "motion", "bone_motion")
@@ -317,6 +320,10 @@ class SugarConfig(PretrainedConfig):
         contrastive_dim: Width of the shared skeleton-text space in stage 1 (defaults to the text width).
         learn_text_projection: Stage 1: a trainable linear map on the (frozen) text embeddings, starting at the
             identity when ``contrastive_dim`` is unset, so similar class texts can move apart (not in the paper).
+        stage1_objective: ``"mil_nce"`` (the paper: the text loss alone) or ``"mil_nce+ce"`` (GAP, Xiang et al.
+            ICCV 2023: a cross-entropy FC head on the pooled encoder features trained jointly with the text loss,
+            ``ce_loss_weight * CE + text_loss_weight * MIL-NCE``; the head is kept in the stage-1 checkpoint).
+        ce_loss_weight / text_loss_weight: The two terms' weights under ``"mil_nce+ce"`` (GAP: 1 and 0.8).
         instruction_template: Prompt with one ``<action>`` placeholder and a ``{candidates}`` field.
         class_names: The action classes the model was trained on (the default candidate list). They also set
             ``id2label`` / ``label2id`` (here and in ``encoder_config``), kept in step when the list is edited.
@@ -326,6 +333,15 @@ class SugarConfig(PretrainedConfig):
         candidate_scoring: How ``classify`` scores a candidate name: ``"sum"`` (its summed log-likelihood) or
             ``"mean"`` (per token). Measured on UTD-MHAD with the stage-2 recipe: sum 77.4 % vs mean 76.0 % top-1;
             the frozen LLM reading name-token sequences: 59.3 % vs 22.2 %.
+        knowledge_prior: Stage 2: keep stage 1's skeleton-text head (its projection, logit scale and the class-text
+            prototypes of ``prior_class_names``) in the model, so ranking can fuse the LLM's log-likelihood of
+            each candidate with the stage-1 similarity of the clip to that candidate's class texts (not in the
+            paper; see ``prior_weight``).
+        prior_weight: The fused ranking's weight of the knowledge prior: ``log_softmax(LLM summed log-likelihood)
+            + prior_weight * log_softmax(stage-1 similarity)`` over the candidates; chosen on the training
+            split by the training run. 0 ranks by the LLM alone.
+        prior_class_names: The names the prior has class-text prototypes for (the corpus's described classes,
+            unseen zero-shot classes included); a candidate list with another name is ranked by the LLM alone.
         save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
         freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
     """
@@ -349,11 +365,17 @@ class SugarConfig(PretrainedConfig):
         text_name_or_path: str | None = "openai/clip-vit-base-patch32",
         contrastive_dim: int | None = None,
         learn_text_projection: bool = False,
+        stage1_objective: str = "mil_nce",
+        ce_loss_weight: float = 1.0,
+        text_loss_weight: float = 0.8,
         instruction_template: str = DEFAULT_INSTRUCTION,
         class_names: Sequence[str] | None = None,
         action_token_id: int = -200,
         use_chat_template: bool = True,
         candidate_scoring: str = "sum",
+        knowledge_prior: bool = False,
+        prior_weight: float = 0.0,
+        prior_class_names: Sequence[str] | None = None,
         save_full_llm: bool = False,
         freeze_encoder: bool = True,
         **kwargs: Any,
@@ -378,6 +400,11 @@ class SugarConfig(PretrainedConfig):
         self.text_name_or_path = text_name_or_path
         self.contrastive_dim = contrastive_dim
         self.learn_text_projection = learn_text_projection
+        if stage1_objective not in STAGE1_OBJECTIVES:
+            raise ValueError(f"stage1_objective must be one of {STAGE1_OBJECTIVES}, got {stage1_objective!r}")
+        self.stage1_objective = stage1_objective
+        self.ce_loss_weight = float(ce_loss_weight)
+        self.text_loss_weight = float(text_loss_weight)
         if instruction_template.count(ACTION_PLACEHOLDER) != 1:
             raise ValueError(
                 f"instruction_template must contain exactly one {ACTION_PLACEHOLDER} placeholder"
@@ -391,6 +418,11 @@ class SugarConfig(PretrainedConfig):
         if candidate_scoring not in ("sum", "mean"):
             raise ValueError(f"candidate_scoring must be 'sum' or 'mean', got {candidate_scoring!r}")
         self.candidate_scoring = candidate_scoring
+        self.knowledge_prior = bool(knowledge_prior)
+        if prior_weight < 0:
+            raise ValueError(f"prior_weight must be >= 0, got {prior_weight}")
+        self.prior_weight = float(prior_weight)
+        self.prior_class_names = list(prior_class_names) if prior_class_names is not None else []
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
         # `custom_pipelines` points remote-code loads at the checkpoint's copy of the pipeline; the installed

@@ -39,8 +39,24 @@ SCORINGS = ("sum", "mean")
 
 
 def default_scoring(model: SugarForActionRecognition) -> str:
-    """The candidate scoring the model's config asks for (``config.candidate_scoring``, ``"sum"`` by default)."""
+    """The candidate scoring the model's config asks for: ``"fused"`` when the model carries a knowledge prior
+    with a positive ``prior_weight``, else ``config.candidate_scoring`` (``"sum"`` by default)."""
+    if getattr(model, "knowledge_prior", None) is not None and getattr(model.config, "prior_weight", 0.0) > 0:
+        return "fused"
     return getattr(model.config, "candidate_scoring", "sum")
+
+
+def pick_scoring(model: SugarForActionRecognition, scores: Mapping[str, torch.Tensor]) -> str:
+    """:func:`default_scoring`, or the config's LLM scoring when ``scores`` has no fused entry (a candidate the
+    prior has no class texts for)."""
+    name = default_scoring(model)
+    return name if name in scores else getattr(model.config, "candidate_scoring", "sum")
+
+
+def fuse_scores(summed: torch.Tensor, prior: torch.Tensor, weight: float) -> torch.Tensor:
+    """``log_softmax(summed) + weight * log_softmax(prior)`` over the candidates (last dim): the LLM's candidate
+    distribution times the knowledge prior's, tempered by ``weight`` (a product of experts)."""
+    return summed.float().log_softmax(-1) + weight * prior.float().log_softmax(-1)
 
 
 def candidate_scorings(
@@ -60,10 +76,16 @@ def top_ids(scores: torch.Tensor, ids: torch.Tensor, k: int) -> torch.Tensor:
 # ------------------------------------------------------------------------------------------------- stage 2
 @torch.no_grad()
 def score_stage2(
-    model: SugarForActionRecognition, batch: Mapping[str, Any], candidate_ids: Sequence[Sequence[int]]
+    model: SugarForActionRecognition,
+    batch: Mapping[str, Any],
+    candidate_ids: Sequence[Sequence[int]],
+    candidates: Sequence[str] | None = None,
+    prior_weight: float | None = None,
 ) -> dict[str, torch.Tensor]:
     """Both candidate scorings ``{"sum", "mean"}`` of ``(batch, num_candidates)`` from one pass of
-    :meth:`~sugar_hf.modeling_sugar.SugarForActionRecognition.score_candidates`.
+    :meth:`~sugar_hf.modeling_sugar.SugarForActionRecognition.score_candidates`; with the candidates' names and
+    a model that carries a knowledge prior with prototypes for all of them, also ``"prior"`` (stage 1's
+    skeleton-text similarity) and ``"fused"`` (:func:`fuse_scores` at ``prior_weight``, default the config's).
 
     ``batch`` holds ``input_ids``, ``attention_mask`` (left-padded prompts listing the candidates) and
     ``skeleton_values`` or precomputed ``encoder_tokens``: a processor's output or a collator's batch.
@@ -72,7 +94,14 @@ def score_stage2(
         batch.get("skeleton_values"), batch["input_ids"], batch["attention_mask"], candidate_ids,
         encoder_tokens=batch.get("encoder_tokens"), scoring="sum",
     ).float()  # fmt: skip
-    return candidate_scorings(summed, candidate_ids)
+    scores = candidate_scorings(summed, candidate_ids)
+    prior = None
+    if candidates is not None and getattr(model, "prior_logits", None) is not None:
+        prior = model.prior_logits(candidates, batch.get("skeleton_values"), batch.get("encoder_tokens"))
+    if prior is not None:
+        weight = model.config.prior_weight if prior_weight is None else prior_weight
+        scores.update(prior=prior.float(), fused=fuse_scores(summed, prior, weight))
+    return scores
 
 
 def rank_stage2(
@@ -81,9 +110,12 @@ def rank_stage2(
     candidate_ids: Sequence[Sequence[int]],
     labels: torch.Tensor,
     k: int,
+    candidates: Sequence[str] | None = None,
 ) -> dict[str, torch.Tensor]:
-    """Under each candidate scoring, the ``labels`` (one id per candidate) of the top ``k`` candidates."""
-    return {name: top_ids(scores, labels, k) for name, scores in score_stage2(model, batch, candidate_ids).items()}
+    """Under each candidate scoring (:func:`score_stage2`), the ``labels`` (one id per candidate) of the top ``k``
+    candidates."""
+    scores = score_stage2(model, batch, candidate_ids, candidates)
+    return {name: top_ids(value, labels, k) for name, value in scores.items()}
 
 
 # ------------------------------------------------------------------------------------------------- stage 1
@@ -168,11 +200,13 @@ def classify(
             empty list, blank names and duplicates raise (see
             :func:`~sugar_hf.configuration_sugar.check_candidates`).
         top_k: how many `(name, score)` pairs to return per sample (score: the candidate's log-likelihood,
-            summed or per token as `config.candidate_scoring` says).
+            summed or per token as `config.candidate_scoring` says; for a model with a knowledge prior and
+            `prior_weight > 0`, the fused log-score of :func:`fuse_scores` when the prior knows every candidate).
     """
     candidates = _candidates(model, candidates)
     inputs = processor(skeletons=skeletons, candidates=candidates).to(model.device)
-    scores = score_stage2(model, inputs, processor.candidate_token_ids(candidates))[default_scoring(model)]
+    every = score_stage2(model, inputs, processor.candidate_token_ids(candidates), candidates)
+    scores = every[pick_scoring(model, every)]
     top = scores.topk(min(top_k, len(candidates)), dim=1)
     return [
         [(candidates[j], float(s)) for s, j in zip(row_scores.tolist(), row_idx.tolist())]
@@ -207,7 +241,9 @@ __all__ = [
     "candidate_scorings",
     "classify",
     "default_scoring",
+    "fuse_scores",
     "load_processor",
+    "pick_scoring",
     "rank_baseline",
     "rank_stage1",
     "rank_stage2",

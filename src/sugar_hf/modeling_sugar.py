@@ -68,16 +68,20 @@ class SugarEncoderOutput(ModelOutput):
 class SugarSkeletonTextOutput(ModelOutput):
     """
     Args:
-        loss (`torch.FloatTensor` of shape `()`): MIL-NCE loss, when `labels` and `text_labels` are given.
+        loss (`torch.FloatTensor` of shape `()`): MIL-NCE loss (plus the weighted cross-entropy under
+            `stage1_objective="mil_nce+ce"`), when `labels` and `text_labels` are given.
         logits_per_skeleton (`torch.FloatTensor` of shape `(batch, num_texts)`): scaled cosine similarities.
         skeleton_embeds (`torch.FloatTensor` of shape `(batch, dim)`): L2-normalised skeleton embeddings.
         text_embeds (`torch.FloatTensor` of shape `(num_texts, dim)`): L2-normalised text embeddings.
+        class_logits (`torch.FloatTensor` of shape `(batch, num_classes)`): the FC head's logits
+            (`stage1_objective="mil_nce+ce"` only).
     """
 
     loss: torch.FloatTensor | None = None
     logits_per_skeleton: torch.FloatTensor | None = None
     skeleton_embeds: torch.FloatTensor | None = None
     text_embeds: torch.FloatTensor | None = None
+    class_logits: torch.FloatTensor | None = None
 
 
 MIN_SHARED_PREFIX = 8
@@ -420,6 +424,11 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
         learn = getattr(config, "learn_text_projection", False)
         self.text_projection = nn.Linear(text_dim, dim) if dim != text_dim or learn else nn.Identity()
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+        # GAP's objective: a cross-entropy FC head on the pooled features next to the text loss (mil_nce+ce).
+        self.classifier = (
+            nn.Linear(config.encoder_config.hidden_size, len(config.class_names))
+            if getattr(config, "stage1_objective", "mil_nce") == "mil_nce+ce" else None
+        )  # fmt: skip
         self.post_init()
 
     def train(self, mode: bool = True):
@@ -448,6 +457,7 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
         text_embeds: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         text_labels: torch.Tensor | None = None,
+        class_mask: torch.Tensor | None = None,
         **kwargs: Any,
     ) -> SugarSkeletonTextOutput:
         """
@@ -456,6 +466,8 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
             text_input_ids / text_attention_mask (`(num_texts, length)`): texts to embed now, or
             text_embeds (`(num_texts, text_dim)`): cached raw text embeddings (see the knowledge cache).
             labels (`(batch,)`): class id of each skeleton; text_labels (`(num_texts,)`): class id of each text.
+            class_mask (`(num_classes,)` bool, optional): under ``stage1_objective="mil_nce+ce"``, the classes the
+                cross-entropy may choose from (the training classes); default all.
         """
         if text_embeds is None:
             if text_input_ids is None:
@@ -463,17 +475,66 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
             if text_attention_mask is None:
                 text_attention_mask = torch.ones_like(text_input_ids)
             text_embeds = self.encode_texts(text_input_ids, text_attention_mask)
-        skeleton = self.get_skeleton_features(skeleton_values)
+        pooled = self.encoder(skeleton_values).pooler_output
+        skeleton = F.normalize(self.skeleton_projection(pooled), dim=-1)
         texts = F.normalize(self.text_projection(text_embeds.to(skeleton.dtype)), dim=-1)
         scale = self.logit_scale.clamp(max=math.log(100.0))
+        class_logits = self.classifier(pooled) if self.classifier is not None else None
         if labels is not None and text_labels is not None:
             positive = labels[:, None] == text_labels[None, :]
             loss, logits = mil_nce_loss(skeleton, texts, positive, scale)
+            if class_logits is not None:
+                loss = self.config.text_loss_weight * loss + self.config.ce_loss_weight * self._ce_loss(
+                    class_logits, labels, class_mask
+                )
         else:
             loss, logits = None, scale.exp() * skeleton @ texts.t()
         return SugarSkeletonTextOutput(
-            loss=loss, logits_per_skeleton=logits, skeleton_embeds=skeleton, text_embeds=texts
-        )
+            loss=loss, logits_per_skeleton=logits, skeleton_embeds=skeleton, text_embeds=texts,
+            class_logits=class_logits,
+        )  # fmt: skip
+
+    @staticmethod
+    def _ce_loss(class_logits: torch.Tensor, labels: torch.Tensor, class_mask: torch.Tensor | None) -> torch.Tensor:
+        """Cross-entropy of the FC head; ``class_mask`` ``(num_classes,)`` keeps only the training classes (a
+        zero-shot run never scores its unseen classes, as GAP's FC head has only the seen ones)."""
+        if class_mask is not None:
+            class_logits = class_logits.masked_fill(~class_mask.to(class_logits.device), float("-inf"))
+        return F.cross_entropy(class_logits.float(), labels)
+
+
+# ------------------------------------------------------------------------------------------ knowledge prior
+def contrastive_text_dim(config: SugarConfig) -> int:
+    """Width of stage 1's skeleton-text space: ``contrastive_dim`` or the text encoder's output width."""
+    if config.contrastive_dim:
+        return config.contrastive_dim
+    text = config.text_config
+    return text.projection_dim if text.model_type == "clip_text_model" else text.hidden_size
+
+
+class SugarKnowledgePrior(nn.Module):
+    """Stage 1's skeleton-text head, frozen, inside the stage-2 model: the pooled encoder features projected into
+    the text space and compared with each class's text prototype (the normalised mean of its projected motion
+    and visual description embeddings), times stage 1's learned logit scale.
+
+    ``prototypes`` ``(num_classes, dim)`` follow ``config.prior_class_names``; they are computed once from the
+    stage-1 model and its text encoder (:meth:`SugarForActionRecognition.load_knowledge_prior`), so ranking
+    needs no text encoder.
+    """
+
+    def __init__(self, config: SugarConfig) -> None:
+        super().__init__()
+        dim = contrastive_text_dim(config)
+        self.skeleton_projection = nn.Linear(config.encoder_config.hidden_size, dim)
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+        self.register_buffer("prototypes", torch.zeros(len(config.prior_class_names), dim))
+        self.requires_grad_(False)
+
+    def forward(self, pooled: torch.Tensor, class_index: torch.Tensor | None = None) -> torch.Tensor:
+        """``(batch, num_classes)`` scaled cosine similarities (``class_index`` picks and orders the classes)."""
+        protos = self.prototypes if class_index is None else self.prototypes[class_index]
+        features = F.normalize(self.skeleton_projection(pooled.to(protos.dtype)), dim=-1)
+        return self.logit_scale.clamp(max=math.log(100.0)).exp() * features @ protos.t()
 
 
 # --------------------------------------------------------------------------------------------- recognition
@@ -501,6 +562,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
             if config.projector_config.output_norm
             else None
         )
+        self.knowledge_prior = SugarKnowledgePrior(config) if getattr(config, "knowledge_prior", False) else None
         self.llm.requires_grad_(False)
         if config.freeze_encoder:
             self.encoder.requires_grad_(False)
@@ -562,6 +624,35 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         if differing:
             raise ValueError(f"the stage-1 encoder differs from this model's encoder_config in {differing}")
         self.encoder.load_state_dict(stage1.encoder.state_dict())
+
+    @torch.no_grad()
+    def load_knowledge_prior(self, stage1: SugarSkeletonTextModel, prototypes: torch.Tensor) -> None:
+        """Copy stage 1's skeleton projection and logit scale into :attr:`knowledge_prior`, with the class-text
+        ``prototypes`` ``(len(config.prior_class_names), dim)`` (normalised, already through stage 1's text
+        projection)."""
+        if self.knowledge_prior is None:
+            raise ValueError("this model has no knowledge prior (config.knowledge_prior is False)")
+        if prototypes.shape != self.knowledge_prior.prototypes.shape:
+            raise ValueError(f"prototypes {tuple(prototypes.shape)}, expected "
+                             f"{tuple(self.knowledge_prior.prototypes.shape)} (prior_class_names x text width)")  # fmt: skip
+        self.knowledge_prior.skeleton_projection.load_state_dict(stage1.skeleton_projection.state_dict())
+        self.knowledge_prior.logit_scale.copy_(stage1.logit_scale)
+        self.knowledge_prior.prototypes.copy_(prototypes)
+
+    def prior_logits(
+        self, candidates: Sequence[str], skeleton_values: torch.Tensor | None = None,
+        encoder_tokens: torch.Tensor | None = None,
+    ) -> torch.Tensor | None:  # fmt: skip
+        """The knowledge prior's ``(batch, len(candidates))`` scaled similarities, or None when the model has no
+        prior or a candidate has no prototype. The pooled feature is the mean of the encoder tokens (exactly
+        the encoder's pooled output), so cached tokens serve as well as skeletons."""
+        names = self.config.prior_class_names
+        if self.knowledge_prior is None or any(c not in names for c in candidates):
+            return None
+        if encoder_tokens is None:
+            encoder_tokens = self.get_encoder_tokens(skeleton_values)
+        index = torch.tensor([names.index(c) for c in candidates], device=encoder_tokens.device)
+        return self.knowledge_prior(encoder_tokens.float().mean(1), index)
 
     # -- embedding ----------------------------------------------------------------------------------------
     def get_encoder_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:

@@ -36,7 +36,7 @@ import torch
 from transformers import Pipeline
 
 from .configuration_sugar import check_candidates
-from .inference import default_scoring, score_baseline, score_stage2
+from .inference import pick_scoring, score_baseline, score_stage2
 from .skeleton.pipeline import SkeletonPipeline
 
 TASK = "skeleton-action-recognition"
@@ -178,8 +178,8 @@ class SkeletonActionRecognitionPipeline(Pipeline):
             text = self.processor.text_inputs(values.shape[0], candidates, padding_side="left")
             batch = {"skeleton_values": values, **text}
             every = score_stage2(self.model, {k: v.to(self.device) for k, v in batch.items()},
-                                 self.processor.candidate_token_ids(candidates))  # fmt: skip
-            scores = every[default_scoring(self.model)]
+                                 self.processor.candidate_token_ids(candidates), candidates)  # fmt: skip
+            scores = every[pick_scoring(self.model, every)]
         else:
             index = [self.class_names.index(name) for name in candidates]
             scores = score_baseline(self.model, values.to(self.device), index)

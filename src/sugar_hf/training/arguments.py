@@ -84,6 +84,26 @@ class ModelArguments:
             "help": "Stage 1: a trainable linear map on the frozen text embeddings (identity at start)."
         },
     )
+    stage1_objective: str = field(
+        default="mil_nce",
+        metadata={"help": "Stage 1 loss: mil_nce (the paper) | mil_nce+ce (GAP: a cross-entropy FC head trained "
+                  "jointly, ce_loss_weight * CE + text_loss_weight * MIL-NCE)"},
+    )  # fmt: skip
+    ce_loss_weight: float = field(default=1.0, metadata={"help": "Stage 1, mil_nce+ce: weight of the CE term."})
+    text_loss_weight: float = field(
+        default=0.8, metadata={"help": "Stage 1, mil_nce+ce: weight of the MIL-NCE term (GAP: 0.8)."}
+    )
+    knowledge_prior: bool = field(
+        default=False,
+        metadata={"help": "Stage 2 (beyond the paper): keep stage 1's skeleton-text head and class-text prototypes "
+                  "in the model and rank by the LLM's log-likelihood fused with the stage-1 similarity of each "
+                  "candidate (--init_from must be a stage-1 folder)"},
+    )  # fmt: skip
+    prior_weight: str = field(
+        default="auto",
+        metadata={"help": "Stage 2 with --knowledge_prior: the prior's weight in the fused ranking, a number >= 0 "
+                  "or auto (chosen on the training split after training; see prior_weight.json)"},
+    )  # fmt: skip
     lora_r: int = field(default=64, metadata={"help": "Stage 2: LoRA rank."})
     lora_alpha: int = field(default=16, metadata={"help": "Stage 2: LoRA alpha (scaling alpha / r)."})
     lora_dropout: float = field(default=0.0, metadata={"help": "LoRA dropout (the paper's config: 0.05)."})

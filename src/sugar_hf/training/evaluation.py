@@ -18,8 +18,8 @@ import torch
 from ..inference import (
     SCORINGS,
     classify,
-    default_scoring,
     load_processor,
+    pick_scoring,
     rank_baseline,
     rank_stage1,
     rank_stage2,
@@ -64,10 +64,11 @@ def _dataset_ranker(model, kind: str, processor, candidate_labels: Sequence[int]
         candidate_ids = processor.candidate_token_ids(names)
 
         def rank(skeletons: torch.Tensor, truth: torch.Tensor) -> torch.Tensor:
-            every = rank_stage2(model, processor(skeletons=skeletons, candidates=names), candidate_ids, labels, k)
+            every = rank_stage2(model, processor(skeletons=skeletons, candidates=names), candidate_ids, labels, k,
+                                names)  # fmt: skip
             for name, top in every.items():
-                variants[name].extend((top[:, 0] == truth).tolist())
-            return every[default_scoring(model)]
+                variants.setdefault(name, []).extend((top[:, 0] == truth).tolist())
+            return every[pick_scoring(model, every)]
 
         return rank
     if kind == "stage1":

@@ -33,6 +33,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, Subset
 
+from ..inference import pick_scoring
 from .arguments import DataArguments, ModelArguments, SugarTrainingArguments
 from .checkpointing import check_resumable, load_training_state, save_training_state
 from .data import SeededView, epoch_order, keep_labels, load_splits, zero_shot_classes
@@ -203,11 +204,12 @@ def evaluate_task(task, model, dataloader, accelerator, num_classes: int, k: int
     model.eval()
     ranked, refs = [], []
     variants: dict[str, list[int]] = {}
+    variant_top1: dict[str, list[int]] = {}
     for batch in dataloader:
         with accelerator.autocast():  # the run's precision (bf16 ranking on AMX CPUs is ~2x faster than fp32)
             if hasattr(task, "rank_variants"):
                 every = task.rank_variants(model, batch, k)
-                top, labels = every[getattr(model.config, "candidate_scoring", "sum")]
+                top, labels = every[pick_scoring(model, every)]
             else:
                 every, (top, labels) = {}, task.rank(model, batch, k)
         top, labels = accelerator.gather_for_metrics((top.contiguous(), labels.contiguous()))
@@ -218,10 +220,15 @@ def evaluate_task(task, model, dataloader, accelerator, num_classes: int, k: int
                 (variant_top[:, 0].contiguous(), variant_labels.contiguous())
             )
             variants.setdefault(name, []).extend((first == truth).long().cpu().tolist())
+            variant_top1.setdefault(name, []).extend(first.cpu().tolist())
     model.train()
     metrics = action_recognition_metrics(ranked, refs, num_classes=num_classes, top_k=(1, 5))
+    # Per-clip top-1 and truth, in the eval split's order: what a paired test between two runs reads.
+    metrics["predictions"] = [row[0] for row in ranked]
+    metrics["references"] = list(refs)
     if variants:
         metrics["scoring_top1"] = {name: sum(hits) / max(len(hits), 1) for name, hits in variants.items()}
+        metrics["scoring_predictions"] = variant_top1
     return metrics
 
 
@@ -321,6 +328,7 @@ class TrainingRun:
     start_time: float = 0.0
     running: float = 0.0
     running_count: int = 0
+    train_ds: Any = None
 
     @property
     def has_eval(self) -> bool:
@@ -445,7 +453,8 @@ def setup_run(
     if args.stage == "2" and args.align_steps and global_step == 0:
         _align(task, accelerator.unwrap_model(model), cache, args, accelerator)
     run = TrainingRun(model_args, data_args, args, accelerator, task, model, optimizer, scheduler, train_view,
-                      collate, eval_ds, names, view_kwargs, steps_per_epoch, total_steps, history, global_step)  # fmt: skip
+                      collate, eval_ds, names, view_kwargs, steps_per_epoch, total_steps, history, global_step,
+                      train_ds=train_ds)  # fmt: skip
     _start_trackers(run, len(classes))
     return run
 
@@ -572,6 +581,10 @@ def finish_run(run: TrainingRun, stopped: bool) -> dict:
         return results
     accelerator.wait_for_everyone()
     unwrapped = accelerator.unwrap_model(run.model)
+    if hasattr(
+        run.task, "choose_prior_weight"
+    ):  # every process alike (deterministic), before the model is saved
+        run.task.choose_prior_weight(unwrapped, run)
     if args.do_eval and run.has_eval:
         metrics = _evaluate_to_file(run, unwrapped, "eval_metrics.json")
         results.update({f"eval/{k}": v for k, v in metrics.items() if isinstance(v, float)})

@@ -22,7 +22,7 @@ from ..configuration_sugar import (
     SugarEncoderConfig,
 )
 from ..data.collator import SkeletonCollator, SugarCollator
-from ..inference import default_scoring, rank_baseline, rank_stage1, rank_stage2
+from ..inference import fuse_scores, pick_scoring, rank_baseline, rank_stage1, score_stage2, top_ids
 from ..modeling_baseline import SugarBaselineConfig, SugarForSkeletonClassification
 from ..modeling_sugar import SugarForActionRecognition, SugarSkeletonTextModel, answer_logits_to_keep
 from ..pretrained_bases import resolve_pretrained_name
@@ -147,6 +147,8 @@ def _set_model_options(config: SugarConfig, model_args: ModelArguments) -> None:
         config.contrastive_dim = model_args.contrastive_dim
     if model_args.learn_text_projection:
         config.learn_text_projection = True
+    config.stage1_objective = model_args.stage1_objective
+    config.ce_loss_weight, config.text_loss_weight = model_args.ce_loss_weight, model_args.text_loss_weight
     if not model_args.model_config:
         projector = config.projector_config
         projector.input_norm = model_args.projector_input_norm
@@ -223,6 +225,9 @@ class Stage1Task:
         if self.text_negatives not in ("batch", "all"):
             raise ValueError(f"--text_negatives must be batch or all, got {self.text_negatives!r}")
         self.seed = seed
+        # The FC head (mil_nce+ce) chooses among the training classes only (zero-shot runs hide the unseen).
+        self.class_mask = torch.zeros(len(class_names), dtype=torch.bool)
+        self.class_mask[list(train_classes)] = True
         enc = config.encoder_config
         self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
         self.collate = SkeletonCollator(self.num_persons, self.num_frames)
@@ -237,7 +242,7 @@ class Stage1Task:
         device = batch["skeleton_values"].device
         return model(
             skeleton_values=batch["skeleton_values"], text_embeds=self.bank.embeds[index].to(device),
-            labels=batch["labels"], text_labels=self.bank.labels[index].to(device),
+            labels=batch["labels"], text_labels=self.bank.labels[index].to(device), class_mask=self.class_mask,
         ).loss  # fmt: skip
 
     @torch.no_grad()
@@ -271,12 +276,19 @@ class Stage2Task:
     ) -> None:
         config = load_sugar_config(model_args, data_args, class_names, layout)
         config.freeze_encoder = True
+        self.prior_weight = _parse_prior_weight(model_args) if model_args.knowledge_prior else None
+        if model_args.knowledge_prior:
+            config.knowledge_prior = True
+            config.prior_class_names = _prior_class_names(class_names, data_args)
+            config.prior_weight = self.prior_weight if self.prior_weight is not None else 0.0
         self.model = (SugarForActionRecognition.from_config_with_pretrained_bases(config) if config.llm_name_or_path
                       else SugarForActionRecognition(config))  # fmt: skip
         if model_args.init_from:
             _load_encoder(self.model, model_args.init_from)
         else:
             logger.warning("stage 2 without --init_from: the frozen encoder is random (train stage 1 first)")
+        if model_args.knowledge_prior:
+            _load_knowledge_prior(self.model, model_args, data_args, config.prior_class_names)
         if gradient_checkpointing:
             self.model.gradient_checkpointing_enable()
         name = model_args.tokenizer or resolve_pretrained_name(config.llm_name_or_path or "")
@@ -303,17 +315,130 @@ class Stage2Task:
 
     @torch.no_grad()
     def rank_variants(self, model, batch, k: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-        """Rankings under both candidate scorings (``sum`` and ``mean``) from one pass; ``rank`` is the config's."""
-        ranked = rank_stage2(model, batch, self.candidate_ids, self.candidate_labels, k)
-        return {name: (top, batch["class_ids"]) for name, top in ranked.items()}
+        """Rankings under both candidate scorings (``sum`` and ``mean``) from one pass, and with a knowledge prior
+        the prior alone and the fused ranking (also at every weight of :data:`PRIOR_WEIGHT_GRID`, as
+        ``fused@<w>``, reported next to the chosen one); ``rank`` is the model's default scoring."""
+        scores = score_stage2(model, batch, self.candidate_ids, self.candidates)
+        if "prior" in scores:
+            for weight in PRIOR_WEIGHT_GRID:
+                scores[f"fused@{weight:g}"] = fuse_scores(scores["sum"], scores["prior"], weight)
+        labels = self.candidate_labels
+        return {name: (top_ids(value, labels, k), batch["class_ids"]) for name, value in scores.items()}
 
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.rank_variants(model, batch, k)[default_scoring(model)]
+        every = self.rank_variants(model, batch, k)
+        return every[pick_scoring(model, every)]
+
+    @torch.no_grad()
+    def choose_prior_weight(self, model, run) -> None:
+        """With ``--knowledge_prior`` and ``--prior_weight auto``: rank the training split (its evaluation view, all
+        training classes as candidates), then keep the grid weight with the best training top-1 (ties: the lower
+        fused NLL, then the smaller weight). Writes ``prior_weight.json`` (the whole grid) and sets
+        ``config.prior_weight``; the test split is never read."""
+        if self.prior_weight is not None or getattr(model, "knowledge_prior", None) is None:
+            return
+        from torch.utils.data import DataLoader
+
+        from ..data.torch_dataset import SkeletonTorchDataset
+
+        view = SkeletonTorchDataset.from_encoder_config(run.train_ds, train=False, **run.view_kwargs)
+        loader = DataLoader(view, batch_size=run.args.per_device_eval_batch_size, collate_fn=self.eval_collate)
+        device = run.accelerator.device
+        summed, prior, truth = [], [], []
+        model.eval()
+        for batch in loader:
+            batch = {k: v.to(device) if torch.is_tensor(v) else v for k, v in batch.items()}
+            with run.accelerator.autocast():
+                scores = score_stage2(model, batch, self.candidate_ids, self.candidates)
+            summed.append(scores["sum"].float().cpu())
+            prior.append(scores["prior"].float().cpu())
+            truth.append(batch["class_ids"].cpu())
+        model.train()
+        position = {int(c): i for i, c in enumerate(self.candidate_labels.tolist())}
+        target = torch.tensor([position[int(c)] for c in torch.cat(truth)])
+        grid = prior_weight_grid(torch.cat(summed), torch.cat(prior), target)
+        best = min(grid, key=lambda row: (-row["top1"], row["nll"], row["weight"]))
+        model.config.prior_weight = best["weight"]
+        logger.info("knowledge prior: weight %g chosen on the training split (%d clips; top-1 %.4f, prior alone "
+                    "%.4f, LLM alone %.4f)", best["weight"], len(target), best["top1"], grid[-1]["prior_top1"],
+                    grid[0]["top1"])  # fmt: skip
+        if run.accelerator.is_main_process:
+            with open(os.path.join(run.args.output_dir, "prior_weight.json"), "w", encoding="utf-8") as handle:
+                json.dump({"chosen": best["weight"], "split": run.data_args.train_split, "clips": len(target),
+                           "grid": grid}, handle, indent=2)  # fmt: skip
 
     def save(self, model, folder: str, model_args) -> None:
         model.save_pretrained(folder, **_save_kwargs(model_args))
         self.processor.save_pretrained(folder)
+
+
+PRIOR_WEIGHT_GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+"""Weights of the knowledge prior that ``--prior_weight auto`` chooses from (0: the LLM alone)."""
+
+
+def prior_weight_grid(summed: torch.Tensor, prior: torch.Tensor, target: torch.Tensor) -> list[dict]:
+    """For each weight of :data:`PRIOR_WEIGHT_GRID`: top-1 and mean NLL of the fused ranking (:func:`fuse_scores`)
+    of ``(clips, candidates)`` LLM summed log-likelihoods and prior logits against ``target`` candidate indices."""
+    rows = []
+    prior_top1 = float((prior.argmax(1) == target).float().mean())
+    for weight in PRIOR_WEIGHT_GRID:
+        fused = fuse_scores(summed, prior, weight)
+        nll = float(torch.nn.functional.cross_entropy(fused.log_softmax(1), target))
+        rows.append({"weight": weight, "top1": float((fused.argmax(1) == target).float().mean()), "nll": nll,
+                     "prior_top1": prior_top1})  # fmt: skip
+    return rows
+
+
+def _parse_prior_weight(model_args: ModelArguments) -> float | None:
+    """``--prior_weight``: a number >= 0, or None for ``auto``."""
+    value = str(model_args.prior_weight).strip().lower()
+    if value == "auto":
+        return None
+    try:
+        weight = float(value)
+    except ValueError:
+        raise ValueError(f"--prior_weight must be a number >= 0 or auto, got {model_args.prior_weight!r}") from None
+    if weight < 0:
+        raise ValueError(f"--prior_weight must be >= 0, got {weight}")
+    return weight
+
+
+def _prior_class_names(class_names: Sequence[str], data_args: DataArguments) -> list[str]:
+    """The dataset's class names, then every other class the knowledge source describes (classes a zero-shot
+    user may list that the training data never had: their texts are the prior's only knowledge of them)."""
+    from ..knowledge.corpus import load_descriptions
+
+    source = data_args.descriptions or data_args.corpus
+    names = list(class_names)
+    if source and data_args.knowledge != "none":
+        names += [d.name for d in load_descriptions(source) if d.name not in set(names)]
+    return names
+
+
+@torch.no_grad()
+def _load_knowledge_prior(model: SugarForActionRecognition, model_args, data_args, prior_names) -> None:
+    """Stage 1's skeleton projection, logit scale and class-text prototypes (every class of the corpus with
+    texts, unseen zero-shot classes included, as stage 1's own nearest-text ranking uses them) -> the model's
+    knowledge prior."""
+    from .data import class_texts
+
+    if not model_args.init_from:
+        raise ValueError("--knowledge_prior needs --init_from a stage-1 folder (its text head is the prior)")
+    with open(os.path.join(model_args.init_from, "config.json"), encoding="utf-8") as handle:
+        if json.load(handle).get("model_type") == "sugar_baseline":
+            raise ValueError(f"--knowledge_prior: {model_args.init_from} is a baseline folder; the prior needs a "
+                             "stage-1 (skeleton-text) folder")  # fmt: skip
+    stage1 = SugarSkeletonTextModel.from_pretrained(model_args.init_from).eval()
+    name = model_args.tokenizer or resolve_pretrained_name(stage1.config.text_name_or_path or "")
+    tokenizer = AutoTokenizer.from_pretrained(name)
+    texts, labels, motion = class_texts(prior_names, range(len(prior_names)), data_args.descriptions or
+                                        data_args.corpus, data_args.knowledge)  # fmt: skip
+    bank = build_text_bank(stage1, tokenizer, texts, labels, motion)
+    classes, protos = bank.class_prototypes(stage1.text_projection)
+    if classes.tolist() != list(range(len(prior_names))):
+        raise ValueError("--knowledge_prior: some classes have no texts")
+    model.load_knowledge_prior(stage1, protos)
 
 
 def build_task(model_args: ModelArguments, data_args: DataArguments, train_args: SugarTrainingArguments,
