@@ -81,24 +81,35 @@ def _stage2_with_prior(tokenizer, weight: float = 1.0, seed: int = 0):
     config = tiny_config(knowledge_prior=True, prior_class_names=CLASSES, prior_weight=weight)
     model = SugarForActionRecognition(config).eval()
     model.encoder.load_state_dict(stage1.encoder.state_dict())
-    embeds, text_labels = _texts()
-    protos = torch.stack([F.normalize(embeds[text_labels == c], dim=-1).mean(0) for c in range(len(CLASSES))])
-    protos = F.normalize(protos, dim=-1)
-    model.load_knowledge_prior(stage1, protos)
-    return model, stage1, protos, SugarProcessor.from_config(tokenizer, config)
+    embeds, text_labels = _texts(per_class=3)
+    texts = F.normalize(embeds, dim=-1)
+    model.load_knowledge_prior(stage1, texts, text_labels)
+    return model, stage1, (texts, text_labels), SugarProcessor.from_config(tokenizer, config)
 
 
-def test_the_prior_is_stage_one_nearest_text_score_from_encoder_tokens(tokenizer):
-    model, stage1, protos, _ = _stage2_with_prior(tokenizer)
+def test_bag_scores_are_the_log_mean_exp_of_each_class_texts():
+    sims = torch.tensor([[1.0, 3.0, 0.0, 2.0, 2.0]])
+    index = torch.tensor([0, 0, 1, 2, 2])
+    expected = torch.tensor([[math.log((math.e + math.e**3) / 2), 0.0, 2.0]])
+    torch.testing.assert_close(inference.bag_scores(sims, index, 3), expected)
+    # a clip near one text of its class outranks a clip near the mean: the MIL-NCE view, not the prototype's
+    assert inference.bag_scores(torch.tensor([[4.0, -4.0, 1.0, 1.0]]), torch.tensor([0, 0, 1, 1]), 2).argmax() == 0
+
+
+def test_the_prior_is_stage_one_bag_score_from_encoder_tokens(tokenizer):
+    model, stage1, (texts, index), _ = _stage2_with_prior(tokenizer)
+    assert model.config.prior_text_counts == [3] * len(CLASSES)
     x = _skeletons(3)
-    expected = inference.score_stage1(stage1, x, protos, stage1.logit_scale.exp())
+    expected = inference.score_stage1(stage1, x, texts, index, len(CLASSES))
     order = ["sit down", "drink water", "wave hand"]
-    index = [CLASSES.index(c) for c in order]
+    picked = [CLASSES.index(c) for c in order]
     torch.testing.assert_close(model.prior_logits(CLASSES, skeleton_values=x), expected)
     tokens = model.get_encoder_tokens(x)  # what the encoder-token cache holds
-    torch.testing.assert_close(model.prior_logits(order, encoder_tokens=tokens), expected[:, index])
+    torch.testing.assert_close(model.prior_logits(order, encoder_tokens=tokens), expected[:, picked])
     assert model.prior_logits(["jump up", *order]) is None  # a name without class texts: no prior
     assert not any(p.requires_grad for p in model.knowledge_prior.parameters())
+    with pytest.raises(ValueError, match="grouped by class"):
+        model.load_knowledge_prior(stage1, texts, index.flip(0))
 
 
 def test_fused_scores_are_both_log_distributions_and_rank_in_classify(tokenizer):
@@ -122,13 +133,13 @@ def test_fused_scores_are_both_log_distributions_and_rank_in_classify(tokenizer)
 
 
 def test_weight_zero_ranks_like_the_llm_and_the_prior_round_trips(tokenizer, tmp_path):
-    model, _, protos, processor = _stage2_with_prior(tokenizer, weight=0.0)
+    model, _, (texts, _), processor = _stage2_with_prior(tokenizer, weight=0.0)
     assert inference.default_scoring(model) == "sum"
     model.config.prior_weight = 0.5
     model.save_pretrained(tmp_path, save_full_llm=True)
     again = SugarForActionRecognition.from_pretrained(tmp_path).eval()
     assert again.config.prior_weight == 0.5 and again.config.prior_class_names == CLASSES
-    torch.testing.assert_close(again.knowledge_prior.prototypes, protos)
+    torch.testing.assert_close(again.knowledge_prior.texts, texts)
     x = _skeletons(2)
     torch.testing.assert_close(again.prior_logits(CLASSES, x), model.prior_logits(CLASSES, x))
 

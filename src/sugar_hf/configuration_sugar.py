@@ -342,6 +342,8 @@ class SugarConfig(PretrainedConfig):
             split by the training run. 0 ranks by the LLM alone.
         prior_class_names: The names the prior has class-text prototypes for (the corpus's described classes,
             unseen zero-shot classes included); a candidate list with another name is ranked by the LLM alone.
+        prior_text_counts: How many texts (motion + visual descriptions) the prior holds for each of
+            ``prior_class_names``; its class score is the MIL-NCE bag score over them.
         save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
         freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
     """
@@ -376,6 +378,7 @@ class SugarConfig(PretrainedConfig):
         knowledge_prior: bool = False,
         prior_weight: float = 0.0,
         prior_class_names: Sequence[str] | None = None,
+        prior_text_counts: Sequence[int] | None = None,
         save_full_llm: bool = False,
         freeze_encoder: bool = True,
         **kwargs: Any,
@@ -423,6 +426,7 @@ class SugarConfig(PretrainedConfig):
             raise ValueError(f"prior_weight must be >= 0, got {prior_weight}")
         self.prior_weight = float(prior_weight)
         self.prior_class_names = list(prior_class_names) if prior_class_names is not None else []
+        self.prior_text_counts = list(prior_text_counts) if prior_text_counts is not None else []
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
         # `custom_pipelines` points remote-code loads at the checkpoint's copy of the pipeline; the installed

@@ -16,18 +16,20 @@ call it:
 
 * stage 2 (:func:`score_stage2` / :func:`rank_stage2`): the LLM's log-likelihood of each candidate name, under
   both candidate scorings (``sum`` and per-token ``mean``) from one pass;
-* stage 1 (:func:`score_stage1` / :func:`rank_stage1`): similarity to the class-text prototypes;
+* stage 1 (:func:`score_stage1` / :func:`rank_stage1`): the MIL-NCE bag score of each class's texts;
 * the baseline (:func:`score_baseline` / :func:`rank_baseline`): the FC logits of the candidate classes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import torch
 
 from .configuration_sugar import check_candidates
+from .modeling_sugar import bag_scores
 from .processing_sugar import SugarAnswer, SugarProcessor
 
 if TYPE_CHECKING:
@@ -123,23 +125,23 @@ def rank_stage2(
 def score_stage1(
     model: SugarSkeletonTextModel,
     skeleton_values: torch.Tensor,
-    prototypes: torch.Tensor,
-    scale: torch.Tensor | None = None,
+    texts: torch.Tensor,
+    text_index: torch.Tensor,
+    num_classes: int,
 ) -> torch.Tensor:
-    """``(batch, num_classes)``: the skeleton embeddings (times ``scale``, e.g. the model's logit scale) dotted
-    with the class-text ``prototypes`` ``(num_classes, dim)``."""
+    """``(batch, num_classes)``: :func:`bag_scores` of the skeleton embeddings against the projected, normalised
+    class ``texts`` ``(num_texts, dim)`` at the model's logit scale (``TextBank.class_bags`` gives both)."""
     features = model.get_skeleton_features(skeleton_values)
-    if scale is not None:
-        features = scale * features
-    return features @ prototypes.t().to(features.dtype)
+    scale = model.logit_scale.detach().clamp(max=math.log(100.0)).exp()
+    return bag_scores(scale * features @ texts.t().to(features.dtype), text_index, num_classes)
 
 
 def rank_stage1(
-    model: SugarSkeletonTextModel, skeleton_values: torch.Tensor, classes: torch.Tensor, prototypes: torch.Tensor,
-    k: int,
+    model: SugarSkeletonTextModel, skeleton_values: torch.Tensor, classes: torch.Tensor, texts: torch.Tensor,
+    text_index: torch.Tensor, k: int,
 ) -> torch.Tensor:  # fmt: skip
-    """The ``classes`` (one id per prototype) of the ``k`` nearest class-text prototypes, best first."""
-    return top_ids(score_stage1(model, skeleton_values, prototypes), classes, k)
+    """The ``classes`` of the ``k`` best class-text bags (:func:`score_stage1`), best first."""
+    return top_ids(score_stage1(model, skeleton_values, texts, text_index, len(classes)), classes, k)
 
 
 # ------------------------------------------------------------------------------------------------ baseline
@@ -238,6 +240,7 @@ def answer(
 __all__ = [
     "SCORINGS",
     "answer",
+    "bag_scores",
     "candidate_scorings",
     "classify",
     "default_scoring",

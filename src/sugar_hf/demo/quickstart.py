@@ -1,12 +1,14 @@
 """``sugar-hf quickstart``: SUGAR end to end on the demo corpus, offline, in minutes on a laptop CPU.
 
 1. generate the demo corpus (seen classes split by subject, unseen classes held out) and its class texts;
-2. stage 1: MIL-NCE between the CTR-GCN encoder and MiniLM embeddings of the texts
-   (:func:`sugar_hf.training.train`, ``stage="1"``);
+2. stage 1: MIL-NCE between the CTR-GCN encoder and MiniLM embeddings of the texts, with GAP's cross-entropy
+   head as an auxiliary loss (``stage1_objective="mil_nce+ce"``; :func:`sugar_hf.training.train`, ``stage="1"``);
 3. stage 2: frozen encoder -> TQP -> SmolLM2-135M with LoRA (``stage="2"``): the encoder's tokens cached, the
-   projector aligned to the LLM's name embeddings, then one LoRA epoch answering the class name; evaluated by
-   ranking the seen class names on the test subjects;
-4. reload the checkpoint with ``AutoModel.from_pretrained`` and rank the unseen class names (zero-shot);
+   projector aligned to the LLM's name embeddings, then one LoRA epoch answering the class name; the model keeps
+   stage 1's skeleton-text head as a knowledge prior (``knowledge_prior``), fused into the ranking with a weight
+   chosen on the training clips; evaluated by ranking the seen class names on the test subjects;
+4. reload the checkpoint with ``AutoModel.from_pretrained`` and rank the unseen class names (zero-shot: the prior
+   knows them from their descriptions);
 5. write the model card, a confusion matrix and a skeleton animation.
 
 Every number printed or written comes from this run.
@@ -55,6 +57,8 @@ class QuickstartSettings:
     stage2_learning_rate: float = 1e-3
     stage2_projector_learning_rate: float = 3e-4
     align_steps: int = 300
+    stage1_objective: str = "mil_nce+ce"
+    knowledge_prior: bool = True
     token_cache_views: int = 4
     answer_description: bool = False
     mixed_precision: str = "auto"
@@ -102,7 +106,8 @@ def _stage_args(
     model_args = ModelArguments(
         model_config=settings.model_config, tokenizer=settings.tokenizer, num_segments=settings.num_segments,
         num_queries=settings.num_queries, base_channels=settings.base_channels, lora_r=settings.lora_r,
-        lora_alpha=settings.lora_alpha, **model,
+        lora_alpha=settings.lora_alpha, stage1_objective=settings.stage1_objective,
+        knowledge_prior=settings.knowledge_prior and stage == "2", **model,
     )  # fmt: skip
     data_args = DataArguments(dataset=str(data), descriptions=descriptions, num_frames=settings.num_frames,
                               num_persons=settings.num_persons, num_visual_texts=2,

@@ -132,6 +132,15 @@ class TextBank:
             picked.append(torch.cat([motion, other]))
         return torch.cat(picked)
 
+    def class_bags(self, project) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(class ids, (num_texts, dim) normalised projected texts grouped by class, (num_texts,) position of
+        each text's class in the class ids)``: each class's bag of texts, as MIL-NCE scores it
+        (:func:`sugar_hf.inference.bag_scores`)."""
+        classes = self.labels.unique()
+        order = torch.argsort(self.labels, stable=True)
+        projected = torch.nn.functional.normalize(project(self.embeds[order]), dim=-1)
+        return classes, projected, torch.searchsorted(classes, self.labels[order])
+
     def class_prototypes(self, project) -> tuple[torch.Tensor, torch.Tensor]:
         """``(class ids, (num_classes, dim) normalised mean of each class's projected texts)``."""
         classes = self.labels.unique()

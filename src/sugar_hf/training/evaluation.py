@@ -76,8 +76,8 @@ def _dataset_ranker(model, kind: str, processor, candidate_labels: Sequence[int]
 
         texts, text_labels, motion = class_texts(class_names, candidate_labels, descriptions, "motion+visual")
         bank = build_text_bank(model, processor, texts, text_labels, motion)
-        classes, protos = bank.class_prototypes(model.text_projection)
-        return lambda skeletons, truth: rank_stage1(model, skeletons, classes, protos, k)
+        classes, texts, index = bank.class_bags(model.text_projection)
+        return lambda skeletons, truth: rank_stage1(model, skeletons, classes, texts, index, k)
     return lambda skeletons, truth: rank_baseline(model, skeletons, labels, k)
 
 
@@ -212,9 +212,8 @@ def predict_skeletons(model, kind: str, skeletons: Sequence[np.ndarray], candida
 
         texts, labels, motion = class_texts(names, range(len(names)), descriptions, "motion+visual")
         bank = build_text_bank(model, processor, texts, labels, motion)
-        _, protos = bank.class_prototypes(model.text_projection)
-        scale = model.logit_scale.clamp(max=float(np.log(100.0))).exp()
-        scores = score_stage1(model, batch, protos, scale)
+        classes_, texts, index = bank.class_bags(model.text_projection)
+        scores = score_stage1(model, batch, texts, index, len(classes_))
     else:
         unknown = [n for n in names if n not in classes]
         if unknown:

@@ -248,8 +248,8 @@ class Stage1Task:
     @torch.no_grad()
     def rank(self, model, batch, k: int) -> tuple[torch.Tensor, torch.Tensor]:
         device = batch["skeleton_values"].device
-        classes, protos = self.bank.class_prototypes(lambda e: model.text_projection(e.to(device)))
-        return rank_stage1(model, batch["skeleton_values"], classes, protos, k), batch["labels"]
+        classes, texts, index = self.bank.class_bags(lambda e: model.text_projection(e.to(device)))
+        return rank_stage1(model, batch["skeleton_values"], classes, texts, index, k), batch["labels"]
 
     def save(self, model, folder: str, model_args) -> None:
         model.save_pretrained(folder, **_save_kwargs(model_args))
@@ -333,16 +333,19 @@ class Stage2Task:
     @torch.no_grad()
     def choose_prior_weight(self, model, run) -> None:
         """With ``--knowledge_prior`` and ``--prior_weight auto``: rank the training split (its evaluation view, all
-        training classes as candidates), then keep the grid weight with the best training top-1 (ties: the lower
+        training classes as candidates; a seeded subset of :data:`PRIOR_WEIGHT_CLIPS`), then keep the grid weight with the best training top-1 (ties: the lower
         fused NLL, then the smaller weight). Writes ``prior_weight.json`` (the whole grid) and sets
         ``config.prior_weight``; the test split is never read."""
         if self.prior_weight is not None or getattr(model, "knowledge_prior", None) is None:
             return
-        from torch.utils.data import DataLoader
+        from torch.utils.data import DataLoader, Subset
 
         from ..data.torch_dataset import SkeletonTorchDataset
 
         view = SkeletonTorchDataset.from_encoder_config(run.train_ds, train=False, **run.view_kwargs)
+        if len(view) > PRIOR_WEIGHT_CLIPS:  # a seeded subset bounds the cost (one ranking pass over it)
+            keep = torch.randperm(len(view), generator=torch.Generator().manual_seed(run.args.seed))
+            view = Subset(view, sorted(keep[:PRIOR_WEIGHT_CLIPS].tolist()))
         loader = DataLoader(view, batch_size=run.args.per_device_eval_batch_size, collate_fn=self.eval_collate)
         device = run.accelerator.device
         summed, prior, truth = [], [], []
@@ -375,6 +378,8 @@ class Stage2Task:
 
 PRIOR_WEIGHT_GRID = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 """Weights of the knowledge prior that ``--prior_weight auto`` chooses from (0: the LLM alone)."""
+PRIOR_WEIGHT_CLIPS = 512
+"""At most this many training clips (a seeded subset) are ranked to choose the weight."""
 
 
 def prior_weight_grid(summed: torch.Tensor, prior: torch.Tensor, target: torch.Tensor) -> list[dict]:
@@ -430,15 +435,17 @@ def _load_knowledge_prior(model: SugarForActionRecognition, model_args, data_arg
             raise ValueError(f"--knowledge_prior: {model_args.init_from} is a baseline folder; the prior needs a "
                              "stage-1 (skeleton-text) folder")  # fmt: skip
     stage1 = SugarSkeletonTextModel.from_pretrained(model_args.init_from).eval()
-    name = model_args.tokenizer or resolve_pretrained_name(stage1.config.text_name_or_path or "")
+    # The text tokenizer stage 1 saved next to its weights (Stage1Task.save), else the text model's own.
+    saved = os.path.exists(os.path.join(model_args.init_from, "tokenizer_config.json"))
+    name = model_args.init_from if saved else resolve_pretrained_name(stage1.config.text_name_or_path or "")
     tokenizer = AutoTokenizer.from_pretrained(name)
     texts, labels, motion = class_texts(prior_names, range(len(prior_names)), data_args.descriptions or
                                         data_args.corpus, data_args.knowledge)  # fmt: skip
     bank = build_text_bank(stage1, tokenizer, texts, labels, motion)
-    classes, protos = bank.class_prototypes(stage1.text_projection)
+    classes, class_texts_, index = bank.class_bags(stage1.text_projection)
     if classes.tolist() != list(range(len(prior_names))):
         raise ValueError("--knowledge_prior: some classes have no texts")
-    model.load_knowledge_prior(stage1, protos)
+    model.load_knowledge_prior(stage1, class_texts_, index)
 
 
 def build_task(model_args: ModelArguments, data_args: DataArguments, train_args: SugarTrainingArguments,
