@@ -142,7 +142,7 @@ def main_runs(preset: dict, corpus: str) -> list[Run]:
     return [
         Run(f"{corpus}/baseline", group, corpus, "baseline", encoder_args(preset, corpus, 0.05),
             "CTR-GCN + FC (cross-entropy)"),
-        Run(stage1, group, corpus, "1", stage1_args(preset, corpus), "SUGAR stage 1 only (nearest class text)"),
+        Run(stage1, group, corpus, "1", stage1_args(preset, corpus), "SUGAR stage 1 only (class texts, MIL-NCE bag score)"),
         Run(f"{corpus}/stage2", group, corpus, "2", [*preset["encoder"], *preset["stage2"], *curve],
             "SUGAR (stage 1 + stage 2, LLM ranks the class names)", [stage1]),
     ]  # fmt: skip
@@ -195,7 +195,7 @@ def probe_once(run: Run, folder: Path, dataset: Path) -> None:
 
 
 def stage1_zero_shot_once(run: Run, folder: Path, dataset: Path) -> None:
-    """The free zero-shot baseline: the zero-shot stage-1 encoder ranks the unseen names by nearest class text."""
+    """The free zero-shot baseline: the zero-shot stage-1 encoder ranks the unseen names by their class texts (MIL-NCE bag score)."""
     if run.name != "zero_shot/stage1" or (folder / "zero_shot_metrics.json").exists():
         return
     with open(folder / "train.log", "a", encoding="utf-8") as log:
@@ -370,7 +370,7 @@ def summarise_seed(runs: list[Run], workdir: Path, preset_name: str) -> tuple[li
                 if not unseen.exists():
                     return []
                 row = result_row(f"{run.name}@unseen", run.group, run.corpus, run.stage,
-                                 "stage 1 (22 seen classes) ranking the 5 unseen names by nearest class text "
+                                 "stage 1 (22 seen classes) ranking the 5 unseen names by their class texts "
                                  "(the free zero-shot baseline)", unseen, None, None)  # fmt: skip
                 files[f"{run.name}@unseen"] = unseen
                 return [row]
@@ -573,7 +573,9 @@ def markdown(summary: dict) -> str:
     lines += [
         "",
         "Encoder probe: test top-1 of a logistic regression on the frozen stage-1 encoder's mean-pooled "
-        "tokens (how much of the action the features hold, before any LLM). Gate: after the projector "
+        "tokens (how much of the action the features hold, before any LLM; features standardised on the "
+        "training split, L2 chosen by 5-fold cross-validation on the training split, L-BFGS run to a gradient "
+        "norm of 1e-6, convergence recorded in `linear_probe.json`). Gate: after the projector "
         "alignment, before the LLM is tuned, the share of test clips whose mean skeleton token is nearest to "
         "their own class name's mean LLM input embedding (what stage 2 can reach before paying for it). "
         "Wall: per seed (the mean over the seeds).",

@@ -186,8 +186,8 @@ def predict_skeletons(model, kind: str, skeletons: Sequence[np.ndarray], candida
     ``processor`` is the model's SugarProcessor (stage 2) or text tokenizer (stage 1).
 
     Returns one list of ``{"label", "score"}`` per clip, best first; scores are probabilities over the candidates:
-    a softmax of the summed answer log-likelihoods (stage 2), of the scaled cosine similarities to the class-text
-    prototypes (stage 1) or of the logits (baseline). Stage 1 and 2 rank any names (zero-shot); the baseline
+    a softmax of the summed answer log-likelihoods, or of the fused scores for a model with a knowledge prior
+    (stage 2), of the MIL-NCE bag scores of the class texts (stage 1) or of the logits (baseline). Stage 1 and 2 rank any names (zero-shot); the baseline
     only its own classes (a clear error names the others).
     """
     from ..skeleton.pipeline import SkeletonPipeline

@@ -424,7 +424,7 @@ def _prior_class_names(class_names: Sequence[str], data_args: DataArguments) -> 
 @torch.no_grad()
 def _load_knowledge_prior(model: SugarForActionRecognition, model_args, data_args, prior_names) -> None:
     """Stage 1's skeleton projection, logit scale and class-text prototypes (every class of the corpus with
-    texts, unseen zero-shot classes included, as stage 1's own nearest-text ranking uses them) -> the model's
+    texts, unseen zero-shot classes included, as stage 1's own ranking uses them) -> the model's
     knowledge prior."""
     from .data import class_texts
 
