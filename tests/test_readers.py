@@ -256,7 +256,7 @@ def test_read_skeleton_file_reads_each_suffix_with_its_reader(tmp_path, filename
     path.write_bytes(getattr(fuzz_families, seed)(np.random.default_rng(0)))
     data, read_layout = read_skeleton_file(path)
     assert read_layout == layout and data.shape == shape and data.dtype == np.float32
-    assert SKELETON_FILE_SUFFIXES == (".skeleton", ".npy", ".npz", ".json", ".mat")
+    assert SKELETON_FILE_SUFFIXES == (".skeleton", ".npy", ".npz", ".json", ".mat", ".csv", ".txt")
 
 
 def test_read_skeleton_file_reads_arrays_in_the_given_layout_under_limits(tmp_path):
@@ -269,8 +269,11 @@ def test_read_skeleton_file_reads_arrays_in_the_given_layout_under_limits(tmp_pa
     with pytest.raises(ReadLimitExceeded, match=r"6 frames, more than the limit of 5 \(max_frames\)") as hit:
         read_skeleton_file(tmp_path / "clip.npy", layout="kinect_v1_20", limits=ReadLimits(max_frames=5))
     assert (hit.value.limit, hit.value.value, hit.value.maximum) == ("max_frames", 6, 5)
-    (tmp_path / "clip.txt").write_text("1 2 3\n")
-    with pytest.raises(ValueError, match=r"unsupported skeleton file type '\.txt'"):
+    (tmp_path / "clip.bin").write_text("1 2 3\n")
+    with pytest.raises(ValueError, match=r"unsupported skeleton file type '\.bin'"):
+        read_skeleton_file(tmp_path / "clip.bin")
+    (tmp_path / "clip.txt").write_text("1 2 3\n")  # a YOLO-pose frame now, checked as one
+    with pytest.raises(SkeletonFormatError, match="3 values; a YOLO-pose line of 17 keypoints has"):
         read_skeleton_file(tmp_path / "clip.txt")
 
 

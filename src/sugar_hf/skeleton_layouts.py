@@ -225,10 +225,100 @@ COCO17 = SkeletonLayout(
     shoulders=(5, 6),
 )
 
+BODY25 = SkeletonLayout(
+    name="body25",
+    # OpenPose BODY_25 keypoint order (output/pose_keypoints_2d of the body_25 model).
+    joint_names=(
+        "nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow",
+        "left_wrist", "mid_hip", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle",
+        "right_eye", "left_eye", "right_ear", "left_ear", "left_big_toe", "left_small_toe", "left_heel",
+        "right_big_toe", "right_small_toe", "right_heel",
+    ),
+    # OpenPose's BODY_25 limbs, oriented towards the neck.
+    inward_edges=(
+        (0, 1), (15, 0), (16, 0), (17, 15), (18, 16), (2, 1), (3, 2), (4, 3), (5, 1), (6, 5), (7, 6), (8, 1),
+        (9, 8), (10, 9), (11, 10), (12, 8), (13, 12), (14, 13), (19, 14), (20, 19), (21, 14), (22, 11),
+        (23, 22), (24, 11),
+    ),
+    center=1,
+    body_parts={"head": (0, 1, 15, 16, 17, 18), "hands": (4, 7), "arms": (2, 3, 5, 6), "hips": (8, 9, 12),
+                "legs": (10, 11, 13, 14), "feet": (19, 20, 21, 22, 23, 24)},
+    spine=(8, 1),
+    shoulders=(5, 2),
+)
+
+COCO18 = SkeletonLayout(
+    name="coco18",
+    # OpenPose COCO-18 order (the COCO model of OpenPose; ST-GCN's Kinetics skeletons): COCO-17 plus a neck,
+    # in OpenPose's own order, not COCO's.
+    joint_names=(
+        "nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow",
+        "left_wrist", "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle",
+        "right_eye", "left_eye", "right_ear", "left_ear",
+    ),
+    # ST-GCN graph.py 'openpose' edges, oriented towards the neck.
+    inward_edges=(
+        (4, 3), (3, 2), (7, 6), (6, 5), (13, 12), (12, 11), (10, 9), (9, 8), (11, 5), (8, 2), (5, 1), (2, 1),
+        (0, 1), (15, 0), (14, 0), (17, 15), (16, 14),
+    ),
+    center=1,
+    body_parts={"head": (0, 1, 14, 15, 16, 17), "hands": (4, 7), "arms": (2, 3, 5, 6), "hips": (8, 11),
+                "legs": (9, 12), "feet": (10, 13)},
+    spine=None,
+    shoulders=(5, 2),
+)
+
+MEDIAPIPE33 = SkeletonLayout(
+    name="mediapipe33",
+    # MediaPipe Pose / BlazePose landmark order (PoseLandmark 0..32).
+    joint_names=(
+        "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
+        "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder", "right_shoulder", "left_elbow",
+        "right_elbow", "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index", "right_index",
+        "left_thumb", "right_thumb", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",
+        "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+    ),
+    # A tree of MediaPipe's POSE_CONNECTIONS rooted at the nose (like coco17): the loops of the hands, feet
+    # and hips are cut, and the mouth and shoulders hang from the nose (MediaPipe draws no face-body link).
+    inward_edges=(
+        (1, 0), (2, 1), (3, 2), (7, 3), (4, 0), (5, 4), (6, 5), (8, 6), (9, 0), (10, 0), (11, 0), (12, 0),
+        (13, 11), (15, 13), (14, 12), (16, 14), (17, 15), (19, 15), (21, 15), (18, 16), (20, 16), (22, 16),
+        (23, 11), (24, 12), (25, 23), (27, 25), (26, 24), (28, 26), (29, 27), (31, 27), (30, 28), (32, 28),
+    ),
+    center=0,
+    body_parts={"head": tuple(range(11)), "hands": tuple(range(15, 23)), "arms": (11, 12, 13, 14),
+                "hips": (23, 24), "legs": (25, 26, 27, 28), "feet": (29, 30, 31, 32)},
+    spine=None,
+    shoulders=(11, 12),
+)
+
+HALPE26 = SkeletonLayout(
+    name="halpe26",
+    # Halpe-26 (AlphaPose, RTMPose body8-halpe26): COCO-17, then head top, neck, hip centre and the feet.
+    joint_names=(
+        "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+        "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee",
+        "right_knee", "left_ankle", "right_ankle", "head", "neck", "hip", "left_big_toe", "right_big_toe",
+        "left_small_toe", "right_small_toe", "left_heel", "right_heel",
+    ),
+    # AlphaPose's halpe26 limbs plus nose-neck, oriented towards the neck.
+    inward_edges=(
+        (17, 18), (0, 18), (1, 0), (2, 0), (3, 1), (4, 2), (5, 18), (6, 18), (7, 5), (9, 7), (8, 6), (10, 8),
+        (19, 18), (11, 19), (12, 19), (13, 11), (15, 13), (14, 12), (16, 14), (24, 15), (20, 24), (22, 24),
+        (25, 16), (21, 25), (23, 25),
+    ),
+    center=18,
+    body_parts={"head": (0, 1, 2, 3, 4, 17, 18), "hands": (9, 10), "arms": (5, 6, 7, 8), "hips": (11, 12, 19),
+                "legs": (13, 14, 15, 16), "feet": (20, 21, 22, 23, 24, 25)},
+    spine=(19, 18),
+    shoulders=(5, 6),
+)
+
 # fmt: on
 
 LAYOUTS: dict[str, SkeletonLayout] = {
-    layout.name: layout for layout in (NTU25, KINECT_V1_20, UTD_MHAD_20, TOYOTA13, COCO17)
+    layout.name: layout
+    for layout in (NTU25, KINECT_V1_20, UTD_MHAD_20, TOYOTA13, COCO17, BODY25, COCO18, MEDIAPIPE33, HALPE26)
 }
 """Named presets. ``nw_ucla`` and ``utkinect`` are aliases of ``kinect_v1_20``; ``pku_mmd`` of ``ntu25``."""
 
@@ -240,6 +330,15 @@ _ALIASES = {
     "utd_mhad": "utd_mhad20",
     "toyota": "toyota13",
     "kinect_v2": "ntu25",
+    "body_25": "body25",
+    "openpose_body25": "body25",
+    "coco_18": "coco18",
+    "openpose_coco18": "coco18",
+    "mediapipe": "mediapipe33",
+    "mediapipe_pose": "mediapipe33",
+    "blazepose": "mediapipe33",
+    "halpe": "halpe26",
+    "halpe_26": "halpe26",
 }
 
 
