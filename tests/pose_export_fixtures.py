@@ -147,3 +147,48 @@ def write_csv_frames(path: Path, clip: np.ndarray, layout: str, drop=frozenset()
                 cells = [f"{v:.4f}" for v in clip[m, t].reshape(-1)]
                 writer.writerow([t, *([m] if person_column else []), *cells])
     return path
+
+
+EXPORT_LAYOUTS = {"coco-json": "coco17", "openpose": "body25", "mediapipe": "mediapipe33", "yolo-pose": "coco17",
+                  "csv-frames": "halpe26"}  # fmt: skip
+"""The layout each corpus of :func:`write_export_corpus` is written in."""
+
+
+def write_export(path_stem: Path, fmt: str, clip: np.ndarray, drop=frozenset(), variant: int = 0) -> Path:
+    """One clip in ``fmt`` at ``path_stem`` + the format's suffix (a folder for OpenPose / YOLO-pose text);
+    ``variant`` picks the second spelling of a format (names as image ids, person ids, MediaPipe CSV, YOLO JSON)."""
+    if fmt == "coco-json":
+        return write_coco_results(path_stem.with_suffix(".json"), clip, drop, "name" if variant else "int")
+    if fmt == "openpose":
+        return write_openpose(path_stem, clip, drop, ids=bool(variant))
+    if fmt == "mediapipe":
+        writer = write_mediapipe_csv if variant else write_mediapipe_json
+        return writer(path_stem.with_suffix(".csv" if variant else ".json"), clip, drop)
+    if fmt == "yolo-pose":
+        return write_yolo_json(path_stem.with_suffix(".json"), clip, drop) if variant else write_yolo_txt(path_stem, clip, drop)
+    return write_csv_frames(path_stem.with_suffix(".csv"), clip, EXPORT_LAYOUTS[fmt], drop)
+
+
+def write_export_corpus(root: Path, fmt: str, classes=("wave", "clap"), subjects=("s01", "s02", "s03"),
+                        per_class: int = 2, frames: int = 12) -> Path:  # fmt: skip
+    """``root/exports/<subject>_<class>_<k>[.suffix]`` in ``fmt`` (two people, MediaPipe one, a few missing
+    detections each) and ``root/labels.csv`` (``file,label,subject``); returns the CSV."""
+    layout = EXPORT_LAYOUTS[fmt]
+    persons = 1 if fmt == "mediapipe" else 2
+    (root / "exports").mkdir(parents=True, exist_ok=True)
+    rows = []
+    seed = 0
+    for subject in subjects:
+        for c, label in enumerate(classes):
+            for k in range(per_class):
+                seed += 1
+                clip = make_clip(layout, frames, persons, cls=c, seed=seed, channels=4 if fmt == "mediapipe" else 3,
+                                 normalised=fmt in ("mediapipe", "yolo-pose"))  # fmt: skip
+                drop = {(persons - 1, (seed + 2) % frames), (0, seed % frames)}
+                path = write_export(root / "exports" / f"{subject}_{label}_{k}", fmt, clip, drop, variant=k % 2)
+                rows.append({"file": path.relative_to(root).as_posix(), "label": label, "subject": subject})
+    with open(root / "labels.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return root / "labels.csv"

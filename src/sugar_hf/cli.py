@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -54,7 +55,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         skeleton, layout, source = synthetic_wave(), "ntu25", "built-in synthetic clip (right hand waving)"
     candidates = (
-        args.candidates.split(",") if args.candidates else class_names("ntu60")[: args.num_candidates]
+        split_candidates(args.candidates) if args.candidates else class_names("ntu60")[: args.num_candidates]
     )
     model, processor = build_embedded_default(class_names=candidates, layout=layout)
     print(f"built the embedded default in {time.time() - start:.1f}s: "
@@ -74,14 +75,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 FOLDER_ONLY = ("labels_csv", "edges", "channels", "coordinate_channels", "split_by", "test_subjects",
-               "test_fraction")  # fmt: skip
+               "test_fraction", "format", "max_persons")  # fmt: skip
 
 
 def _convert_options(args: argparse.Namespace) -> dict:
     """The builder options of ``convert``; the folder-only flags are refused for a research corpus."""
     if args.corpus == "folder":
         return {
-            "labels_csv": args.labels_csv, "layout": args.layout or "ntu25", "edges": args.edges,
+            "labels_csv": args.labels_csv, "edges": args.edges,
+            "layout": args.layout or (None if args.format not in (None, "array") else "ntu25"),
+            "format": args.format, "max_persons": args.max_persons or 2,
             "center_joint": args.center_joint, "channels": args.channels,
             "coordinate_channels": args.coordinate_channels, "split_by": args.split_by,
             "test_subjects": args.test_subjects.split(",") if args.test_subjects else None,
@@ -131,11 +134,35 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print(f"error: no clip could be converted; nothing was written to {args.out_dir}", file=sys.stderr)
         return 1
     print(report.summary())
+    _print_counts_and_tracking(report)
     for item in report.skipped:
         print(f"skipped: {item['reason']}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0 if report.balanced else 1
+
+
+def _print_counts_and_tracking(report, shown: int = 20) -> None:
+    """Clips per split (and per class, for up to 30 classes); for pose exports, each clip with filled frames."""
+    for config, splits in report.counts.items():
+        for split, per_class in splits.items():
+            line = f"{config}/{split}: {sum(per_class.values())} clips"
+            if len(per_class) <= 30:
+                line += " (" + ", ".join(f"{name} {n}" for name, n in per_class.items()) + ")"
+            print(line)
+    if not report.tracking:
+        return
+    filled = [t for t in report.tracking if t["filled_total"]]
+    total = sum(t["filled_total"] for t in report.tracking)
+    slots = sum(t["frames"] * t["persons"] for t in report.tracking)
+    print(f"pose exports: {len(report.tracking)} clips, {len(filled)} with missing detections filled "
+          f"({total} of {slots} person-frames, interpolated or carried with score 0; per clip in "
+          "conversion_report.json 'tracking')")  # fmt: skip
+    for item in filled[:shown]:
+        print(f"  filled {item['filled_total']:4d}  {item['file']}: {item['frames']} frames, "
+              f"{item['persons']} of {item['tracks']} persons kept, per person {item['filled']}")  # fmt: skip
+    if len(filled) > shown:
+        print(f"  ... and {len(filled) - shown} more")
 
 
 def cmd_quickstart(args: argparse.Namespace) -> int:
@@ -191,9 +218,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     """``sugar-hf predict MODEL FILE...``: rank the classes (or ``--candidates``) for each skeleton file."""
     import json
 
-    from .training.evaluation import predict_files
-
-    candidates = args.candidates
+    candidates = split_candidates(args.candidates, "--candidates") if args.candidates else None
     if args.candidates_file:
         path = Path(args.candidates_file)
         if not path.is_file():
@@ -203,8 +228,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             raise ValueError(f"candidates file {path} lists no names")
     if args.top_k < 1:
         raise ValueError("--top-k must be at least 1")
-    results = predict_files(args.model_dir, args.files, candidates=candidates, top_k=args.top_k,
-                            descriptions=args.descriptions)  # fmt: skip
+    results = _predict(args.model_dir, args.files, candidates, args.top_k, args.descriptions)
     if args.json:
         print(json.dumps(results, indent=1))
         return 0
@@ -213,6 +237,49 @@ def cmd_predict(args: argparse.Namespace) -> int:
         for p in item["predictions"]:
             print(f"  {p['score']:7.4f}  {p['label']}")
     return 0
+
+
+def split_candidates(values: Sequence[str] | str, option: str = "--candidates") -> list[str]:
+    """The action names of ``--candidates`` (``predict`` and ``demo`` alike): space-separated arguments, each
+    of which may hold comma-separated names (``wave clap``, ``wave,clap`` and ``"jump rope",clap`` give the
+    same kind of list); a name therefore never contains a comma. A value that names an existing file or ends in
+    a skeleton suffix is refused: it is a FILE that the option swallowed (``--candidates a b clip.npy``)."""
+    from .skeleton.readers import SKELETON_FILE_SUFFIXES
+
+    names = []
+    for value in [values] if isinstance(values, str) else values:
+        if os.path.exists(value) or value.lower().endswith(SKELETON_FILE_SUFFIXES):
+            raise ValueError(
+                f"{option} got {value!r}, which is a file, not an action name: give the files before {option}, "
+                f"or end the names with -- (... {option} wave clap -- FILE)"
+            )
+        names.extend(part.strip() for part in value.split(","))
+    if not names or any(not n for n in names):
+        raise ValueError(f"{option}: an empty name in {list(values) if not isinstance(values, str) else values!r}")
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise ValueError(f"{option}: {dup!r} is given twice")
+    return names
+
+
+def _predict(model_dir: str, files: Sequence[str], candidates, top_k: int, descriptions) -> list[dict]:
+    """:func:`~sugar_hf.training.evaluation.predict_files`; a folder of per-frame exports (OpenPose, YOLO-pose)
+    is read as one clip too."""
+    from .training.evaluation import load_any_model, predict_files, predict_skeletons
+
+    if all(os.path.isfile(f) for f in files):
+        return predict_files(model_dir, files, candidates=candidates, top_k=top_k, descriptions=descriptions)
+    if not os.path.isfile(os.path.join(model_dir, "config.json")):
+        raise FileNotFoundError(f"{model_dir} has no config.json: not a saved model folder")
+    model, kind, processor = load_any_model(model_dir)
+    layout = model.config.encoder_config.layout
+    clips = []
+    for path in files:
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"skeleton file {path} does not exist")
+        clips.append(read_skeleton_file(path, layout=layout)[0])
+    ranked = predict_skeletons(model, kind, clips, candidates, top_k, processor=processor, descriptions=descriptions)
+    return [{"file": str(path), "predictions": row} for path, row in zip(files, ranked)]
 
 
 def _version() -> str:
@@ -243,7 +310,8 @@ def _add_convert_parser(sub) -> None:
                          "split] and one row per clip")  # fmt: skip
     convert.add_argument("--layout", default=None,
                          help="folder: joint layout: ntu25 (default), kinect_v1_20, utd_mhad20, toyota13, coco17, "
-                              "or a layout JSON file")  # fmt: skip
+                              "body25, coco18, mediapipe33, halpe26, or a layout JSON file (pose exports: the "
+                              "export's own by default)")  # fmt: skip
     convert.add_argument("--edges", metavar="FILE",
                          help="folder: a custom skeleton: one 'i j' pair of 0-based joint indices a line (or JSON "
                               "with joint_names, edges, center); joints are 0..max index")  # fmt: skip
@@ -265,6 +333,16 @@ def _add_convert_parser(sub) -> None:
     convert.add_argument("--test-fraction", type=float, default=None,
                          help="folder, --split-by subject|random: the fraction held out for test (random: 0.2)")  # fmt: skip
     convert.add_argument("--seed", type=int, default=0, help="folder: the seed of --test-fraction splits")
+    convert.add_argument("--format", default=None,
+                         choices=["array", "auto", "coco-json", "openpose", "mediapipe", "yolo-pose", "csv-frames"],
+                         help="folder: what the CSV lists: array (.npy/.npz, the default), a pose estimator's "
+                              "exports (coco-json: COCO keypoint results; openpose: a folder of *_keypoints.json; "
+                              "mediapipe: JSON/CSV landmarks; yolo-pose: a folder of Ultralytics .txt or JSON; "
+                              "csv-frames: frame,person,<joint>_x,...), or auto (arrays by suffix, exports by "
+                              "content). Layout, channels and --coordinate-channels default to the export's")  # fmt: skip
+    convert.add_argument("--max-persons", type=int, default=None, metavar="M",
+                         help="folder, pose exports: the M most present people kept per clip (default 2); "
+                              "their missing detections are filled (score 0) and reported")  # fmt: skip
     convert.set_defaults(func=cmd_convert)
 
 
@@ -279,7 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "skeleton", nargs="?", help="a .skeleton/.json/.mat/.npy file (default: a built-in clip)"
     )
-    demo.add_argument("--candidates", help="comma-separated action names (default: the first NTU60 classes)")
+    demo.add_argument("--candidates", nargs="+", metavar="NAME",
+                      help="action names, space- or comma-separated as in `predict` (default: the first NTU60 "
+                           "classes)")  # fmt: skip
     demo.add_argument("--num-candidates", type=int, default=60,
                       help="without --candidates: how many NTU60 class names to rank")  # fmt: skip
     demo.set_defaults(func=cmd_demo)
@@ -309,6 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = sub.add_parser("predict", help="rank the actions of skeleton files with a saved model")
     add_predict_arguments(predict).set_defaults(func=cmd_predict)
+    for action in predict._actions:  # the one rule for names, shared with `demo` (see split_candidates)
+        if action.dest == "candidates":
+            action.help = ("rank these action names (default: the model's classes; SUGAR models take unseen names): "
+                           "space- or comma-separated, a name with a space quoted; a FILE here is refused")  # fmt: skip
+        elif action.dest == "files":
+            action.help = ("skeleton files: .npy/.npz (T,V,C or M,T,V,C), .skeleton, .json (NW-UCLA, Toyota or a "
+                           "pose export, by content), .mat, .csv, .txt, or a folder of OpenPose / YOLO-pose frames")  # fmt: skip
 
     from .hub.commands import add_hub_commands  # push model|dataset|space, export merged|adapter
 

@@ -49,6 +49,8 @@ class ConversionReport:
     listed_missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    tracking: list[dict] = field(default_factory=list)  # pose exports: {"file", persons, tracks, filled...}
+    counts: dict = field(default_factory=dict)  # {config: {split: {class: clips}}}
 
     @property
     def balanced(self) -> bool:
@@ -148,6 +150,10 @@ def _collect(results, report: ConversionReport, bar) -> Iterator[dict]:
             continue
         report.written += 1
         report.rows += len(rows)
+        for row in rows:  # a pose export's tracking report travels with its row, never into the dataset
+            tracking = row.pop("_tracking", None)
+            if tracking is not None:
+                report.tracking.append({"file": path, **tracking})
         yield from rows
 
 
@@ -297,7 +303,7 @@ def _layout_record(layout: SkeletonLayout):
 
 
 def _read_folder_csv(
-    labels_csv: Path, folder: Path, report: ConversionReport
+    labels_csv: Path, folder: Path, report: ConversionReport, folders: bool = False
 ) -> tuple[list[dict], list[str]]:
     """The usable rows of the labels CSV (every other row is reported as skipped, with its line) and the header."""
     try:
@@ -336,7 +342,7 @@ def _read_folder_csv(
             continue
         first_line[key] = line
         path = folder / rel
-        if not path.is_file():
+        if not (path.is_file() or (folders and path.is_dir())):  # a folder: OpenPose / YOLO-pose frames
             report.skipped.append(
                 {
                     "file": str(path),
@@ -460,6 +466,8 @@ def build_folder(
     test_subjects: list[str] | None = None,
     test_fraction: float | None = None,
     seed: int = 0,
+    format: str | None = None,
+    max_persons: int = 2,
     cache_dir: str | os.PathLike | None = None,
     num_workers: int | None = None,
     progress: bool = True,
@@ -475,29 +483,68 @@ def build_folder(
     ``coordinate_channels`` records how many leading channels are positions (``2`` for keypoints with a
     confidence score: x, y, score); training reads it back so the score is never centred or rotated.
 
+    ``format`` (:data:`~sugar_hf.corpora.folder.FOLDER_FORMATS`) reads pose-estimator exports instead (a CSV
+    row names an export file or a folder of frames): layout, channels and ``coordinate_channels`` default to
+    the first readable export's, ``max_persons`` people are kept per clip, and each clip's tracking report
+    lands in ``report.tracking``. A single class is refused.
+
     Returns ``(dataset, report, extra)``; ``extra["splits"]`` maps each row's ``source`` to its split.
     """
+    from ..corpora.folder import check_format
+
     start = time.perf_counter()
     folder, labels_csv = Path(folder), Path(labels_csv)
     _check_folder_inputs(folder, labels_csv)
-    lay = resolve_layout(layout, edges, center_joint)
+    fmt = check_format(format)
+    lay = resolve_layout(layout, edges, center_joint) if fmt == "array" or layout or edges else None
     report = ConversionReport("folder")
-    rows, header = _read_folder_csv(labels_csv, folder, report)
+    rows, header = _read_folder_csv(labels_csv, folder, report, folders=fmt != "array")
     if not rows:
         raise ConversionFailed(report)
+    lay, channels, coordinate_channels, why = _folder_exports(rows, fmt, lay, channels, coordinate_channels,
+                                                              max_persons)  # fmt: skip
     classes = _folder_classes(rows)
+    _check_classes(classes, rows, labels_csv)
     id_names = _encode_ids(rows, header)
     splits = folder_splits(rows, header, split_by, test_subjects=test_subjects, test_fraction=test_fraction,
                            seed=seed)  # fmt: skip
     plan = _folder_plan(rows, classes, lay)
-    channels, why = _folder_channels(plan, lay, channels)
+    plan.opts.update(format=fmt, max_persons=max_persons)
+    if why is None:
+        channels, why = _folder_channels(plan, lay, channels)
     _check_coordinate_channels(coordinate_channels, channels, why)
     expect = {"joints": lay.num_joints, "channels": int(channels), "num_classes": len(classes), "why": why}
     features = skeleton_features(lay, classes, int(channels), tuple(id_names))
     dataset = _generate(features, "folder", plan, report, num_workers, progress, expect, cache_dir)
     dataset.info.description = _folder_description(lay, channels, id_names, coordinate_channels)
+    if fmt != "array":
+        described = json.loads(dataset.info.description)
+        dataset.info.description = json.dumps({**described, "format": fmt, "max_persons": max_persons})
     report.seconds = time.perf_counter() - start
     return dataset, report, {"splits": splits}
+
+
+def _folder_exports(rows, fmt, lay, channels, coordinate_channels, max_persons):
+    """``(layout, channels, coordinate_channels, why)``: for pose exports, what the first readable export says
+    where the options do not (``why`` ``None``: arrays only, the channel count is found as before)."""
+    from ..corpora.folder import is_array, probe_exports
+
+    if fmt == "array" or all(is_array(r["_path"], fmt) for r in rows):
+        return lay or get_layout("ntu25"), channels, coordinate_channels, None
+    found = probe_exports([r["_path"] for r in rows], fmt, lay, max_persons)
+    why = found["why"] if channels is None else "set by --channels"
+    coordinates = found["coordinate_channels"] if coordinate_channels is None else coordinate_channels
+    return found["layout"], channels or found["channels"], coordinates, why
+
+
+def _check_classes(classes: list[str], rows: list[dict], labels_csv: Path) -> None:
+    """Refuse a single class: a classifier of one class is right on every clip (top-1 100 %, meaning nothing)."""
+    used = sorted({r["label"] for r in rows})
+    if len(used) < 2:
+        raise ValueError(
+            f"{labels_csv}: every one of the {len(rows)} usable rows has the label {used[0]!r}: an action "
+            "classifier needs at least two classes (its top-1 would be 100 % whatever it learns)"
+        )
 
 
 def _check_folder_inputs(folder: Path, labels_csv: Path) -> None:
@@ -683,6 +730,32 @@ def _convert(corpus, raw_dir, out_dir, configs, parquet, num_workers, progress, 
     return report
 
 
+def _count_classes(report: ConversionReport, config: str, dd, splits_warned: bool = True) -> None:
+    """Clips per split and class into ``report.counts``; warn of a class with a single clip (it cannot be both
+    trained and tested) and of a class that a held-out split lacks or that only a held-out split has."""
+    names = next(iter(dd.values())).features["label"].names
+    counts = {split: {name: 0 for name in names} for split in dd}
+    for split, ds in dd.items():
+        for label in ds["label"]:
+            counts[split][names[label]] += 1
+    report.counts[config] = counts
+    total = {name: sum(c[name] for c in counts.values()) for name in names}
+    single = [name for name, n in total.items() if n == 1]
+    if single:
+        report.warnings.append(
+            f"{config}: {len(single)} class(es) with a single clip ({', '.join(single[:10])}): each is in one split "
+            "only, so it is either never trained on or never tested"
+        )
+    held_out = [s for s in counts if s != "train"]
+    for split in held_out if "train" in counts and splits_warned else []:
+        missing = [n for n in names if counts["train"][n] and not counts[split][n]]
+        untrained = [n for n in names if counts[split][n] and not counts["train"][n]]
+        if missing:
+            report.warnings.append(f"{config}: {split} has no clip of {', '.join(missing[:10])}")
+        if untrained:
+            report.warnings.append(f"{config}: {', '.join(untrained[:10])} appear in {split} only (never trained on)")
+
+
 def _convert_into(out: Path, corpus, raw_dir, configs, parquet, num_workers, progress, options):
     cache = out / "_cache"
     if corpus == "folder":
@@ -698,6 +771,7 @@ def _convert_into(out: Path, corpus, raw_dir, configs, parquet, num_workers, pro
     for config, dd in make_split_configs(corpus, dataset, extra, configs).items():
         if "test" not in dd and not any(w.startswith("no test split") for w in report.warnings):
             report.warnings.append(NO_TEST_SPLIT if corpus == "folder" else f"{config}: no test split")
+        _count_classes(report, config, dd, splits_warned=corpus == "folder")
         dd.save_to_disk(str(out / config))
         if parquet:
             for split, ds in dd.items():
