@@ -29,6 +29,7 @@ from sugar_hf.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 HEADING = "## Your own skeletons"
+POSE_EXPORTS = "\n### From a pose estimator's export"
 CLASSES = ("wave", "clap", "kick")
 SUBJECTS = ("s01", "s02", "s03")
 
@@ -38,7 +39,9 @@ def section_blocks(text: str = None) -> list[tuple[str, str]]:
     text = README.read_text(encoding="utf-8") if text is None else text
     start = text.index(HEADING)
     end = text.find("\n## ", start + len(HEADING))
-    body = text[start : end if end > 0 else len(text)]
+    end = end if end > 0 else len(text)
+    exports = text.find(POSE_EXPORTS, start, end)  # its own test: tests/test_readme_pose_exports.py
+    body = text[start : exports if exports > 0 else end]
     return [(m.group(1), m.group(2)) for m in re.finditer(r"^```(\w*)\n(.*?)^```", body, re.S | re.M)]
 
 
