@@ -13,11 +13,22 @@ import shutil
 import struct
 import time
 import tracemalloc
+import zipfile
 import zlib
 
 import numpy as np
 import pytest
-from fuzz_families import PNG, _mat_file, _npy_header, _zip, mat_bomb, npz_bomb, ntu_body_bomb, seed_ntu
+from fuzz_families import (
+    PNG,
+    _mat_file,
+    _npy_bytes,
+    _npy_header,
+    _zip,
+    mat_bomb,
+    npz_bomb,
+    ntu_body_bomb,
+    seed_ntu,
+)
 
 from sugar_hf.skeleton.readers import (
     ReadLimits,
@@ -503,3 +514,291 @@ def test_object_arrays_are_refused_without_unpickling(tmp_path):
     refused(read_array, _write(tmp_path, "clip.npy", buf.getvalue()), match="object array")
     refused(read_tsu_npz, _write(tmp_path, "P01T01C01_LCRNet2d.npz", _zip({"kpts.npy": buf.getvalue()})),
             match="object array")  # fmt: skip
+
+
+# --- issue 24: hostile input, round 2 ---------------------------------------------------------------------------
+
+import os  # noqa: E402
+import socket  # noqa: E402
+import threading  # noqa: E402
+
+from fuzz_families import FORMATS, seed_npy, seed_nw_ucla, seed_pku, seed_toyota, seed_utd, seed_utk  # noqa: E402
+
+from sugar_hf.skeleton.readers import read_skeleton_file  # noqa: E402
+
+SPECIAL_READERS = {  # every reader of fuzz_families, by the file name it is given
+    name: (fmt.filename, fmt.read) for name, fmt in FORMATS.items()
+}
+
+
+def _fifo(tmp_path, name):
+    path = tmp_path / name
+    os.mkfifo(path)
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt", sorted(SPECIAL_READERS))
+def test_fifo_without_a_writer_is_refused_at_once(tmp_path, fmt):
+    """A FIFO named like a valid file used to block every reader forever in open()."""
+    filename, read = SPECIAL_READERS[fmt]
+    err = refused(read, _fifo(tmp_path, filename), seconds=2)
+    assert "not a regular file (a FIFO)" in err.reason
+
+
+def test_fifo_fed_endlessly_is_never_read(tmp_path):
+    path = _fifo(tmp_path, "0036-L.txt")
+    stop = threading.Event()
+
+    def feed():  # a writer that never stops (opens non-blocking: it gives up when nobody reads)
+        while not stop.is_set():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.01)
+                continue
+            try:
+                while not stop.is_set():
+                    os.write(fd, b"0.1 " * 4096)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        refused(read_pku_skeleton, path, match="FIFO", seconds=2, peak_mib=8)
+        refused(read_skeleton_file, _fifo(tmp_path, "clip.npy"), match="FIFO", seconds=2)
+    finally:
+        stop.set()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+@pytest.mark.parametrize("name", ["clip.npy", "clip.npz", "S001C001P001R001A001.skeleton", "a01_s01_e00_v01.json",
+                                  "a1_s1_t1_skeleton.mat", "0036-L.txt"])  # fmt: skip
+def test_symlink_to_a_device_named_like_a_valid_file(tmp_path, device, name):
+    link = tmp_path / name
+    link.symlink_to(device)
+    reader = read_pku_skeleton if name.endswith(".txt") else read_skeleton_file
+    err = refused(reader, str(link), seconds=2, peak_mib=8)
+    assert "character device" in err.reason
+
+
+def test_socket_and_directory_are_refused(tmp_path):
+    path = tmp_path / "clip.npy"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.bind(str(path))
+        assert "socket" in refused(read_skeleton_file, str(path)).reason
+    folder = tmp_path / "S001C001P001R001A001.skeleton"
+    folder.mkdir()
+    assert "directory" in refused(read_ntu_skeleton, str(folder)).reason
+
+
+def test_a_path_swapped_after_the_stat_is_checked_again_on_the_descriptor(tmp_path, monkeypatch):
+    """The size / type check runs on fstat of the opened descriptor too: a path replaced by a FIFO between the
+    stat and the open neither blocks (O_NONBLOCK) nor is read."""
+    from sugar_hf.skeleton.readers import base
+
+    path = tmp_path / "clip.npy"
+    path.write_bytes(seed_npy(RNG))
+    real_open = os.open
+
+    def swapping_open(p, flags, *a):
+        if str(p) == str(path):
+            path.unlink()
+            os.mkfifo(path)
+        return real_open(p, flags, *a)
+
+    monkeypatch.setattr(base.os, "open", swapping_open)
+    refused(read_array, str(path), match="FIFO", seconds=2)
+
+
+def test_a_file_that_grows_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    from sugar_hf.skeleton.readers import base
+
+    path = tmp_path / "0036-L.txt"
+    path.write_text("\n".join(_pku_text(RNG)) + "\n")
+    real_fdopen = os.fdopen
+
+    def growing_fdopen(fd, *a, **kw):
+        with open(path, "ab") as out:  # a writer appends after the size was taken
+            out.write(b"0.5 " * 150 + b"\n")
+        return real_fdopen(fd, *a, **kw)
+
+    monkeypatch.setattr(base.os, "fdopen", growing_fdopen)
+    refused(read_pku_skeleton, str(path), match="grew while it was read")
+
+
+def test_sparse_file_is_refused(tmp_path):
+    path = tmp_path / "clip.npy"
+    path.write_bytes(_npy_header((300_000, 25, 3)))
+    with open(path, "r+b") as fp:
+        fp.truncate(len(_npy_header((300_000, 25, 3))) + 300_000 * 25 * 3 * 4)  # a hole of 90 MB
+    if os.stat(path).st_blocks * 512 >= 2**20:
+        pytest.skip("this file system does not make sparse files")
+    refused(read_array, str(path), match="sparse file", peak_mib=8)
+
+
+@pytest.mark.parametrize("name", ["clip.npy.", "clip", "clip.NPY.bak", "clip.npy ", "x.npy.bak"])
+def test_dispatcher_refuses_other_names_with_one_error(tmp_path, name):
+    path = _write(tmp_path, name, seed_npy(RNG))
+    err = refused(read_skeleton_file, path)
+    assert type(err) is SkeletonFormatError and "unsupported skeleton file type" in err.reason
+
+
+def test_dispatcher_turns_a_reader_bug_into_one_error(tmp_path, monkeypatch):
+    from sugar_hf.skeleton.readers import dispatch
+
+    def broken(*a, **kw):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(dispatch, "read_array", broken)
+    err = refused(read_skeleton_file, _write(tmp_path, "clip.npy", seed_npy(RNG)))
+    assert "TypeError" in err.reason
+
+
+@pytest.mark.parametrize("shape", ["(True, 25, 3)", "(-1, 25, 3)", "(10, -25, 3)", "(10.0, 25, 3)", "[10, 25, 3]",
+                                   "(10, 25, 3" + ", 1" * 40 + ")"])  # fmt: skip
+def test_npy_header_shape_must_be_non_negative_integers(tmp_path, shape):
+    header = ("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }").encode()
+    header += b" " * (-(10 + len(header) + 1) % 64) + b"\n"
+    raw = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + bytes(10 * 25 * 3 * 4)
+    refused(read_array, _write(tmp_path, "clip.npy", raw), match="bad .npy header")
+    refused(read_skeleton_file, _write(tmp_path, "clip.npy", raw), match="bad .npy header")
+
+
+def test_npy_trailing_bytes_are_refused(tmp_path):
+    good = seed_npy(RNG)
+    assert read_array(_write(tmp_path, "clip.npy", good)).data.shape == (1, 10, 25, 3)
+    for tail in (b"\x00", bytes(4096), b"junk"):
+        refused(read_array, _write(tmp_path, "clip.npy", good + tail), match="data after the array")
+
+
+def test_npz_duplicate_members_are_refused(tmp_path):
+    arr = np.zeros((5, 25, 3), np.float32)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            z.writestr("skeleton.npy", _npy_bytes(arr))
+            z.writestr("skeleton.npy", _npy_bytes(arr + 1))
+    refused(read_array, _write(tmp_path, "clip.npz", buf.getvalue()), match="two members named 'skeleton'")
+    both = _zip({"kpts.npy": _npy_bytes(arr[:, :17, :2]), "kpts": _npy_bytes(arr[:, :17, :2])})
+    refused(read_tsu_npz, _write(tmp_path, "P01T01C01_LCRNet2d.npz", both), match="two members named 'kpts'")
+    one = _zip({"skeleton.npy": _npy_bytes(arr)})
+    refused(read_array, _write(tmp_path, "clip.npz", one + b"trailing"), match="after its end record")
+    assert read_array(_write(tmp_path, "clip.npz", one)).data.shape == (1, 5, 25, 3)
+
+
+def test_mat_two_variables_of_one_name_are_ambiguous(tmp_path):
+    skel = _mat_matrix_el("d_skel", RNG.normal(0, 1, (20, 3, 4)))
+    refused(read_utd_mhad, _write(tmp_path, "a1_s1_t1_skeleton.mat", _mat_file(skel, skel)), match="ambiguous")
+    assert read_utd_mhad(_write(tmp_path, "a1_s1_t1_skeleton.mat", _mat_file(skel))).data.shape == (1, 4, 20, 3)
+    refused(read_utd_mhad, _write(tmp_path, "a1_s1_t1_skeleton.mat", _mat_file(skel) + b"\x00" * 5),
+            match="stray bytes")  # fmt: skip
+
+
+def _mat_matrix_el(name, array):
+    from fuzz_families import _mat_matrix
+
+    return _mat_matrix(name, array.shape, mclass=6, data=np.asfortranarray(array).tobytes(order="F"))
+
+
+@pytest.mark.parametrize("value", ["true", "{}", "[]", '"1"', "null"])
+def test_toyota_every_detection_and_pose_must_be_numbers(tmp_path, value):
+    good = json.loads(seed_toyota(RNG))
+    good["frames"][0].append(json.loads(json.dumps(good["frames"][0][0])))  # a second detection
+    text = json.dumps(good)
+    assert read_toyota_json(_write(tmp_path, "Cook_p01_r00_v01_c01.json", text)).data.shape == (1, 8, 13, 3)
+    for where in ("second detection", "pose2d", "cumscore"):
+        obj = json.loads(text)
+        if where == "second detection":
+            obj["frames"][0][1]["pose3d"][4] = "@@"
+        elif where == "pose2d":
+            obj["frames"][0][0]["pose2d"][7] = "@@"
+        else:
+            obj["frames"][0][0]["cumscore"] = "@@"
+        bad = json.dumps(obj).replace('"@@"', value)
+        refused(read_toyota_json, _write(tmp_path, "Cook_p01_r00_v01_c01.json", bad))
+
+
+def test_json_nesting_duplicate_keys_and_long_numbers(tmp_path):
+    for depth in (17, 40, 500):
+        text = '{"skeletons": ' + "[" * depth + "1" + "]" * depth + "}"
+        err = refused(read_nw_ucla, _write(tmp_path, "a01_s01_e01_v01.json", text), match="nested")
+        assert type(err) is SkeletonFormatError
+    refused(read_nw_ucla, _write(tmp_path, "a.json", "[" * 200_000), match="nested too deeply")
+    seed = seed_nw_ucla(RNG).decode()
+    dup = seed[:-1] + ', "skeletons": [[[0, 0, 0]]]}'
+    refused(read_nw_ucla, _write(tmp_path, "a01_s01_e01_v01.json", dup), match="duplicate key 'skeletons'")
+    obj = json.loads(seed)
+    text = json.dumps(obj).replace(json.dumps(obj["skeletons"][2][3][1]), "0." + "1" * 100_000, 1)
+    refused(read_nw_ucla, _write(tmp_path, "a01_s01_e01_v01.json", text), match="a number of 100002 characters")
+
+
+def test_long_number_tokens_in_text_formats(tmp_path):
+    """A million-digit mantissa was parsed (UTKinect); a token longer than 64 characters is refused."""
+    for reader, name, lines in ((read_utkinect_joints, "joints_s01_e01.txt", _utk_text(RNG)),
+                                (read_pku_skeleton, "0001-L.txt", _pku_text(RNG))):  # fmt: skip
+        parts = lines[2].split()
+        parts[3] = "0." + "3" * 10**6
+        lines[2] = " ".join(parts)
+        err = refused(reader, _write(tmp_path, name, lines), match="more than 64 characters")
+        assert err.line == 3
+    lines = seed_ntu(np.random.default_rng(4), frames=2).decode().split("\r\n")
+    parts = lines[5].split()
+    parts[0] = "0." + "7" * 200
+    lines[5] = " ".join(parts)
+    refused(read_ntu_skeleton, _write(tmp_path, "S001C001P001R001A001.skeleton", "\r\n".join(lines)),
+            match="more than 64 characters")  # fmt: skip
+
+
+def test_text_lines_and_line_counts_are_bounded_before_splitting(tmp_path):
+    """One 100 MB line (2.2 GB before the count check) and 100 MB of newlines (a hang) are refused from the
+    bytes, within a small memory and time bound."""
+    big = "0.123 " * (100 * 2**20 // 6)
+    err = refused(read_utkinect_joints, _write(tmp_path, "joints_s01_e01.txt", big), match="max_line_bytes",
+                  peak_mib=400, seconds=10)  # fmt: skip
+    assert err.line == 1
+    refused(read_pku_skeleton, _write(tmp_path, "0001-L.txt", b"\n" * (100 * 2**20)), match="max_lines",
+            peak_mib=250, seconds=10)  # fmt: skip
+    refused(read_pku_skeleton, _write(tmp_path, "0001-L.txt", "\u2028" * (10 * 2**20)), match="max_lines",
+            peak_mib=100, seconds=10)  # fmt: skip
+    small = ReadLimits(max_line_bytes=100)
+    refused(read_pku_skeleton, _write(tmp_path, "0001-L.txt", _pku_text(RNG)), limits=small, match="max_line_bytes")
+
+
+def test_read_time_is_bounded(tmp_path):
+    lines = _pku_text(RNG, frames=20_000)
+    path = _write(tmp_path, "0001-L.txt", lines)
+    assert read_pku_skeleton(path).num_frames == 20_000
+    refused(read_pku_skeleton, path, limits=ReadLimits(max_seconds=1e-6), match="max_seconds")
+
+
+def test_encodings_utf16_bom_and_cr_only(tmp_path):
+    lines = _pku_text(RNG)
+    text = "\n".join(lines) + "\n"
+    refused(read_pku_skeleton, _write(tmp_path, "0001-L.txt", text.encode("utf-16")), match="UTF-16")
+    refused(read_pku_skeleton, _write(tmp_path, "0001-L.txt", text.encode("utf-16-le")), match="UTF-16")
+    expect = read_pku_skeleton(_write(tmp_path, "0001-L.txt", text)).data
+    for raw in (b"\xef\xbb\xbf" + text.encode(), text.replace("\n", "\r").encode()):
+        np.testing.assert_array_equal(read_pku_skeleton(_write(tmp_path, "0001-L.txt", raw)).data, expect)
+
+
+def test_valid_files_still_read_identically(tmp_path):
+    """The new checks keep every valid seed file's array bit-identical to a direct parse."""
+    rng = np.random.default_rng(24)
+    utk = seed_utk(rng)
+    seq = read_utkinect_joints(_write(tmp_path, "joints_s01_e01.txt", utk))
+    direct = np.array([line.split() for line in utk.decode().splitlines()], dtype=np.float64)
+    np.testing.assert_array_equal(seq.data[0].reshape(len(direct), 60), direct[:, 1:].astype(np.float32))
+    pku = seed_pku(rng)
+    direct = np.array([line.split() for line in pku.decode().splitlines()], dtype=np.float32)
+    np.testing.assert_array_equal(read_pku_skeleton(_write(tmp_path, "0001-L.txt", pku)).data,
+                                  direct.reshape(-1, 2, 25, 3).transpose(1, 0, 2, 3))  # fmt: skip
+    raw = seed_npy(rng)
+    np.testing.assert_array_equal(read_array(_write(tmp_path, "clip.npy", raw)).data[0], np.load(io.BytesIO(raw)))
+    mat = seed_utd(rng)
+    from scipy.io import loadmat
+
+    expect = loadmat(io.BytesIO(mat))["d_skel"].astype(np.float32).transpose(2, 0, 1)
+    np.testing.assert_array_equal(read_utd_mhad(_write(tmp_path, "a1_s1_t1_skeleton.mat", mat)).data[0], expect)

@@ -6,12 +6,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from .errors import SkeletonFormatError
-from .limits import ReadLimits, resolve
+from .limits import Deadline, ReadLimits, _os_reason, resolve
 
 
 @dataclass
@@ -42,25 +42,104 @@ class SkeletonSequence:
         return int(self.data.shape[1])
 
 
-def read_text(path: str | os.PathLike, limits: ReadLimits | None = None) -> tuple[str, list[str]]:
-    """Read a text file as UTF-8 (LF, CRLF or CR line ends) and return ``(text, lines)``; empty files fail.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_CHUNK = 16 * 2**20
 
-    Files above ``limits.max_file_bytes`` are refused before they are read.
+
+def open_regular(path: str | os.PathLike, limits: ReadLimits | None = None) -> tuple[BinaryIO, int]:
+    """``(binary file, size)`` of a regular file within ``limits.max_file_bytes``.
+
+    The path is checked with ``os.stat`` (through symlinks) *before* it is opened, so a FIFO, socket, device or
+    directory is never opened (a FIFO without a writer would block, ``/dev/zero`` never ends); it is opened
+    non-blocking and checked again with ``fstat`` on the descriptor, since the path can change in between.
     """
-    resolve(limits).check_file(path)
-    p = Path(path)
+    lim = resolve(limits)
+    lim.check_file(path)
     try:
-        raw = p.read_bytes()
+        fd = os.open(path, _OPEN_FLAGS)
+    except (OSError, ValueError) as exc:
+        raise SkeletonFormatError(path, None, f"cannot read file: {_os_reason(exc)}") from None
+    try:
+        size = lim.check_stat(path, os.fstat(fd))
+        return os.fdopen(fd, "rb"), size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: str | os.PathLike, limits: ReadLimits | None = None, deadline: Deadline | None = None) -> bytes:
+    """The bytes of a regular file (see :func:`open_regular`), read in chunks within ``limits.max_seconds``;
+    a file that grows or shrinks while it is read is refused (what was read is not the file that was checked)."""
+    lim = resolve(limits)
+    deadline = deadline or lim.deadline(path)
+    fp, size = open_regular(path, lim)
+    chunks, total = [], 0
+    try:
+        with fp:
+            while total <= size:
+                chunk = fp.read(min(_READ_CHUNK, size + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                deadline.check()
     except OSError as exc:
-        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from exc
+        raise SkeletonFormatError(path, None, f"cannot read file: {_os_reason(exc)}") from None
+    if total != size:
+        how = "grew" if total > size else "shrank"
+        raise SkeletonFormatError(path, None, f"the file {how} while it was read ({size} bytes at the start)")
+    return b"".join(chunks)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_OTHER_LINE_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+"""What ``str.splitlines`` also splits on: counted with LF / CR before any split."""
+
+
+def decode_text(
+    path, raw: bytes, limits: ReadLimits | None = None, line_bound: bool = True
+) -> tuple[str, list[str]]:
+    """``(text, lines)`` of raw bytes (UTF-8, optional UTF-8 BOM dropped; LF, CRLF or CR line ends).
+
+    Refused: UTF-16 / NUL bytes, invalid UTF-8, an empty file, more than ``limits.max_lines`` lines (counted
+    in the bytes, before anything is split) and, when ``line_bound``, a line longer than
+    ``limits.max_line_bytes`` (line formats; JSON is one line and bounded by the file size)."""
+    lim = resolve(limits)
+    if raw.startswith(_UTF16_BOMS) or b"\x00" in raw:
+        at = raw.find(b"\x00")
+        line = raw[: max(at, 0)].count(b"\n") + 1
+        what = "UTF-16 text" if raw.startswith(_UTF16_BOMS) or (at >= 0 and at < 4) else "a NUL byte"
+        raise SkeletonFormatError(path, line, f"{what}: expected UTF-8 text")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    newlines = max(raw.count(b"\n"), raw.count(b"\r")) + sum(map(raw.count, _OTHER_LINE_BREAKS))
+    lim.check(path, "max_lines", newlines, f"{newlines} line breaks")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SkeletonFormatError(path, line, "not UTF-8 text") from exc
+        raise SkeletonFormatError(path, line, "not UTF-8 text") from None
     if not text.strip():
         raise SkeletonFormatError(path, 1, "file is empty")
-    return text, text.splitlines()
+    lines = text.splitlines()
+    lim.check(path, "max_lines", len(lines), f"{len(lines)} lines")
+    if line_bound and lines:
+        longest = max(map(len, lines))
+        if longest > lim.max_line_bytes:
+            k = next(k for k, line in enumerate(lines) if len(line) == longest)
+            lim.check(path, "max_line_bytes", longest, f"a line of {longest} characters", k + 1)
+    return text, lines
+
+
+def read_text(
+    path: str | os.PathLike, limits: ReadLimits | None = None, line_bound: bool = True
+) -> tuple[str, list[str]]:
+    """Read a text file as UTF-8 (LF, CRLF or CR line ends) and return ``(text, lines)``; empty files fail.
+
+    Only a regular file within ``limits.max_file_bytes`` is read (:func:`read_bytes`); the text is checked by
+    :func:`decode_text` (lines bounded in count and, when ``line_bound``, length)."""
+    lim = resolve(limits)
+    return decode_text(path, read_bytes(path, lim), lim, line_bound)
 
 
 # Plain decimal numbers only: no '1_000', no non-ASCII digits, no 'nan'/'inf' spellings, no hex.
@@ -69,6 +148,10 @@ INT_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _NUMERIC_TEXT = re.compile(r"[0-9eE+\-. \t\n]*", re.ASCII)
 NONFINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 MAX_INT_DIGITS = 18
+MAX_NUMBER_CHARS = 64
+"""Longest number token a text or JSON reader accepts (a float32 needs at most ~50 significant characters;
+a million-digit mantissa is refused, not parsed)."""
+_LONG_TOKEN = re.compile(rf"[^ \t\r\n]{{{MAX_NUMBER_CHARS + 1},}}")
 FLOAT32_OVERFLOW = 2.0**128 - 2.0**103
 """The smallest magnitude that rounds to inf when cast to float32."""
 
@@ -76,8 +159,8 @@ _CHUNK_LINES = 4096
 
 
 def strict_float(token: str) -> float | None:
-    """``float(token)`` for a plain decimal number (``FLOAT_RE``), else ``None``."""
-    return float(token) if FLOAT_RE.fullmatch(token) else None
+    """``float(token)`` for a plain decimal number (``FLOAT_RE``, at most ``MAX_NUMBER_CHARS``), else ``None``."""
+    return float(token) if len(token) <= MAX_NUMBER_CHARS and FLOAT_RE.fullmatch(token) else None
 
 
 def strict_int(token: str) -> int | None:
@@ -94,6 +177,7 @@ def parse_floats(
     first_line: int,
     per_line: int | None = None,
     dtype=np.float64,
+    deadline: Deadline | None = None,
 ) -> np.ndarray:
     """Parse whitespace-separated numbers of ``lines`` (1-based ``first_line`` is ``lines[0]``) strictly.
 
@@ -101,7 +185,8 @@ def parse_floats(
     is not a plain decimal number (see ``FLOAT_RE``: ``1_000``, non-ASCII digits, ``nan``, ``inf`` are
     refused), a wrong count on any line, or a value that is not finite in ``dtype`` *and* in float32 (``1e39``)
     raises :class:`SkeletonFormatError` naming the line. Works in chunks of lines, so the memory is the
-    result plus one chunk's tokens.
+    result plus one chunk's tokens; ``deadline`` is checked between chunks. A token longer than
+    ``MAX_NUMBER_CHARS`` is refused before it is converted.
     """
     if per_line is None:
         tokens = " ".join(lines).split()
@@ -118,6 +203,8 @@ def parse_floats(
             )
         values = _convert(path, chunk, first_line + c0, split, per_line)
         out[c0 : c0 + len(chunk)] = values.reshape(len(chunk), per_line)
+        if deadline is not None:
+            deadline.check(first_line + c0)
     return out
 
 
@@ -125,7 +212,14 @@ def _convert(path, lines: list[str], first_line: int, tokens: list, per_line: in
     """float64 of ``tokens`` (all from ``lines``: a flat list, or one list a line) or the error naming the
     first bad line."""
     values = None
-    if _NUMERIC_TEXT.fullmatch("\n".join(lines)):
+    joined = "\n".join(lines)
+    long = _LONG_TOKEN.search(joined)
+    if long is not None:
+        line = first_line + joined.count("\n", 0, long.start())
+        raise SkeletonFormatError(
+            path, line, f"a token of more than {MAX_NUMBER_CHARS} characters: {long.group(0)[:20]!r}..."
+        )
+    if _NUMERIC_TEXT.fullmatch(joined):
         try:
             values = np.array(tokens, dtype=np.float64)
         except ValueError:

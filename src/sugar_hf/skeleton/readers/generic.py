@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ...skeleton_layouts import SkeletonLayout, get_layout
-from .base import SkeletonSequence, as_float32, read_text, stem
+from .base import SkeletonSequence, as_float32, open_regular, read_text, stem
 from .errors import SkeletonFormatError
 from .limits import ReadLimits, resolve
 
@@ -56,6 +56,12 @@ def _check_header(
         raise SkeletonFormatError(path, None, f"{what} is complex ({dtype}); a skeleton is real")
     if dtype.kind not in "iuf" or dtype.fields is not None or dtype.subdtype is not None:
         raise SkeletonFormatError(path, None, f"{what} dtype {dtype} is not numeric")
+    if not isinstance(shape, tuple) or any(type(n) is not int or n < 0 for n in shape):
+        raise SkeletonFormatError(
+            path, None, f"{what}: bad .npy header: shape {str(shape)[:80]} is not a tuple of integers >= 0"
+        )
+    if len(shape) > 32:
+        raise SkeletonFormatError(path, None, f"{what}: bad .npy header: {len(shape)} dimensions")
     if check is not None:
         check(tuple(shape), dtype)
     limits.check_array(path, tuple(shape), dtype.itemsize, what)
@@ -92,28 +98,67 @@ def _read_npy_stream(path, fp, limits: ReadLimits, check: ShapeCheck | None, ava
             None,
             f"{what} is truncated: its header promises {nbytes} data bytes, {available - offset} follow",
         )
+    if offset + nbytes < available:
+        raise SkeletonFormatError(
+            path, None, f"{what}: data after the array ({available - offset - nbytes} bytes beyond what its header declares)"
+        )
     data = fp.read(nbytes)
     if len(data) != nbytes:
         raise SkeletonFormatError(path, None, f"{what} is truncated: {len(data)} of {nbytes} data bytes")
+    if fp.read(1):
+        raise SkeletonFormatError(path, None, f"{what}: data after the array (the file grew while it was read)")
     order = "F" if fortran else "C"
-    return np.frombuffer(data, dtype=dtype).reshape(shape, order=order)
-
-
-def _open_zip(path):
     try:
-        return zipfile.ZipFile(str(path))
+        return np.frombuffer(data, dtype=dtype).reshape(shape, order=order)
+    except ValueError as exc:
+        raise SkeletonFormatError(path, None, f"{what}: bad .npy header: {exc}"[:300]) from None
+
+
+def _open_zip(path, fp):
+    """The zip archive in the open file ``fp``; its member list must be exact (see :func:`npz_names`)."""
+    try:
+        zf = zipfile.ZipFile(fp)
     except Exception as exc:  # BadZipFile, OSError, ValueError, NotImplementedError...
         raise SkeletonFormatError(
             path, None, f"not a readable npz: {type(exc).__name__}: {exc}"[:300]
         ) from None
+    try:
+        npz_names(zf, path)
+        fp.seek(-22, os.SEEK_END)
+        end = fp.read(22)
+        if not (end.startswith(b"PK\x05\x06") and end[-2:] == b"\x00\x00"):
+            raise SkeletonFormatError(path, None, "npz has a comment or bytes after its end record")
+    except OSError as exc:
+        zf.close()
+        raise SkeletonFormatError(path, None, f"not a readable npz: {exc.strerror}") from None
+    except BaseException:
+        zf.close()
+        raise
+    return zf
 
 
-def npz_names(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """Array names of an npz (member names without ``.npy``, as ``np.load`` lists them) -> members."""
-    out = {}
-    for info in zf.infolist():
+MAX_NPZ_MEMBERS = 1000
+"""More members than this in one ``.npz`` is refused (a skeleton file holds one or a few)."""
+
+
+def npz_names(zf: zipfile.ZipFile, path=None) -> dict[str, zipfile.ZipInfo]:
+    """Array names of an npz (member names without ``.npy``, as ``np.load`` lists them) -> members.
+
+    Exact: two members of one name (``a.npy`` twice, or ``a`` and ``a.npy``, which ``np.load`` would give as
+    one array), encrypted members and more than ``MAX_NPZ_MEMBERS`` are refused."""
+    where = path if path is not None else zf.filename
+    infos = zf.infolist()
+    if len(infos) > MAX_NPZ_MEMBERS:
+        raise SkeletonFormatError(where, None, f"npz holds {len(infos)} members, more than {MAX_NPZ_MEMBERS}")
+    out: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
         name = info.filename
-        out[name[:-4] if name.endswith(".npy") else name] = info
+        key = name[:-4] if name.endswith(".npy") else name
+        if key in out:
+            raise SkeletonFormatError(where, None, f"npz holds two members named {key[:60]!r}: ambiguous")
+        if info.flag_bits & 0x1:
+            raise SkeletonFormatError(where, None, f"npz member {key[:60]!r} is encrypted")
+        out[key] = info
     return out
 
 
@@ -140,23 +185,25 @@ def load_npz_member(
     (``check(shape, dtype)`` may refuse more). Object arrays, complex and non-numeric dtypes, members larger
     than the limits and members that are not ``.npy`` arrays raise :class:`SkeletonFormatError`."""
     lim = resolve(limits)
-    lim.check_file(path)
-    with _open_zip(path) as zf:
-        names = npz_names(zf)
+    fp, _ = open_regular(path, lim)
+    with fp, _open_zip(path, fp) as zf:
+        names = npz_names(zf, path)
         if key not in names:
-            raise SkeletonFormatError(path, None, f"no {key!r} array (found {sorted(names)[:20]})")
+            shown = [n[:40] for n in sorted(names)[:20]]
+            raise SkeletonFormatError(path, None, f"no {key!r} array (found {shown})")
         return _read_member(path, zf, names[key], lim, check, repr(key))
 
 
 def load_npy(path, limits: ReadLimits | None = None, check: ShapeCheck | None = None) -> np.ndarray:
-    """A ``.npy`` file, its header checked (as :func:`load_npz_member`) before the data is read."""
+    """A ``.npy`` file, its header checked (as :func:`load_npz_member`) before the data is read; the file must
+    end where the declared array ends."""
     lim = resolve(limits)
-    size = lim.check_file(path)
+    fp, size = open_regular(path, lim)
     try:
-        with open(path, "rb") as fp:
+        with fp:
             return _read_npy_stream(path, fp, lim, check, size, "array")
     except OSError as exc:
-        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
+        raise SkeletonFormatError(path, None, f"cannot read file: {exc.strerror}") from None
 
 
 def _skeleton_shape_check(path, lay: SkeletonLayout, lim: ReadLimits) -> ShapeCheck:
@@ -182,17 +229,16 @@ def _skeleton_shape_check(path, lay: SkeletonLayout, lim: ReadLimits) -> ShapeCh
     return check
 
 
-def _read_npz_skeleton(path, key: str | None, lim: ReadLimits, check: ShapeCheck) -> np.ndarray:
-    """The array ``key`` of an ``.npz`` (default: ``"skeleton"``, or the only one)."""
-    with _open_zip(path) as zf:
-        names = npz_names(zf)
+def _read_npz_skeleton(path, fp, key: str | None, lim: ReadLimits, check: ShapeCheck) -> np.ndarray:
+    """The array ``key`` of an ``.npz`` open as ``fp`` (default: ``"skeleton"``, or the only one)."""
+    with _open_zip(path, fp) as zf:
+        names = npz_names(zf, path)
         pick = key or (
             "skeleton" if "skeleton" in names else (next(iter(names)) if len(names) == 1 else None)
         )
         if pick is None or pick not in names:
-            raise SkeletonFormatError(
-                path, None, f"choose the array with key=...; found {sorted(names)[:20]}"
-            )
+            shown = [n[:40] for n in sorted(names)[:20]]
+            raise SkeletonFormatError(path, None, f"choose the array with key=...; found {shown}")
         return _read_member(path, zf, names[pick], lim, check, repr(pick))
 
 
@@ -212,20 +258,21 @@ def read_array(
     lay = get_layout(layout)
     lim = resolve(limits)
     check = _skeleton_shape_check(path, lay, lim)
-    lim.check_file(path)
+    fp, size = open_regular(path, lim)  # opened once: what is checked is what is read
     try:
-        with open(path, "rb") as fp:
+        with fp:
             head = fp.read(6)
+            fp.seek(0)
+            if head.startswith(b"PK"):
+                array = _read_npz_skeleton(path, fp, key, lim, check)
+            elif head == b"\x93NUMPY":
+                array = _read_npy_stream(path, fp, lim, check, size, "array")
+            else:
+                raise SkeletonFormatError(
+                    path, None, f"not a NumPy file (.npy or .npz): it looks like {describe_magic(head)}"
+                )
     except OSError as exc:
-        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
-    if head.startswith(b"PK"):
-        array = _read_npz_skeleton(path, key, lim, check)
-    elif head == b"\x93NUMPY":
-        array = load_npy(path, lim, check)
-    else:
-        raise SkeletonFormatError(
-            path, None, f"not a NumPy file (.npy or .npz): it looks like {describe_magic(head)}"
-        )
+        raise SkeletonFormatError(path, None, f"cannot read file: {exc.strerror}") from None
     if array.ndim == 3:
         array = array[None]
     data = as_float32(path, array, None, "array")

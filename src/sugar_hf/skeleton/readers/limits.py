@@ -26,6 +26,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -50,6 +52,10 @@ class ReadLimits:
             ``bodies x frames x 25 x C``).
         max_inflated_bytes: Bytes inflated out of one compressed container (an ``.npz`` member, a compressed
             MAT variable); the inflation stops there.
+        max_line_bytes: Characters of one line of a line-based text format (NTU, PKU-MMD, UTKinect, label and
+            list files), checked before the line is split into numbers.
+        max_lines: Lines of a text file (counted in the raw bytes before the text is split).
+        max_seconds: Wall-clock seconds one read may take (checked between chunks of reading and parsing).
     """
 
     max_file_bytes: int = 256 * MiB
@@ -59,10 +65,14 @@ class ReadLimits:
     max_channels: int = 16
     max_array_bytes: int = 1 * GiB
     max_inflated_bytes: int = 1 * GiB
+    max_line_bytes: int = 1 * MiB
+    max_lines: int = 8_000_000
+    max_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         for name, value in self.__dict__.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            number = (int, float) if name == "max_seconds" else int
+            if isinstance(value, bool) or not isinstance(value, number) or not value > 0 or value != value:
                 raise ValueError(f"ReadLimits.{name} must be a positive integer, got {value!r}")
 
     # -- checks shared by the readers (each raises ReadLimitExceeded naming the file) --
@@ -75,13 +85,30 @@ class ReadLimits:
             raise ReadLimitExceeded(path, line, reason, limit, value, maximum)
 
     def check_file(self, path: str | os.PathLike) -> int:
-        """The file's size in bytes; refuses a file larger than ``max_file_bytes`` (or unreadable)."""
+        """The file's size in bytes; refuses anything but a regular file (a FIFO, socket, device or directory,
+        also behind a symlink), a file larger than ``max_file_bytes`` and an unreadable path."""
         try:
-            size = os.stat(path).st_size
-        except OSError as exc:
-            raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
+            st = os.stat(path)
+        except (OSError, ValueError) as exc:
+            raise SkeletonFormatError(path, None, f"cannot read file: {_os_reason(exc)}") from None
+        return self.check_stat(path, st)
+
+    def check_stat(self, path, st: os.stat_result) -> int:
+        """:meth:`check_file` on a ``stat`` result (of the path, or ``fstat`` of the opened descriptor)."""
+        if not stat.S_ISREG(st.st_mode):
+            raise SkeletonFormatError(path, None, f"not a regular file ({_file_kind(st.st_mode)}): refused")
+        size = st.st_size
         self.check(path, "max_file_bytes", size, f"file is {size} bytes")
+        blocks = getattr(st, "st_blocks", None)
+        if blocks is not None and size > SPARSE_MIN_BYTES and blocks * 512 < size // SPARSE_RATIO:
+            raise SkeletonFormatError(
+                path, None, f"sparse file: {size} bytes with only {blocks * 512} on disk (holes): refused"
+            )
         return size
+
+    def deadline(self, path) -> Deadline:
+        """A :class:`Deadline` of ``max_seconds`` for one read of ``path``, starting now."""
+        return Deadline(path, self.max_seconds)
 
     def check_frames(self, path, frames: int, line: int | None = None) -> None:
         self.check(path, "max_frames", frames, f"{frames} frames", line)
@@ -96,6 +123,40 @@ class ReadLimits:
             count *= int(n)
         nbytes = count * int(itemsize)
         self.check(path, "max_array_bytes", nbytes, f"{what} of shape {tuple(shape)} needs {nbytes} bytes")
+
+
+SPARSE_MIN_BYTES = 1 * MiB
+SPARSE_RATIO = 8
+"""A file above ``SPARSE_MIN_BYTES`` that occupies less than 1/``SPARSE_RATIO`` of its size on disk has holes
+(``truncate``-extended, or written with seeks): no skeleton file is written that way, and a sparse file lets
+a small disk footprint claim hundreds of MB of zeros."""
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory")):  # fmt: skip
+        if test(mode):
+            return name
+    return "not a plain file"
+
+
+def _os_reason(exc: Exception) -> str:
+    """An OSError's reason without repeating the path (the error names the file already)."""
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+class Deadline:
+    """The time bound of one read: :meth:`check` raises :class:`ReadLimitExceeded` (``max_seconds``) once
+    the read has run longer than its limit."""
+
+    def __init__(self, path, seconds: float) -> None:
+        self.path, self.seconds = path, seconds
+        self.end = time.monotonic() + seconds
+
+    def check(self, line: int | None = None) -> None:
+        if time.monotonic() > self.end:
+            reason = f"reading took more than {self.seconds:g} s (max_seconds)"
+            raise ReadLimitExceeded(self.path, line, reason, "max_seconds", int(self.seconds) + 1, int(self.seconds))
 
 
 _DEFAULT = ReadLimits()

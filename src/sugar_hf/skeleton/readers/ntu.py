@@ -11,10 +11,13 @@ import numpy as np
 
 from .base import (
     FLOAT32_OVERFLOW,
+    MAX_NUMBER_CHARS,
     NONFINITE,
     SkeletonSequence,
     check_numeric_text,
+    decode_text,
     parse_int,
+    read_bytes,
     read_text,
     stem,
     strict_float,
@@ -60,6 +63,13 @@ def parse_ntu_name(name: str) -> dict[str, int]:
 def _parse_joint_block(path, lines: list[str], starts: list[int]) -> np.ndarray:
     """Parse the 25 joint lines after each 0-based start index into ``(len(starts), 25, 12)`` float64."""
     selected = [line for s in starts for line in lines[s : s + NTU_JOINTS]]
+    if _LONG_TEXT_TOKEN.search("\n".join(selected)):
+        for s in starts:
+            for offset, line in enumerate(lines[s : s + NTU_JOINTS]):
+                if _LONG_TEXT_TOKEN.search(line):
+                    raise SkeletonFormatError(
+                        path, s + offset + 1, f"a joint value of more than {MAX_NUMBER_CHARS} characters"
+                    )
     try:
         if not all(map(_NUMERIC_LINE.fullmatch, selected)):
             raise ValueError("a character that is not part of a plain decimal number")
@@ -90,14 +100,14 @@ def _parse_joint_block(path, lines: list[str], starts: list[int]) -> np.ndarray:
     raise SkeletonFormatError(path, starts[0] + 1, "malformed joint values")  # pragma: no cover
 
 
-def _parse_fast(path) -> tuple[np.ndarray, list[str], np.ndarray] | None:
-    """The C parser on a canonical well-formed file; ``None`` (use :func:`_parse_python`) on anything else.
+_LONG_TEXT_TOKEN = re.compile(rf"[^ \t\r\n]{{{MAX_NUMBER_CHARS + 1},}}")
+_LONG_TOKEN = re.compile(rf"[^ \t\r\n]{{{MAX_NUMBER_CHARS + 1},}}".encode())
 
-    The caller has checked the file size against the limits."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError:
-        return None  # the Python path raises the SkeletonFormatError
+
+def _parse_fast(path, raw: bytes) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    """The C parser on a canonical well-formed file; ``None`` (use :func:`_parse_python`) on anything else."""
+    if _LONG_TOKEN.search(raw):
+        return None  # the Python path names the line
     parsed = _ntu_fast.parse(raw)
     if parsed is None:
         return None
@@ -107,10 +117,10 @@ def _parse_fast(path) -> tuple[np.ndarray, list[str], np.ndarray] | None:
     return per_frame, id_tokens, values
 
 
-def _parse_python(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.ndarray]:
+def _parse_python(path, raw: bytes, limits: ReadLimits, deadline) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Pure-Python parse with full checks: (bodies per frame, bodyID of each body record, float64 joints
     ``(records, 25, 12)``); every defect raises :class:`SkeletonFormatError` naming file and line."""
-    _, lines = read_text(path, limits)
+    _, lines = decode_text(path, raw, limits)
     num_frames = parse_int(path, lines, 0, "frame count")
     if num_frames == 0:
         raise SkeletonFormatError(path, 1, "zero frames")
@@ -126,6 +136,8 @@ def _parse_python(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.n
     per_frame = np.zeros(num_frames, dtype=np.int16)
     i = 1
     for t in range(num_frames):
+        if t % 4096 == 0:
+            deadline.check(i + 1)
         n = parse_int(path, lines, i, f"body count of frame {t + 1}", 0, MAX_BODIES_PER_FRAME)
         per_frame[t] = n
         i += 1
@@ -135,7 +147,7 @@ def _parse_python(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.n
             info = lines[i].split()
             if len(info) != 10:
                 raise SkeletonFormatError(path, i + 1, f"expected 10 body-info values, found {len(info)}")
-            if not _BODY_ID.fullmatch(info[0]):
+            if not _BODY_ID.fullmatch(info[0]) or len(info[0]) > MAX_NUMBER_CHARS:
                 raise SkeletonFormatError(path, i + 1, f"bodyID is not an integer: {info[0][:40]!r}")
             parse_int(path, lines, i + 1, "joint count", NTU_JOINTS, NTU_JOINTS)
             if i + 2 + NTU_JOINTS > len(lines):
@@ -151,6 +163,7 @@ def _parse_python(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.n
     if not starts:
         raise SkeletonFormatError(path, 2, "no body is tracked in any frame (missing skeleton)")
 
+    deadline.check(i)
     return per_frame, id_tokens, _parse_joint_block(path, lines, starts)
 
 
@@ -178,9 +191,12 @@ def _columns(channels) -> tuple[tuple[str, ...], list[int]]:
 
 
 def _parse(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.ndarray]:
-    limits.check_file(path)
-    parsed = _parse_fast(path) if _ntu_fast is not None else None
-    per_frame, id_tokens, values = parsed if parsed is not None else _parse_python(path, limits)
+    deadline = limits.deadline(path)
+    raw = read_bytes(path, limits, deadline)
+    parsed = _parse_fast(path, raw) if _ntu_fast is not None else None
+    if parsed is None:
+        parsed = _parse_python(path, raw, limits, deadline)
+    per_frame, id_tokens, values = parsed
     limits.check_frames(path, len(per_frame), 1)
     return per_frame, id_tokens, values
 

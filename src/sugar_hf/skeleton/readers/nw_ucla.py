@@ -8,12 +8,14 @@ import re
 
 import numpy as np
 
-from .base import SkeletonSequence, read_text, stem
+from .base import MAX_NUMBER_CHARS, SkeletonSequence, read_text, stem
 from .errors import SkeletonFormatError
 from .limits import ReadLimits, resolve
 
 MAX_JSON_INT_DIGITS = 30
 """Longer JSON integers are refused while parsing (Python's own limit is 4,300 digits, as a ValueError)."""
+MAX_JSON_DEPTH = 16
+"""Deeper JSON nesting is refused (a skeleton file nests at most 5 levels: object, frames, detections...)."""
 
 _NAME = re.compile(r"a(\d+)_s(\d+)_e(\d+)_v(\d+)")
 
@@ -27,16 +29,28 @@ def parse_nw_ucla_name(name: str) -> dict[str, int]:
 
 
 def load_json(path: str | os.PathLike, limits: ReadLimits | None = None):
-    """Parse a JSON file; syntax errors, ``NaN``/``Infinity``, integers of more than 30 digits and too deep
-    nesting become :class:`SkeletonFormatError` with the line."""
-    text, _ = read_text(path, limits)
-    return _loads(path, text)
+    """Parse a JSON file; syntax errors, ``NaN``/``Infinity``, integers of more than 30 digits, numbers of
+    more than ``MAX_NUMBER_CHARS`` characters, duplicate keys in one object and nesting deeper than
+    ``MAX_JSON_DEPTH`` become :class:`SkeletonFormatError` with the line."""
+    return load_json_text(path, limits)[0]
 
 
 def load_json_text(path: str | os.PathLike, limits: ReadLimits | None = None):
     """``(object, text)`` of a JSON file (see :func:`load_json`)."""
-    text, _ = read_text(path, limits)
+    text, _ = read_text(path, limits, line_bound=False)
     return _loads(path, text), text
+
+
+def _check_depth(path, obj) -> None:
+    """Refuse nesting deeper than ``MAX_JSON_DEPTH`` (iteratively, so numpy never meets 32+ dimensions and no
+    reader recurses; deeper text than the parser's recursion limit is refused by the parser)."""
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise SkeletonFormatError(path, 1, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (list, dict)))
 
 
 def _loads(path, text: str):
@@ -46,8 +60,29 @@ def _loads(path, text: str):
             raise SkeletonFormatError(path, line, f"integer of {len(digits)} digits in the JSON")
         return int(digits)
 
+    def parse_float(token: str) -> float:
+        if len(token) > MAX_NUMBER_CHARS:
+            line = text[: text.find(token)].count("\n") + 1
+            raise SkeletonFormatError(path, line, f"a number of {len(token)} characters in the JSON")
+        return float(token)
+
+    def unique_keys(pairs: list) -> dict:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            seen: set = set()
+            dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+            line = text[: text.find(json.dumps(dup))].count("\n") + 1
+            raise SkeletonFormatError(path, line, f"duplicate key {dup[:40]!r} in a JSON object")
+        return out
+
     try:
-        return json.loads(text, parse_constant=lambda c: _bad_constant(path, text, c), parse_int=parse_int)
+        obj = json.loads(
+            text,
+            parse_constant=lambda c: _bad_constant(path, text, c),
+            parse_int=parse_int,
+            parse_float=parse_float,
+            object_pairs_hook=unique_keys,
+        )
     except json.JSONDecodeError as exc:
         raise SkeletonFormatError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
     except RecursionError:
@@ -56,6 +91,9 @@ def _loads(path, text: str):
         if isinstance(exc, SkeletonFormatError):
             raise
         raise SkeletonFormatError(path, 1, f"invalid JSON: {type(exc).__name__}: {exc}"[:200]) from None
+    if isinstance(obj, (list, dict)):
+        _check_depth(path, obj)
+    return obj
 
 
 def _bad_constant(path, text: str, constant: str):
@@ -75,7 +113,7 @@ def numeric_array(path, value, line: int, what: str) -> np.ndarray:
     finite after the cast, or :class:`SkeletonFormatError` naming the line."""
     try:
         array = np.array(value, dtype=object)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RuntimeError, RecursionError):
         raise SkeletonFormatError(path, line, f"{what} is not a rectangular array of numbers") from None
     types = set(map(type, array.flat))
     if not types <= {int, float}:

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import FLOAT_RE, SkeletonSequence, parse_floats, read_text, stem, strict_int
+from .base import (
+    SkeletonSequence,
+    decode_text,
+    parse_floats,
+    read_bytes,
+    read_text,
+    stem,
+    strict_float,
+    strict_int,
+)
 from .errors import SkeletonFormatError
 from .limits import ReadLimits, resolve
 
@@ -34,7 +43,8 @@ def read_pku_skeleton(path: str | os.PathLike, limits: ReadLimits | None = None)
     :func:`~sugar_hf.skeleton.readers.get_default_limits`).
     """
     lim = resolve(limits)
-    _, lines = read_text(path, lim)
+    deadline = lim.deadline(path)
+    lines = decode_text(path, read_bytes(path, lim, deadline), lim)[1]
     while lines and not lines[-1].strip():
         lines.pop()
     blank = next((k for k, line in enumerate(lines) if not line.strip()), None)
@@ -42,7 +52,7 @@ def read_pku_skeleton(path: str | os.PathLike, limits: ReadLimits | None = None)
         raise SkeletonFormatError(path, blank + 1, "empty line inside the data")
     lim.check_frames(path, len(lines), min(len(lines), lim.max_frames + 1))
     lim.check_array(path, (2, len(lines), 25, 3), 4, "skeleton")
-    values = parse_floats(path, lines, 1, PKU_VALUES_PER_FRAME, dtype=np.float32)
+    values = parse_floats(path, lines, 1, PKU_VALUES_PER_FRAME, dtype=np.float32, deadline=deadline)
     data = np.ascontiguousarray(values.reshape(len(lines), 2, 25, 3).transpose(1, 0, 2, 3))
     name = stem(path)
     video, _, view = name.partition("-")
@@ -66,7 +76,7 @@ def read_pku_labels(
                 path, k, f"expected 'class,start,end[,confidence]', found {line[:60]!r}"
             )
         cls, start, end = (strict_int(p) for p in parts[:3])
-        conf = (float(parts[3]) if FLOAT_RE.fullmatch(parts[3]) else None) if len(parts) == 4 else 1.0
+        conf = strict_float(parts[3]) if len(parts) == 4 else 1.0
         if cls is None or start is None or end is None or conf is None:
             raise SkeletonFormatError(path, k, f"not a number in {line[:60]!r}")
         if not 1 <= cls <= num_classes:

@@ -619,7 +619,7 @@ def read_csv_frames(path: str | os.PathLike, layout=None, max_persons: int = DEF
     try:
         for row in reader:
             lineno = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
+            if not row or all(not cell.strip(_ASCII_SPACE) for cell in row):
                 continue
             rows += 1
             if rows % 4096 == 0:
@@ -629,7 +629,7 @@ def read_csv_frames(path: str | os.PathLike, layout=None, max_persons: int = DEF
             index = rows - 1 if frame_col is None else _cell_int(path, row[frame_col], "frame", lineno)
             pid = None if person_col is None else _cell_int(path, row[person_col], "person", lineno)
             any_ids = any_ids or pid is not None
-            cells = [row[k].strip() for k in order]
+            cells = [row[k].strip(_ASCII_SPACE) for k in order]  # str.strip() would drop a no-break space
             if not any(cells):
                 frames.add(index, None)
                 continue
@@ -649,8 +649,11 @@ def read_csv_frames(path: str | os.PathLike, layout=None, max_persons: int = DEF
     return seq
 
 
+_ASCII_SPACE = " \t\r\n"
+
+
 def _cell_int(path, cell: str, what: str, lineno: int) -> int:
-    text = cell.strip()
+    text = cell.strip(_ASCII_SPACE)
     if not re.fullmatch(r"[0-9]{1,15}", text, re.ASCII):  # _MAX_FRAME_DIGITS
         raise SkeletonFormatError(path, lineno, f"{what} {text[:40]!r} is not an integer >= 0")
     return int(text)

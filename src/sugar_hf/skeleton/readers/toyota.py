@@ -11,6 +11,7 @@ Coordinates are stored per axis (all x, then all y, then z), in the LCR-Net 13-j
 
 from __future__ import annotations
 
+import math
 import os
 import re
 
@@ -81,10 +82,18 @@ def read_toyota_json(
     for t, dets in enumerate(frames):
         if not isinstance(dets, list):
             raise SkeletonFormatError(path, line, f"frame {t} is not a list of detections")
-        for m, det in enumerate(dets[:max_persons]):
+        for m, det in enumerate(dets):  # every detection is checked, also those beyond max_persons
             if not isinstance(det, dict):
                 raise SkeletonFormatError(path, line, f"frame {t}: detection is not an object")
-            data[m, t] = _pose(path, det, key, dims, line)
+            pose = _pose(path, det, key, dims, line)
+            for other, other_dims in (("pose2d", 2), ("pose3d", 3)):
+                if other != key and other in det:
+                    _pose(path, det, other, other_dims, line)
+            score = det.get("cumscore", 0.0)
+            if type(score) not in (int, float) or not math.isfinite(score):
+                raise SkeletonFormatError(path, line, f"frame {t}: cumscore {str(score)[:40]!r} is not a number")
+            if m < max_persons:
+                data[m, t] = pose
     if not np.isfinite(data).all():
         raise SkeletonFormatError(path, line, "NaN or infinite value")
     if not data.any():

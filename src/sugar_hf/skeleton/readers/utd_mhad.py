@@ -10,7 +10,7 @@ import zlib
 
 import numpy as np
 
-from .base import SkeletonSequence, as_float32, stem
+from .base import SkeletonSequence, as_float32, read_bytes, stem
 from .errors import ReadLimitExceeded, SkeletonFormatError
 from .limits import ReadLimits, resolve
 
@@ -80,8 +80,10 @@ def _scan_mat(path, raw: bytes, limits: ReadLimits) -> None:
     bo = "<" if endian == b"IM" else ">"
     if struct.unpack(bo + "H", version)[0] == 0x0200:
         raise SkeletonFormatError(path, None, "MATLAB v7.3 (HDF5) files are not supported: save with -v7")
-    pos, count, found = 128, 0, False
-    while pos + 8 <= len(raw):
+    pos, count, found, names = 128, 0, False, set()
+    while pos < len(raw):
+        if pos + 8 > len(raw):
+            raise SkeletonFormatError(path, None, f"{len(raw) - pos} stray bytes after the last MAT variable")
         mdtype, nbytes = struct.unpack_from(bo + "II", raw, pos)
         end = pos + 8 + nbytes
         if end > len(raw):
@@ -100,6 +102,9 @@ def _scan_mat(path, raw: bytes, limits: ReadLimits) -> None:
         else:
             raise SkeletonFormatError(path, None, f"MAT element of data type {mdtype} at the top level")
         name, mclass, flags, dims, real_bytes, matrix_bytes = _matrix_header(path, head, bo)
+        if name in names:
+            raise SkeletonFormatError(path, None, f"two MAT variables named {name[:40]!r}: ambiguous")
+        names.add(name)
         declared = f"MAT variable {name!r} declares {matrix_bytes} bytes"
         limits.check(path, "max_inflated_bytes", matrix_bytes, declared)
         if name == "d_skel":
@@ -171,12 +176,7 @@ def read_utd_mhad(
     lim = resolve(limits)
     name = stem(path)
     meta = _ids_of_name(path, name, require_label)
-    lim.check_file(path)
-    try:
-        with open(path, "rb") as fp:
-            raw = fp.read()
-    except OSError as exc:
-        raise SkeletonFormatError(path, None, f"cannot read file: {exc}") from None
+    raw = read_bytes(path, lim)
     _scan_mat(path, raw, lim)
 
     from scipy.io import loadmat

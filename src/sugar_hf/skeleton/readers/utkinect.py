@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from .base import SkeletonSequence, parse_floats, read_text, stem, strict_int
+from .base import SkeletonSequence, decode_text, parse_floats, read_bytes, read_text, stem, strict_int
 from .errors import SkeletonFormatError
 from .limits import ReadLimits, resolve
 
@@ -36,7 +36,8 @@ def read_utkinect_joints(path: str | os.PathLike, limits: ReadLimits | None = No
     frame id is a non-negative integer below 2**53.
     """
     lim = resolve(limits)
-    _, lines = read_text(path, lim)
+    deadline = lim.deadline(path)
+    lines = decode_text(path, read_bytes(path, lim, deadline), lim)[1]
     rows = [k for k, line in enumerate(lines) if line.strip()]
     if len(rows) > lim.max_frames:
         lim.check_frames(path, len(rows), rows[lim.max_frames] + 1)
@@ -44,7 +45,7 @@ def read_utkinect_joints(path: str | os.PathLike, limits: ReadLimits | None = No
         gap = next(k for k in range(rows[0], rows[-1]) if not lines[k].strip())
         raise SkeletonFormatError(path, gap + 1, "empty line inside the data")
     lim.check_array(path, (1, len(rows), 20, 3), 4, "skeleton")
-    values = parse_floats(path, [lines[k] for k in rows], rows[0] + 1, 61)
+    values = parse_floats(path, [lines[k] for k in rows], rows[0] + 1, 61, deadline=deadline)
     frame_ids = values[:, 0]
     bad = np.flatnonzero((frame_ids != np.round(frame_ids)) | (frame_ids < 0) | (frame_ids >= MAX_FRAME_ID))
     if bad.size:
