@@ -102,7 +102,7 @@ def test_pipeline_reads_files_batches_and_top_k(sugar_folder, tmp_path):
         assert [d["label"] for d in row] == [d["label"] for d in single]
         assert [d["score"] for d in row] == pytest.approx([d["score"] for d in single], abs=1e-5)
     with pytest.raises(ValueError, match="unsupported skeleton file type"):
-        pipe(str(tmp_path / "clip.txt"))
+        pipe(str(tmp_path / "clip.bin"))  # .txt is a YOLO-pose frame now (issue 25)
 
 
 def test_pipeline_zero_shot_candidates(sugar_folder):
