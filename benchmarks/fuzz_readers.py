@@ -1,6 +1,8 @@
 """Fuzz every skeleton reader with the mutation families of ``tests/fuzz_families.py`` at scale.
 
-Each case is a mutated file written to a temporary folder and read in a worker process that runs under an
+Each case is a mutated file (or a special file: a FIFO with or without a writer, a symlink to a device, a socket,
+a directory, a sparse file, a file that grows while read; see ``fuzz_families.hostile_family``) written to a
+temporary folder and read in a worker process that runs under an
 address-space cap (``RLIMIT_AS``, default 4 GiB) with a per-case time limit (default 15 s); a worker that
 hangs or dies is replaced. Outcomes per format:
 
@@ -13,7 +15,10 @@ hangs or dies is replaced. Outcomes per format:
 
 Run::
 
-    OMP_NUM_THREADS=1 nice python benchmarks/fuzz_readers.py --cases 5000
+    OMP_NUM_THREADS=1 nice python benchmarks/fuzz_readers.py --cases 10000 --truncations 200
+
+plus ``--truncations`` cut points a format of the truncation-at-every-byte family (every byte of a small valid
+file when it is shorter than that).
 
 ``--src`` points at another checkout's ``src`` (to fuzz an older version: the families only call each
 reader with a path).
@@ -55,7 +60,7 @@ def worker(memory_report: int) -> None:
     out.flush()
     for line in sys.stdin:
         req = json.loads(line)
-        case = ff.Case(req["fmt"], req["family"], Path(req["path"]).name, b"", req["expect"])
+        case = ff.Case(req["fmt"], req["family"], Path(req["path"]).name, b"", req["expect"], req.get("special"))
         tracemalloc.start()
         start = time.perf_counter()
         try:
@@ -113,7 +118,9 @@ class Worker:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--cases", type=int, default=5000, help="total cases over all formats")
+    p.add_argument("--cases", type=int, default=10000, help="mutation cases over all formats")
+    p.add_argument("--truncations", type=int, default=200,
+                   help="cut points of the truncation-at-every-byte family a format (0: none)")
     p.add_argument("--formats", nargs="*", help="subset of formats (default: all)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--timeout", type=float, default=15.0, help="seconds a case")
@@ -139,15 +146,19 @@ def main(argv=None) -> int:
     counts: dict[str, Counter] = defaultdict(Counter)
     examples: dict[tuple[str, str], list[str]] = defaultdict(list)
     slowest: dict[str, float] = defaultdict(float)
+    family_counts: dict[str, Counter] = defaultdict(Counter)
     started = time.perf_counter()
     w = Worker(args, env)
     with tempfile.TemporaryDirectory(prefix="fuzz_readers_") as tmp:
         for fmt in formats:
             cases = ff.generate(fmt, per_format, seed=args.seed, bomb_bytes=args.bomb_bytes)
+            if args.truncations:
+                cases += ff.truncation_cases(fmt, args.truncations, seed=args.seed)
             for i, case in enumerate(cases):
                 path = Path(tmp) / f"{i:05d}_{case.filename}"
-                path.write_bytes(case.content)
-                req = {"fmt": fmt, "family": case.family, "expect": case.expect, "path": str(path)}
+                cleanup = ff.write_case(case, path)
+                req = {"fmt": fmt, "family": case.family, "expect": case.expect, "path": str(path),
+                       "special": case.special}  # fmt: skip
                 reply = w.ask(req, args.timeout)
                 if reply is None:
                     w.kill()
@@ -164,7 +175,8 @@ def main(argv=None) -> int:
                     and len(examples[fmt, reply["outcome"]]) < args.show
                 ):
                     examples[fmt, reply["outcome"]].append(f"{case.family}: {reply['detail']}")
-                path.unlink()
+                family_counts[case.family][reply["outcome"]] += 1
+                cleanup()
             print(
                 f"  {fmt}: {counts[fmt]['cases']} cases, {time.perf_counter() - started:.0f} s",
                 file=sys.stderr,
@@ -188,12 +200,17 @@ def main(argv=None) -> int:
     )
     print(f"\n{total['cases']} cases in {time.perf_counter() - started:.0f} s; RLIMIT_AS {args.memory / 2**30:.1f} GiB, "
           f"{args.timeout:.0f} s a case, bombs {args.bomb_bytes / 2**30:.2f} GiB")  # fmt: skip
+    print("\n| family | cases | " + " | ".join(TITLES) + " |\n|" + "---|" * (len(TITLES) + 2))
+    for family in sorted(family_counts):
+        c = family_counts[family]
+        print(f"| {family} | {sum(c.values())} | " + " | ".join(str(c[k]) for k in COLUMNS) + " |")
     for (fmt, outcome), lines in sorted(examples.items()):
         for line in lines:
             print(f"  [{fmt} {outcome}] {line}")
     if args.json:
         Path(args.json).write_text(json.dumps(
-            {"counts": {f: dict(c) for f, c in counts.items()}, "examples": {f"{k[0]}/{k[1]}": v for k, v in examples.items()}},
+            {"counts": {f: dict(c) for f, c in counts.items()},
+             "families": {f: dict(c) for f, c in family_counts.items()}, "examples": {f"{k[0]}/{k[1]}": v for k, v in examples.items()}},
             indent=1,
         ))  # fmt: skip
     bad = sum(total[k] for k in ("other", "hang", "memory", "garbage"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zipfile
 import zlib
@@ -40,7 +41,9 @@ class Case:
     family: str
     filename: str
     content: bytes
-    expect: str = "any"  # "error" or "any"
+    expect: str = "any"  # "error", "any", or "same" (clean and identical to reading ``reference``)
+    special: str | None = None  # how :func:`write_case` makes the file (a FIFO, a symlink...); None: a plain file
+    reference: bytes | None = None  # expect="same": the valid file whose result this case must reproduce
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -295,6 +298,7 @@ def run_case(case: Case, path: str | Path) -> tuple[str, str]:
     from sugar_hf.skeleton.readers import SkeletonFormatError
 
     fmt = FORMATS[case.fmt]
+    feeder = _start_feeder(case, path)
     try:
         result = fmt.read(str(path))
     except SkeletonFormatError as exc:
@@ -307,12 +311,34 @@ def run_case(case: Case, path: str | Path) -> tuple[str, str]:
         return "other", f"RecursionError {exc}"[:200]
     except Exception as exc:  # noqa: BLE001 - counting them is the point
         return "other", f"{type(exc).__name__}: {exc}"[:200]
+    finally:
+        if feeder is not None:
+            feeder()
     problem = sanity(fmt, result)
     if problem is not None:
         return "garbage", problem
     if case.expect == "error":
         return "garbage", f"accepted an invalid file ({case.family})"
+    if case.expect == "same":
+        ref = reference_path(path)
+        if not ref.exists():
+            return "garbage", "no reference file written"
+        try:
+            expected = fmt.read(str(ref))
+        except Exception as exc:  # noqa: BLE001
+            return "garbage", f"the reference itself fails ({type(exc).__name__}) but the variant reads"
+        if fingerprint(expected) != fingerprint(result):
+            return "garbage", f"{case.family}: not identical to reading the plain valid file"
     return "clean", ""
+
+
+def fingerprint(result) -> tuple:
+    """What must be identical between two reads of equivalent files: the array's shape and bytes and the
+    label (meta may hold the file name), or the repr of a label-file result."""
+    data = getattr(result, "data", None)
+    if isinstance(data, np.ndarray):
+        return (data.shape, str(data.dtype), data.tobytes(), getattr(result, "label", None))
+    return (repr(result),)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -828,6 +854,7 @@ def mutations(fmt_name: str, rng: np.random.Generator, bomb_bytes: int = 0) -> I
         out += list(_pose.pose_family(rng, seed, fmt_name, BAD_JSON_VALUES, BAD_TOKENS, OK_TOKENS, _pick))
     for family, content, expect in out:
         yield Case(fmt_name, family, fmt.filename, content, expect)
+    yield from hostile_family(rng, seed, fmt_name, bomb_bytes)
 
 
 def generate(fmt_name: str, n: int, seed: int = 0, bomb_bytes: int = 0, bomb_every: int = 10) -> list[Case]:
@@ -846,3 +873,259 @@ def generate(fmt_name: str, n: int, seed: int = 0, bomb_bytes: int = 0, bomb_eve
 import fuzz_pose_families as _pose  # noqa: E402
 
 FORMATS.update(_pose.formats(Format))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 24: hostile files beyond the byte content. Special files (FIFOs with and without a writer, symlinks to
+# devices named like a valid file, sockets, directories), files that grow or are sparse, encodings, deep nesting,
+# duplicate keys / members / variables, huge lines, many newlines, absurd number tokens, exact containers, and
+# truncation at every byte of a small valid file. A case's ``special`` tells :func:`write_case` how to make it;
+# :func:`run_case` runs the FIFO writer or the appender of the ``fifo_fed`` / ``grow`` cases during the read.
+
+TEXT_KINDS = ("ntu", "rows", "labels", "pose_text")
+JSON_KINDS = ("json", "pose_json")
+BINARY_KINDS = ("npy", "npz", "mat")
+SPARSE_BYTES = 200 * 2**20
+
+
+def _kind(fmt: Format) -> str:
+    """``text``, ``json`` or ``binary`` (a JSON label file counts as JSON)."""
+    if fmt.kind in JSON_KINDS or fmt.filename.endswith(".json"):
+        return "json"
+    return "binary" if fmt.kind in BINARY_KINDS else "text"
+
+
+def reference_path(path) -> Path:
+    """Where :func:`write_case` puts the valid file a ``same`` case is compared with (same file name)."""
+    path = Path(path)
+    return path.parent / "_ref" / path.name
+
+
+_SOCKETS: dict[str, object] = {}
+
+
+def write_case(case: Case, path) -> Callable[[], None]:
+    """Make ``path`` for ``case`` (a plain file of ``case.content``, or its special file); returns the cleanup."""
+    import os
+    import socket
+
+    path = Path(path)
+    special = case.special or ""
+    extra: list[Path] = []
+    if case.reference is not None:
+        ref = reference_path(path)
+        ref.parent.mkdir(exist_ok=True)
+        ref.write_bytes(case.reference)
+        extra.append(ref)
+    if special in ("fifo", "fifo_fed"):
+        os.mkfifo(path)
+    elif special.startswith("symlink:"):
+        path.symlink_to(special.split(":", 1)[1])
+    elif special == "symlink_file":
+        target = path.parent / f".{path.name}.target"
+        target.write_bytes(case.content)
+        path.symlink_to(target)
+        extra.append(target)
+    elif special == "socket":
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(str(path))
+        _SOCKETS[str(path)] = sock
+    elif special == "directory":
+        path.mkdir()
+        (path / "inside.txt").write_bytes(case.content)
+        extra.append(path / "inside.txt")
+    elif special == "sparse":
+        path.write_bytes(case.content)
+        with open(path, "r+b") as fp:
+            fp.truncate(len(case.content) + SPARSE_BYTES)
+    else:  # plain, grow
+        path.write_bytes(case.content)
+
+    def cleanup() -> None:
+        for p in extra:
+            p.unlink(missing_ok=True)
+        sock = _SOCKETS.pop(str(path), None)
+        if sock is not None:
+            sock.close()
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink(missing_ok=True)
+
+    return cleanup
+
+
+GROW_LIMIT = 64 * 2**20
+
+
+def _start_feeder(case: Case, path):
+    """For ``fifo_fed`` (a writer that never stops) and ``grow`` (an appender) start the writer thread; returns
+    the function that stops it, or None."""
+    import os
+    import threading
+
+    if case.special not in ("fifo_fed", "grow"):
+        return None
+    stop = threading.Event()
+    chunk = b"0.5 " * 4096 + b"\n"
+
+    def fifo():
+        while not stop.is_set():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader (the reader refused the FIFO): try again until stopped
+                stop.wait(0.002)
+                continue
+            try:
+                while not stop.is_set():
+                    try:
+                        os.write(fd, chunk)
+                    except BlockingIOError:
+                        stop.wait(0.001)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+    def grow():
+        written = 0
+        with open(path, "ab") as out:
+            while not stop.is_set() and written < GROW_LIMIT:
+                out.write(chunk)
+                out.flush()
+                written += len(chunk)
+
+    thread = threading.Thread(target=fifo if case.special == "fifo_fed" else grow, daemon=True)
+    thread.start()
+
+    def stop_it():
+        stop.set()
+        thread.join(5)
+
+    return stop_it
+
+
+_FLOAT_TOKEN = re.compile(rb"(?<![0-9A-Za-z_.])-?[0-9]+\.[0-9]+(?![0-9A-Za-z_.])")
+_INT_TOKEN = re.compile(rb"(?<![0-9A-Za-z_.])[0-9]+(?![0-9A-Za-z_.])")
+
+
+def _replace_number(seed: bytes, new: bytes, rng, floats: bool = True) -> bytes | None:
+    matches = list((_FLOAT_TOKEN if floats else _INT_TOKEN).finditer(seed))
+    if not matches:
+        return None
+    m = _pick(rng, matches)
+    return seed[: m.start()] + new + seed[m.end() :]
+
+
+def _npy_header_raw(shape_text: str) -> bytes:
+    header = ("{'descr': '<f4', 'fortran_order': False, 'shape': " + shape_text + ", }").encode()
+    header += b" " * (-(10 + len(header) + 1) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header
+
+
+def hostile_family(rng, seed: bytes, fmt_name: str, big_bytes: int = 0) -> Iterator[Case]:
+    """The issue-24 families of one round (see the section comment); ``big_bytes`` (the bomb rounds) adds a
+    huge single line and a flood of newlines of up to 100 MB."""
+    fmt = FORMATS[fmt_name]
+    kind = _kind(fmt)
+    name = fmt.filename
+
+    def case(family, content=b"", expect="error", special=None, reference=None):
+        return Case(fmt_name, family, name, content, expect, special, reference)
+
+    # special files: never opened, whatever the name says
+    special = _pick(rng, ["fifo", "fifo_fed", "symlink:/dev/zero", "symlink:/dev/urandom", "symlink:/dev/null",
+                          "socket", "directory"])  # fmt: skip
+    yield case(f"special_{special.split(':')[0]}{special[special.rfind('/') + 1:] if ':' in special else ''}",
+               seed, "error", special)  # fmt: skip
+    yield case("symlink_to_valid_file", seed, "same", "symlink_file", reference=seed)
+    yield case("grow_while_read", seed, "any", "grow")
+    yield case("sparse_file", seed, "error", "sparse")
+    # encodings
+    if kind in ("text", "json"):
+        text = seed.decode("utf-8", "replace")
+        enc = _pick(rng, ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+        yield case(f"encoding_{enc}", text.encode(enc), "error")
+        yield case("utf8_bom", b"\xef\xbb\xbf" + seed, "same", reference=seed)
+        if kind == "text":
+            cr = seed.replace(b"\r\n", b"\r").replace(b"\n", b"\r")
+            yield case("cr_only_line_ends", cr, "same", reference=seed)
+            sep = _pick(rng, ["\u2028", "\u2029", "\x85", "\x0c", "\x1e"]).encode()
+            yield case("unicode_line_separator", seed.replace(b"\n", sep, int(rng.integers(1, 4))), "any")
+    # absurd number tokens
+    long = b"0." + b"7" * int(_pick(rng, [65, 1000, 100_000, 10**6]))
+    bad = _replace_number(seed, long, rng) or _replace_number(seed, b"1" * len(long), rng, floats=False)
+    if bad is not None and kind != "binary":
+        yield case("long_number_token", bad, "error")
+    # huge single line / many newlines (bounded before anything is split)
+    if kind == "text":
+        width = int(_pick(rng, [1, 2, 4])) * 2**20 + 7
+        yield case("huge_single_line", seed + b"0.5 " * (width // 4), "error")
+    yield case("many_newlines", seed + b"\n" * 8_000_001, "any" if kind == "json" else "error")
+    if big_bytes:
+        size = min(big_bytes // 20, 100 * 2**20)
+        if kind == "text":
+            yield case("huge_line_100mb", b"0.123 " * (size // 6), "error")
+        yield case("newlines_100mb", b"\n" * size, "error")
+    # deep nesting and duplicate keys (JSON)
+    if kind == "json":
+        depth = int(_pick(rng, [17, 33, 64, 500, 5000]))
+        deep = b"[" * depth + b"0.5" + b"]" * depth
+        nested = _replace_number(seed, deep, rng) or _replace_number(seed, deep, rng, floats=False)
+        if nested is not None:
+            yield case("deep_nesting_inside", nested, "error")
+        m = re.search(rb'\{\s*"([^"\\]{1,40})"\s*:', seed)
+        if m:
+            dup = seed[: m.start() + 1] + b'"' + m.group(1) + b'": 0, ' + seed[m.start() + 1 :]
+            yield case("duplicate_key", dup, "error")
+    # exact containers
+    if fmt.kind == "npy":
+        yield case("npy_trailing_bytes", seed + bytes(int(_pick(rng, [1, 64, 4096, 2**20]))), "error")
+        shape = _pick(rng, ["(True, 25, 3)", "(-1, 25, 3)", "(10, -25, 3)", "(10.0, 25, 3)", "[10, 25, 3]",
+                            "(10, 25, 3" + ", 1" * 40 + ")", "(2**70, 25, 3)", "('a', 25, 3)"])  # fmt: skip
+        yield case("npy_header_shape", _npy_header_raw(shape) + bytes(3000), "error")
+    if fmt.kind == "npz":
+        key = "kpts" if fmt_name == "tsu_npz" else "skeleton"
+        with zipfile.ZipFile(io.BytesIO(seed)) as z:
+            member = z.read(z.namelist()[0])
+        other = _pick(rng, [f"{key}.npy", key])
+        buf = io.BytesIO()
+        import warnings
+
+        with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as z:
+            warnings.simplefilter("ignore")
+            z.writestr(f"{key}.npy", member)
+            z.writestr(other, member)
+        yield case("npz_duplicate_member", buf.getvalue(), "error")
+        yield case("npz_trailing_bytes", seed + bytes(int(_pick(rng, [1, 100, 70_000]))), "error")
+        npy = member + bytes(int(_pick(rng, [1, 64])))
+        yield case("npz_member_trailing_bytes", _zip({f"{key}.npy": npy}), "error")
+    if fmt.kind == "mat":
+        body = seed[128:]
+        yield case("mat_duplicate_variable", seed + body, "error")
+        yield case("mat_stray_bytes", seed + bytes(int(rng.integers(1, 8))), "error")
+
+
+def truncation_cases(fmt_name: str, max_cases: int = 600, seed: int = 0) -> list[Case]:
+    """Truncation at every byte of a small valid file of ``fmt_name`` (evenly spaced cut points when the file is
+    longer than ``max_cases`` bytes, always the first and last 64). Binary and JSON prefixes are invalid;
+    a text prefix ending at a line break may be a valid shorter file."""
+    fmt = FORMATS[fmt_name]
+    rng = np.random.default_rng([seed, 24, sum(map(ord, fmt_name))])
+    try:
+        full = fmt.seed(rng, 2)
+    except TypeError:
+        full = fmt.seed(rng)
+    n = len(full)
+    if n <= max_cases:
+        cuts = list(range(n))
+    else:
+        middle = np.linspace(64, n - 65, max(1, max_cases - 128)).astype(int).tolist()
+        cuts = sorted(set(range(64)) | set(middle) | set(range(n - 64, n)))
+    kind = _kind(fmt)
+    out = []
+    for k in cuts:
+        prefix = full[:k]
+        expect = "error" if kind in ("binary", "json") and prefix.strip() != full.strip() else "any"
+        out.append(Case(fmt_name, "truncate_every_byte", fmt.filename, prefix, expect))
+    return out

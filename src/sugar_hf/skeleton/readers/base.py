@@ -96,6 +96,12 @@ _OTHER_LINE_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", 
 """What ``str.splitlines`` also splits on: counted with LF / CR before any split."""
 
 
+def check_line_count(path, raw: bytes, limits: ReadLimits) -> None:
+    """Refuse more than ``limits.max_lines`` line breaks, counted in the bytes (every break ``splitlines`` knows)."""
+    newlines = max(raw.count(b"\n"), raw.count(b"\r")) + sum(map(raw.count, _OTHER_LINE_BREAKS))
+    limits.check(path, "max_lines", newlines, f"{newlines} line breaks")
+
+
 def decode_text(
     path, raw: bytes, limits: ReadLimits | None = None, line_bound: bool = True
 ) -> tuple[str, list[str]]:
@@ -112,8 +118,7 @@ def decode_text(
         raise SkeletonFormatError(path, line, f"{what}: expected UTF-8 text")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    newlines = max(raw.count(b"\n"), raw.count(b"\r")) + sum(map(raw.count, _OTHER_LINE_BREAKS))
-    lim.check(path, "max_lines", newlines, f"{newlines} line breaks")
+    check_line_count(path, raw, lim)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ from .base import (
     MAX_NUMBER_CHARS,
     NONFINITE,
     SkeletonSequence,
+    check_line_count,
     check_numeric_text,
     decode_text,
     parse_int,
@@ -193,6 +194,7 @@ def _columns(channels) -> tuple[tuple[str, ...], list[int]]:
 def _parse(path, limits: ReadLimits) -> tuple[np.ndarray, list[str], np.ndarray]:
     deadline = limits.deadline(path)
     raw = read_bytes(path, limits, deadline)
+    check_line_count(path, raw, limits)  # both paths: the C parser skips trailing blank lines
     parsed = _parse_fast(path, raw) if _ntu_fast is not None else None
     if parsed is None:
         parsed = _parse_python(path, raw, limits, deadline)
