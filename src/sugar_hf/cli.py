@@ -129,14 +129,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
                                   **options)  # fmt: skip
     except ConversionFailed as failed:
         print(failed.report.summary(), file=sys.stderr)
-        for item in failed.report.skipped:
-            print(f"skipped: {item['reason']}", file=sys.stderr)
+        for line in failed.report.skip_summary():
+            print(line, file=sys.stderr)
         print(f"error: no clip could be converted; nothing was written to {args.out_dir}", file=sys.stderr)
         return 1
     print(report.summary())
     _print_counts_and_tracking(report)
-    for item in report.skipped:
-        print(f"skipped: {item['reason']}", file=sys.stderr)
+    for line in report.skip_summary():  # counts per reason and the first few; all of them in the saved report
+        print(line, file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0 if report.balanced else 1

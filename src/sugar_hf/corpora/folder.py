@@ -71,6 +71,9 @@ def probe_exports(paths: list[str], fmt: str, layout: str | SkeletonLayout | dic
 
 
 def _task(path: str, opts: dict) -> list[dict]:
+    root = opts.get("root")
+    if root and not Path(path).resolve().is_relative_to(root):  # the plan checked it; the file may have moved
+        raise SkeletonFormatError(path, None, "resolves outside the raw folder: refused")
     fmt = opts.get("format", "array")
     if fmt != "array" and not is_array(path, fmt):  # a pose-estimator export (``convert folder --format``)
         seq = read_export(path, fmt, opts["layout"], opts.get("max_persons", 2))

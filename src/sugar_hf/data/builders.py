@@ -62,6 +62,21 @@ class ConversionReport:
             f"{len(self.listed_missing)} listed-missing; {self.rows} rows in {self.seconds:.1f} s"
         )
 
+    def skip_summary(self, first: int = 5) -> list[str]:
+        """The skipped inputs in a few lines: one count per reason (``kind``) and the first ``first`` reasons
+        (a CSV of a million bad rows prints a dozen lines, not a million; the saved report has them all)."""
+        if not self.skipped:
+            return []
+        counts: dict[str, int] = {}
+        for item in self.skipped:
+            kind = item.get("kind", "unreadable file")
+            counts[kind] = counts.get(kind, 0) + 1
+        lines = [f"skipped {len(self.skipped)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())]
+        lines += [f"skipped: {item['reason'][:300]}" for item in self.skipped[:first]]
+        if len(self.skipped) > first:
+            lines.append(f"... and {len(self.skipped) - first} more (all in conversion_report.json)")
+        return lines
+
     def save(self, path: str | os.PathLike) -> None:
         Path(path).write_text(
             json.dumps(dict(asdict(self), balanced=self.balanced), indent=1), encoding="utf-8"
@@ -146,7 +161,7 @@ def _collect(results, report: ConversionReport, bar) -> Iterator[dict]:
     for path, rows, error in results:
         bar.update(1)
         if error is not None:
-            report.skipped.append({"file": path, "reason": error})
+            report.skipped.append({"file": path, "reason": error, "kind": "unreadable file"})
             continue
         report.written += 1
         report.rows += len(rows)
@@ -302,56 +317,146 @@ def _layout_record(layout: SkeletonLayout):
     return layout.name if LAYOUTS.get(layout.name) == layout else layout.to_dict()
 
 
+MAX_CSV_BYTES = 64 * 2**20
+"""Largest labels CSV ``convert folder`` reads (a row is ~50 bytes: over a million clips)."""
+MAX_CSV_ROWS = 1_000_000
+"""Most rows of a labels CSV (more is refused before any row is kept)."""
+MAX_CSV_FIELD = 4096
+"""Longest CSV cell (a path or a label)."""
+_COLUMN_NAME = re.compile(r"[\w .-]{1,40}")
+
+
+def label_problem(label: str) -> str | None:
+    """Why ``label`` cannot be a class name, or ``None``: control / format characters (newlines, tabs, NUL,
+    U+2028 / U+2029, bidi overrides...) break configs, cards and terminals; a leading ``= + - @`` is a formula
+    when a class list is opened in a spreadsheet."""
+    import unicodedata
+
+    bad = next((c for c in label if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        return f"a control character U+{ord(bad):04X}"
+    if label[:1] in "=+-@":
+        return f"a leading {label[0]!r} (read as a spreadsheet formula)"
+    if len(label) > 200:
+        return f"{len(label)} characters (at most 200)"
+    return None
+
+
+def _shown(text: str, n: int = 60) -> str:
+    """A CSV value for a message: escaped (no control character reaches a terminal) and cut."""
+    return ascii(text[:n]) + ("..." if len(text) > n else "")
+
+
+def _inside(folder_real: Path, rel: str) -> tuple[Path | None, str | None]:
+    """``(resolved path, None)`` of a CSV ``file`` value inside the raw folder, or ``(None, why not)``: absolute
+    paths, ``..`` parts and symlinks that resolve outside the folder are refused before anything is opened."""
+    pure = Path(rel)
+    if pure.is_absolute() or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
+        return None, "an absolute path (paths are relative to the raw folder)"
+    if ".." in pure.parts or ".." in rel.replace("\\", "/").split("/"):
+        return None, "a '..' path part (paths must stay inside the raw folder)"
+    try:
+        resolved = (folder_real / pure).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL in the name
+        return None, f"an unresolvable path ({type(exc).__name__})"
+    if not resolved.is_relative_to(folder_real):
+        return None, "a symlink leading outside the raw folder"
+    return resolved, None
+
+
 def _read_folder_csv(
     labels_csv: Path, folder: Path, report: ConversionReport, folders: bool = False
 ) -> tuple[list[dict], list[str]]:
-    """The usable rows of the labels CSV (every other row is reported as skipped, with its line) and the header."""
+    """The usable rows of the labels CSV (every other row is reported as skipped, with its line) and the header.
+
+    The CSV is read like an untrusted skeleton file (a regular file, at most ``MAX_CSV_BYTES``, at most
+    ``MAX_CSV_ROWS`` rows); a row's file must resolve inside ``folder`` (no absolute path, no ``..``, no symlink
+    out of it) and is a duplicate when it resolves to a file listed before; a label must be a clean class name
+    (:func:`label_problem`). Messages never quote the CSV's content beyond an escaped, cut value.
+    """
+    from ..skeleton.readers import ReadLimits
+    from ..skeleton.readers.base import read_bytes
+
     try:
-        text = labels_csv.read_text(encoding="utf-8-sig")
+        raw = read_bytes(labels_csv, ReadLimits(max_file_bytes=MAX_CSV_BYTES))
+    except SkeletonFormatError as exc:
+        raise ValueError(f"labels CSV {labels_csv}: {exc.reason}") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"labels CSV {labels_csv} is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "\x00" in text:
+        raise ValueError(f"labels CSV {labels_csv} holds NUL bytes: not a text CSV")
+    del raw
+    csv.field_size_limit(MAX_CSV_FIELD)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ValueError(f"{labels_csv}:1: the header is not a CSV row ({exc})") from None
+    header = [h.strip() for h in fieldnames]
     reader.fieldnames = header
     if "file" not in header or "label" not in header:
+        names = [h for h in header if _COLUMN_NAME.fullmatch(h)]
+        shown = f"{len(header)} columns" + (f" ({', '.join(names[:10])})" if len(names) == len(header) else "")
         raise ValueError(
             f"{labels_csv}:1: the header must name 'file' and 'label' columns (optional: subject, camera, setup, "
-            f"view, split), found {header}"
+            f"view, split), found {shown}"
         )
+    folder_real = folder.resolve()
     rows, first_line = [], {}
-    for row in reader:
+    rows_iter = iter(reader)
+    while True:
+        try:
+            row = next(rows_iter)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line = reader.line_num
+            where = f"{labels_csv}:{line}"
+            report.inputs += 1
+            report.skipped.append({"file": where, "reason": f"{where}: not a CSV row ({exc})"[:200],
+                                   "kind": "broken CSV row"})  # fmt: skip
+            if "field larger" not in str(exc):
+                break  # the reader cannot resynchronise after an unterminated quote
+            continue
         line = reader.line_num
         where = f"{labels_csv}:{line}"
         report.inputs += 1
+        if report.inputs > MAX_CSV_ROWS:
+            raise ValueError(f"labels CSV {labels_csv} has more than {MAX_CSV_ROWS:,} rows (MAX_CSV_ROWS)")
+
+        def skip(kind: str, reason: str, file: str | None = None, where: str = where) -> None:
+            report.skipped.append({"file": file or where, "reason": f"{where}: {reason}", "kind": kind})
+
         if None in row or any(v is None for v in row.values()):
             count = len(header) + len(row.get(None) or []) - sum(v is None for v in row.values())
-            report.skipped.append(
-                {"file": where, "reason": f"{where}: {count} columns, the header has {len(header)}"}
-            )
+            skip("wrong column count", f"{count} columns, the header has {len(header)}")
             continue
         rel, label = row["file"].strip(), row["label"].strip()
         if not rel or not label:
-            problem = "empty file name" if not rel else "empty label"
-            report.skipped.append({"file": where, "reason": f"{where}: {problem}"})
+            skip("empty file or label", "empty file name" if not rel else "empty label")
+            continue
+        problem = label_problem(label)
+        if problem is not None:
+            skip("refused label", f"label {_shown(label, 40)} has {problem}")
+            continue
+        path, why = _inside(folder_real, rel)
+        if path is None:
+            skip("outside the raw folder", f"file {_shown(rel)} is {why}")
             continue
         key = Path(rel).as_posix()
-        if key in first_line:
-            report.skipped.append(
-                {"file": where, "reason": f"{where}: {rel} listed again (first on line {first_line[key]})"}
-            )
+        if path in first_line:
+            skip("duplicate", f"file {_shown(rel)} is listed again (the same file as line {first_line[path]})")
             continue
-        first_line[key] = line
-        path = folder / rel
+        first_line[path] = line
         if not (path.is_file() or (folders and path.is_dir())):  # a folder: OpenPose / YOLO-pose frames
-            report.skipped.append(
-                {
-                    "file": str(path),
-                    "reason": f"{path}: listed on line {line} of {labels_csv.name} but not found",
-                }
-            )
+            what = "not found" if not path.exists() else "not a regular file"
+            skip("missing file", f"file {_shown(rel)} is {what}", str(folder / rel))
             continue
         rows.append(
-            {**{k: (v or "").strip() for k, v in row.items()}, "file": key, "_path": str(path), "_line": line}
+            {**{k: (v or "").strip() for k, v in row.items()}, "file": key, "_path": str(path), "_line": line,
+             "_root": str(folder_real)}  # fmt: skip
         )
     return rows, header
 
@@ -600,7 +705,8 @@ def _folder_plan(rows: list[dict], classes: list[str], layout: SkeletonLayout) -
         }  # fmt: skip
         for r in rows
     }
-    return CorpusPlan(list(per_file), {"layout": layout}, classes, per_file=per_file)
+    root = str(Path(rows[0]["_root"])) if rows else ""
+    return CorpusPlan(list(per_file), {"layout": layout, "root": root}, classes, per_file=per_file)
 
 
 def _folder_channels(plan: CorpusPlan, layout: SkeletonLayout, channels: int | None) -> tuple[int, str]:

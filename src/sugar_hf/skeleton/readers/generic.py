@@ -88,7 +88,7 @@ def _read_npy_stream(path, fp, limits: ReadLimits, check: ShapeCheck | None, ava
         raise
     except Exception as exc:  # a corrupt header: ValueError, SyntaxError...
         raise SkeletonFormatError(
-            path, None, f"{what}: bad .npy header: {type(exc).__name__}: {exc}"[:300]
+            path, None, f"{what}: bad .npy header ({type(exc).__name__}; its text is not quoted)"
         ) from None
     nbytes = _check_header(path, shape, dtype, limits, check, what)
     offset = fp.tell()
