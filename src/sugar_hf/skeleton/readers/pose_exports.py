@@ -364,6 +364,19 @@ def read_mediapipe(path: str | os.PathLike, max_persons: int = DEFAULT_MAX_PERSO
     return _mediapipe_clip(path, obj, max_persons, lim, deadline)
 
 
+def _frame_entry(path, t: int, frame, keys: tuple[str, str]):
+    """Frame ``t`` of a JSON export -> ``(frame index, its payload)``: a dict frame may give its own ``frame``
+    number and holds its payload under exactly one of ``keys``; any other frame is its own payload at index ``t``."""
+    if not isinstance(frame, dict):
+        return t, frame
+    index = _int_field(path, frame["frame"], f"frame {t}: 'frame'") if "frame" in frame else t
+    present = [k for k in keys if k in frame]
+    if len(present) != 1:
+        names = " / ".join(f"'{k}'" for k in keys)
+        raise SkeletonFormatError(path, None, f"frame {t} has no (or two) {names}")
+    return index, frame[present[0]]
+
+
 def _mediapipe_clip(path, obj, max_persons, lim, deadline) -> SkeletonSequence:
     if isinstance(obj, dict) and "frames" in obj:
         obj = obj["frames"]
@@ -373,14 +386,7 @@ def _mediapipe_clip(path, obj, max_persons, lim, deadline) -> SkeletonSequence:
     for t, frame in enumerate(obj):
         if t % 1024 == 0:
             deadline.check()
-        index = t
-        if isinstance(frame, dict):
-            if "frame" in frame:
-                index = _int_field(path, frame["frame"], f"frame {t}: 'frame'")
-            keys = [k for k in ("landmarks", "pose_landmarks") if k in frame]
-            if len(keys) != 1:
-                raise SkeletonFormatError(path, None, f"frame {t} has no (or two) 'landmarks' / 'pose_landmarks'")
-            frame = frame[keys[0]]
+        index, frame = _frame_entry(path, t, frame, ("landmarks", "pose_landmarks"))
         frames.add(index, None)
         if frame is None or frame == []:
             continue
@@ -473,14 +479,7 @@ def _yolo_json_clip(path, obj, lay: SkeletonLayout, max_persons, lim, deadline) 
     for t, frame in enumerate(clip):
         if t % 1024 == 0:
             deadline.check()
-        index = t
-        if isinstance(frame, dict):
-            if "frame" in frame:
-                index = _int_field(path, frame["frame"], f"frame {t}: 'frame'")
-            keys = [k for k in ("detections", "results") if k in frame]
-            if len(keys) != 1:
-                raise SkeletonFormatError(path, None, f"frame {t} has no (or two) 'detections' / 'results'")
-            frame = frame[keys[0]]
+        index, frame = _frame_entry(path, t, frame, ("detections", "results"))
         if not isinstance(frame, list):
             raise SkeletonFormatError(path, None, f"frame {t} is not a list of detections")
         frames.add(index, None)
