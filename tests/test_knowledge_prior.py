@@ -64,6 +64,55 @@ def test_the_ce_head_chooses_among_the_training_classes_only():
     torch.testing.assert_close(out.loss, F.cross_entropy(logits, labels))
 
 
+def _encoder_grads(model, x, labels, embeds, text_labels, ce_weight: float, text_weight: float) -> torch.Tensor:
+    model.config.ce_loss_weight, model.config.text_loss_weight = ce_weight, text_weight
+    model.zero_grad()
+    model(skeleton_values=x, text_embeds=embeds, labels=labels, text_labels=text_labels).loss.backward()
+    return torch.cat([p.grad.flatten() for p in model.encoder.parameters() if p.grad is not None])
+
+
+@pytest.mark.parametrize("scale", [0.0, 0.25])
+def test_text_gradient_scale_scales_only_the_text_terms_pull_on_the_encoder(scale):
+    torch.manual_seed(0)
+    model = SugarSkeletonTextModel(tiny_config(stage1_objective="mil_nce+ce", text_gradient_scale=scale)).eval()
+    x, labels = _skeletons(), torch.tensor([0, 1, 2, 1])
+    embeds, text_labels = _texts()
+    full = SugarSkeletonTextModel(tiny_config(stage1_objective="mil_nce+ce")).eval()
+    full.load_state_dict(model.state_dict())
+    with torch.no_grad():  # the loss value does not change, only its gradient into the encoder
+        torch.testing.assert_close(
+            model(skeleton_values=x, text_embeds=embeds, labels=labels, text_labels=text_labels).loss,
+            full(skeleton_values=x, text_embeds=embeds, labels=labels, text_labels=text_labels).loss,
+        )
+    ce_only = _encoder_grads(model, x, labels, embeds, text_labels, 1.0, 0.0)
+    text_full = _encoder_grads(full, x, labels, embeds, text_labels, 0.0, 1.0)
+    both = _encoder_grads(model, x, labels, embeds, text_labels, 1.0, 1.0)
+    assert text_full.abs().max() > 0
+    expected = ce_only + scale * text_full
+    torch.testing.assert_close(both, expected, rtol=1e-4, atol=1e-5 * float(expected.abs().max()))
+    # the text head itself still learns at full strength
+    model.zero_grad(), full.zero_grad()
+    model(skeleton_values=x, text_embeds=embeds, labels=labels, text_labels=text_labels).loss.backward()
+    full(skeleton_values=x, text_embeds=embeds, labels=labels, text_labels=text_labels).loss.backward()
+    torch.testing.assert_close(model.skeleton_projection.weight.grad, full.skeleton_projection.weight.grad)
+    with pytest.raises(ValueError, match="text_gradient_scale"):
+        tiny_config(stage1_objective="mil_nce+ce", text_gradient_scale=1.5)
+
+
+def test_the_ce_head_starts_as_ctrgcn_and_the_baseline_initialise_their_fc():
+    from sugar_hf import SugarForSkeletonClassification
+
+    torch.manual_seed(0)
+    head = SugarSkeletonTextModel(tiny_config(stage1_objective="mil_nce+ce")).classifier
+    baseline = SugarForSkeletonClassification(SugarForSkeletonClassification.config_class(
+        encoder_config=tiny_config().encoder_config, class_names=list(CLASSES))).classifier  # fmt: skip
+    assert head.weight.shape == baseline.weight.shape
+    expected = (2.0 / len(CLASSES)) ** 0.5  # normal(0, sqrt(2 / num_class)), not BERT's 0.02
+    for weight in (head.weight, baseline.weight):
+        assert 0.7 * expected < float(weight.std()) < 1.3 * expected
+    assert float(head.bias.abs().max()) == 0.0
+
+
 def test_the_ce_head_is_saved_and_loaded(tmp_path):
     model = SugarSkeletonTextModel(tiny_config(stage1_objective="mil_nce+ce"))
     model.save_pretrained(tmp_path, save_full_llm=True)

@@ -324,6 +324,10 @@ class SugarConfig(PretrainedConfig):
             ICCV 2023: a cross-entropy FC head on the pooled encoder features trained jointly with the text loss,
             ``ce_loss_weight * CE + text_loss_weight * MIL-NCE``; the head is kept in the stage-1 checkpoint).
         ce_loss_weight / text_loss_weight: The two terms' weights under ``"mil_nce+ce"`` (GAP: 1 and 0.8).
+        text_gradient_scale: Under ``"mil_nce+ce"``, the factor on the text loss's gradient into the encoder (the
+            text head itself always gets the full gradient): 1 trains the encoder on both terms (GAP), 0 leaves
+            the encoder to the cross-entropy alone, values between damp the text term's pull on the encoder
+            features (not in the paper; measured in the README's issue-22 analysis).
         instruction_template: Prompt with one ``<action>`` placeholder and a ``{candidates}`` field.
         class_names: The action classes the model was trained on (the default candidate list). They also set
             ``id2label`` / ``label2id`` (here and in ``encoder_config``), kept in step when the list is edited.
@@ -370,6 +374,7 @@ class SugarConfig(PretrainedConfig):
         stage1_objective: str = "mil_nce",
         ce_loss_weight: float = 1.0,
         text_loss_weight: float = 0.8,
+        text_gradient_scale: float = 1.0,
         instruction_template: str = DEFAULT_INSTRUCTION,
         class_names: Sequence[str] | None = None,
         action_token_id: int = -200,
@@ -408,6 +413,9 @@ class SugarConfig(PretrainedConfig):
         self.stage1_objective = stage1_objective
         self.ce_loss_weight = float(ce_loss_weight)
         self.text_loss_weight = float(text_loss_weight)
+        if not 0.0 <= float(text_gradient_scale) <= 1.0:
+            raise ValueError(f"text_gradient_scale must be in [0, 1], got {text_gradient_scale!r}")
+        self.text_gradient_scale = float(text_gradient_scale)
         if instruction_template.count(ACTION_PLACEHOLDER) != 1:
             raise ValueError(
                 f"instruction_template must contain exactly one {ACTION_PLACEHOLDER} placeholder"

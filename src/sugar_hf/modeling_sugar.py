@@ -201,6 +201,12 @@ class SugarPreTrainedModel(PreTrainedModel):
                 nn.init.normal_(param, std=0.02)  # BLIP-2's query init
         if isinstance(module, SugarSkeletonTextModel):
             module.logit_scale.data.fill_(math.log(1 / 0.07))
+            if module.classifier is not None:
+                # The FC head (mil_nce+ce) as CTR-GCN / GAP and the baseline initialise theirs: normal with std
+                # sqrt(2 / num_class). BERT's 0.02 made the head's logits and its gradient into the encoder ~13x
+                # smaller at the start of a short budget.
+                nn.init.normal_(module.classifier.weight, 0, (2.0 / module.classifier.out_features) ** 0.5)
+                nn.init.zeros_(module.classifier.bias)
             projection = module.text_projection
             if isinstance(projection, nn.Linear) and projection.in_features == projection.out_features:
                 nn.init.eye_(projection.weight)  # a learned text map starts as the text encoder's own space
@@ -476,7 +482,7 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
                 text_attention_mask = torch.ones_like(text_input_ids)
             text_embeds = self.encode_texts(text_input_ids, text_attention_mask)
         pooled = self.encoder(skeleton_values).pooler_output
-        skeleton = F.normalize(self.skeleton_projection(pooled), dim=-1)
+        skeleton = F.normalize(self.skeleton_projection(self._text_branch_input(pooled)), dim=-1)
         texts = F.normalize(self.text_projection(text_embeds.to(skeleton.dtype)), dim=-1)
         scale = self.logit_scale.clamp(max=math.log(100.0))
         class_logits = self.classifier(pooled) if self.classifier is not None else None
@@ -493,6 +499,15 @@ class SugarSkeletonTextModel(SugarPreTrainedModel):
             loss=loss, logits_per_skeleton=logits, skeleton_embeds=skeleton, text_embeds=texts,
             class_logits=class_logits,
         )  # fmt: skip
+
+    def _text_branch_input(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The pooled features as the text head sees them: the same values, with the gradient into the encoder
+        scaled by ``config.text_gradient_scale`` under ``mil_nce+ce`` (1: unchanged)."""
+        scale = getattr(self.config, "text_gradient_scale", 1.0)
+        if self.classifier is None or scale == 1.0 or not torch.is_grad_enabled():
+            return pooled
+        detached = pooled.detach()
+        return detached + scale * (pooled - detached) if scale > 0 else detached
 
     @staticmethod
     def _ce_loss(class_logits: torch.Tensor, labels: torch.Tensor, class_mask: torch.Tensor | None) -> torch.Tensor:

@@ -93,6 +93,12 @@ class ModelArguments:
     text_loss_weight: float = field(
         default=0.8, metadata={"help": "Stage 1, mil_nce+ce: weight of the MIL-NCE term (GAP: 0.8)."}
     )
+    text_gradient_scale: float = field(
+        default=1.0,
+        metadata={"help": "Stage 1, mil_nce+ce: factor in [0, 1] on the text loss's gradient into the encoder "
+                  "(1: GAP, both terms train the encoder; 0: the encoder learns from the CE alone, the text head "
+                  "learns on its features)"},
+    )  # fmt: skip
     knowledge_prior: bool = field(
         default=False,
         metadata={"help": "Stage 2 (beyond the paper): keep stage 1's skeleton-text head and class-text prototypes "

@@ -149,6 +149,7 @@ def _set_model_options(config: SugarConfig, model_args: ModelArguments) -> None:
         config.learn_text_projection = True
     config.stage1_objective = model_args.stage1_objective
     config.ce_loss_weight, config.text_loss_weight = model_args.ce_loss_weight, model_args.text_loss_weight
+    config.text_gradient_scale = model_args.text_gradient_scale
     if not model_args.model_config:
         projector = config.projector_config
         projector.input_norm = model_args.projector_input_norm
