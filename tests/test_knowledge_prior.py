@@ -109,7 +109,7 @@ def test_the_ce_head_starts_as_ctrgcn_and_the_baseline_initialise_their_fc():
     assert head.weight.shape == baseline.weight.shape
     expected = (2.0 / len(CLASSES)) ** 0.5  # normal(0, sqrt(2 / num_class)), not BERT's 0.02
     for weight in (head.weight, baseline.weight):
-        assert 0.7 * expected < float(weight.std()) < 1.3 * expected
+        assert 0.7 * expected < float(weight.detach().std()) < 1.3 * expected
     assert float(head.bias.abs().max()) == 0.0
 
 
@@ -208,3 +208,35 @@ def test_the_weight_grid_prefers_the_prior_where_it_is_right():
     assert grid[0]["top1"] == pytest.approx(2 / 6)
     assert grid[-1]["top1"] == 1.0 and grid[-1]["prior_top1"] == 1.0
     assert all(a["top1"] <= b["top1"] for a, b in zip(grid, grid[1:]))
+
+
+def test_the_prior_carries_stage_one_fc_head_over_its_trained_classes(tokenizer, tmp_path):
+    torch.manual_seed(0)
+    stage1 = SugarSkeletonTextModel(tiny_config(stage1_objective="mil_nce+ce")).eval()
+    trained = [c for c in CLASSES if c != "wave hand"]  # a zero-shot run hides one class from the head
+    stage1.config.trained_class_names = trained
+    config = tiny_config(knowledge_prior=True, prior_class_names=CLASSES, prior_weight=1.0)
+    model = SugarForActionRecognition(config).eval()
+    model.encoder.load_state_dict(stage1.encoder.state_dict())
+    embeds, text_labels = _texts(per_class=2)
+    model.load_knowledge_prior(stage1, F.normalize(embeds, dim=-1), text_labels)
+    assert model.config.prior_classifier_names == trained
+    x = _skeletons(3)
+    order = [trained[2], trained[0]]
+    logits = stage1.classifier(stage1.encoder(x).pooler_output)[:, [CLASSES.index(c) for c in order]]
+    parts = model.prior_parts(order, skeleton_values=x)
+    torch.testing.assert_close(parts["classifier"], logits)
+    assert "classifier" not in model.prior_parts(["wave hand", *order], skeleton_values=x)  # not in the head
+    torch.testing.assert_close(model.prior_logits(order, skeleton_values=x), parts["bag"])  # off by default
+    model.config.prior_use_classifier = True
+    both = parts["bag"].log_softmax(-1) + logits.log_softmax(-1)
+    torch.testing.assert_close(model.prior_logits(order, skeleton_values=x), both)
+    torch.testing.assert_close(model.prior_logits(["wave hand", *order], skeleton_values=x),
+                               model.prior_parts(["wave hand", *order], skeleton_values=x)["bag"])  # fmt: skip
+    model.save_pretrained(tmp_path, save_full_llm=True)  # the head is part of the checkpoint
+    again = SugarForActionRecognition.from_pretrained(tmp_path).eval()
+    torch.testing.assert_close(again.prior_logits(order, skeleton_values=x), both)
+    # a stage-1 folder that did not record its trained classes gives a prior without the head
+    stage1.config.trained_class_names = []
+    model.load_knowledge_prior(stage1, F.normalize(embeds, dim=-1), text_labels)
+    assert model.knowledge_prior.classifier is None and "classifier" not in model.prior_parts(order, skeleton_values=x)

@@ -422,3 +422,25 @@ def test_dataset_push_uploads_parquet(tmp_path):
     back = load_dataset(str(out), "csv")
     assert back["test"].num_rows == 3 and back["train"].features["label"].names == sorted(CLASSES)
     assert np.asarray(back["train"][0]["skeleton"]).shape[1:] == (17, 2)
+
+
+def test_stage_two_prior_keeps_stage_one_fc_head_and_reports_both_heads(tmp_path, tiny):
+    """mil_nce+ce stage 1 -> stage 2 with the knowledge prior: the prior carries the FC head of the trained
+    classes, evaluation reports the bag score, the FC head and their product apart, and --prior_classifier
+    makes the product the model's prior."""
+    from sugar_hf import SugarForActionRecognition
+
+    labels = write_clips(tmp_path / "raw", joints=17, channels=2, split=True, per_class=1)
+    convert(tmp_path / "raw", tmp_path / "data", labels_csv=labels, layout="coco17")
+    config, tokenizer = tiny
+    common = ["--dataset", str(tmp_path / "data" / "csv"), "--model_config", config, "--tokenizer", tokenizer,
+              "--max_steps", "1", "--num_frames", "16"]  # fmt: skip
+    _train(["--stage", "1", *common, "--stage1_objective", "mil_nce+ce", "--output_dir", str(tmp_path / "s1")])
+    _train(["--stage", "2", *common, "--init_from", str(tmp_path / "s1"), "--output_dir", str(tmp_path / "s2"),
+            "--per_device_eval_batch_size", "4", "--knowledge_prior", "true", "--prior_classifier", "true",
+            "--token_cache", "false", "--align_steps", "0"])  # fmt: skip
+    s2 = SugarForActionRecognition.from_pretrained(tmp_path / "s2")
+    assert s2.config.prior_use_classifier and s2.config.prior_classifier_names == s2.config.class_names
+    scorings = json.loads((tmp_path / "s2" / "eval_metrics.json").read_text())["scoring_top1"]
+    assert {"prior", "fused", "prior_bag", "prior_fc", "prior_bag+fc", "fused_bag@1"} <= set(scorings)
+    assert scorings["prior"] == scorings["prior_bag+fc"]

@@ -348,6 +348,13 @@ class SugarConfig(PretrainedConfig):
             unseen zero-shot classes included); a candidate list with another name is ranked by the LLM alone.
         prior_text_counts: How many texts (motion + visual descriptions) the prior holds for each of
             ``prior_class_names``; its class score is the MIL-NCE bag score over them.
+        prior_classifier_names: The classes of stage 1's cross-entropy head (``mil_nce+ce``) that the prior also
+            carries, in the head's order (only the classes it was trained on); empty: no head in the prior.
+        trained_class_names: Stage 1 (``mil_nce+ce``): the classes its FC head was trained on (a zero-shot run
+            hides the unseen ones), recorded so stage 2's prior keeps only those rows of the head.
+        prior_use_classifier: The prior scores a candidate list of ``prior_classifier_names`` only by
+            ``log_softmax(bag score) + log_softmax(FC logits)`` (stage 1's two heads as a product of experts)
+            instead of the bag score alone; any other list keeps the bag score (the head knows no other class).
         save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
         freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
     """
@@ -384,6 +391,9 @@ class SugarConfig(PretrainedConfig):
         prior_weight: float = 0.0,
         prior_class_names: Sequence[str] | None = None,
         prior_text_counts: Sequence[int] | None = None,
+        prior_classifier_names: Sequence[str] | None = None,
+        prior_use_classifier: bool = False,
+        trained_class_names: Sequence[str] | None = None,
         save_full_llm: bool = False,
         freeze_encoder: bool = True,
         **kwargs: Any,
@@ -435,6 +445,9 @@ class SugarConfig(PretrainedConfig):
         self.prior_weight = float(prior_weight)
         self.prior_class_names = list(prior_class_names) if prior_class_names is not None else []
         self.prior_text_counts = list(prior_text_counts) if prior_text_counts is not None else []
+        self.prior_classifier_names = list(prior_classifier_names) if prior_classifier_names is not None else []
+        self.prior_use_classifier = bool(prior_use_classifier)
+        self.trained_class_names = list(trained_class_names) if trained_class_names is not None else []
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
         # `custom_pipelines` points remote-code loads at the checkpoint's copy of the pipeline; the installed

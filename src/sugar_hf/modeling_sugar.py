@@ -563,6 +563,9 @@ class SugarKnowledgePrior(nn.Module):
         index = [position for position, count in enumerate(counts) for _ in range(count)]
         self.register_buffer("text_index", torch.tensor(index, dtype=torch.long))  # saved: meta-device loads
         self.num_classes = len(counts)
+        head = list(getattr(config, "prior_classifier_names", None) or [])
+        # Stage 1's FC head (mil_nce+ce), over the classes it was trained on, when the stage-1 model had one.
+        self.classifier = nn.Linear(config.encoder_config.hidden_size, len(head)) if head else None
         self.requires_grad_(False)
 
     def forward(self, pooled: torch.Tensor, class_index: torch.Tensor | None = None) -> torch.Tensor:
@@ -571,6 +574,13 @@ class SugarKnowledgePrior(nn.Module):
         scale = self.logit_scale.clamp(max=math.log(100.0)).exp()
         scores = bag_scores(scale * features @ self.texts.t(), self.text_index, self.num_classes)
         return scores if class_index is None else scores[:, class_index]
+
+    def classifier_logits(self, pooled: torch.Tensor, head_index: torch.Tensor) -> torch.Tensor:
+        """``(batch, len(head_index))``: stage 1's FC logits of the classes at ``head_index`` of
+        ``config.prior_classifier_names``."""
+        if self.classifier is None:
+            raise ValueError("this knowledge prior carries no stage-1 classifier")
+        return self.classifier(pooled.to(self.classifier.weight.dtype))[:, head_index]
 
 
 # --------------------------------------------------------------------------------------------- recognition
@@ -677,7 +687,18 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         if bool((text_index[1:] < text_index[:-1]).any()):
             raise ValueError("texts must be grouped by class, in prior_class_names order")
         self.config.prior_text_counts = counts.tolist()
+        head = getattr(stage1, "classifier", None)
+        trained = list(getattr(stage1.config, "trained_class_names", None) or [])
+        names = list(stage1.config.class_names or [])
+        if head is not None and trained and all(n in names for n in trained):
+            self.config.prior_classifier_names = trained  # only the classes its cross-entropy was trained on
+        else:  # no head, or a stage-1 folder from before it recorded its trained classes
+            self.config.prior_classifier_names = []
         prior = SugarKnowledgePrior(self.config).to(texts.device)
+        if prior.classifier is not None:
+            rows = torch.tensor([names.index(n) for n in trained], device=head.weight.device)
+            prior.classifier.weight.copy_(head.weight[rows])
+            prior.classifier.bias.copy_(head.bias[rows])
         prior.skeleton_projection.load_state_dict(stage1.skeleton_projection.state_dict())
         prior.logit_scale.copy_(stage1.logit_scale)
         prior.texts.copy_(texts)
@@ -691,13 +712,33 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         """The knowledge prior's ``(batch, len(candidates))`` scaled similarities, or None when the model has no
         prior or a candidate has no prototype. The pooled feature is the mean of the encoder tokens (exactly
         the encoder's pooled output), so cached tokens serve as well as skeletons."""
+        parts = self.prior_parts(candidates, skeleton_values, encoder_tokens)
+        if parts is None:
+            return None
+        if "classifier" in parts and getattr(self.config, "prior_use_classifier", False):
+            return parts["bag"].float().log_softmax(-1) + parts["classifier"].float().log_softmax(-1)
+        return parts["bag"]
+
+    def prior_parts(
+        self, candidates: Sequence[str], skeleton_values: torch.Tensor | None = None,
+        encoder_tokens: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor] | None:  # fmt: skip
+        """The knowledge prior's scores of each candidate, ``(batch, len(candidates))`` each: ``"bag"`` (the
+        class-text bag scores) and, when the prior carries stage 1's FC head and every candidate is one of its
+        classes, ``"classifier"`` (its logits); None without a prior or when a candidate has no prototype."""
         names = self.config.prior_class_names
         if self.knowledge_prior is None or any(c not in names for c in candidates):
             return None
         if encoder_tokens is None:
             encoder_tokens = self.get_encoder_tokens(skeleton_values)
+        pooled = encoder_tokens.float().mean(1)
         index = torch.tensor([names.index(c) for c in candidates], device=encoder_tokens.device)
-        return self.knowledge_prior(encoder_tokens.float().mean(1), index)
+        parts = {"bag": self.knowledge_prior(pooled, index)}
+        head = list(getattr(self.config, "prior_classifier_names", None) or [])
+        if self.knowledge_prior.classifier is not None and all(c in head for c in candidates):
+            head_index = torch.tensor([head.index(c) for c in candidates], device=encoder_tokens.device)
+            parts["classifier"] = self.knowledge_prior.classifier_logits(pooled, head_index)
+        return parts
 
     # -- embedding ----------------------------------------------------------------------------------------
     def get_encoder_tokens(self, skeleton_values: torch.Tensor) -> torch.Tensor:

@@ -99,6 +99,12 @@ class ModelArguments:
                   "(1: GAP, both terms train the encoder; 0: the encoder learns from the CE alone, the text head "
                   "learns on its features)"},
     )  # fmt: skip
+    prior_classifier: bool = field(
+        default=False,
+        metadata={"help": "Stage 2, --knowledge_prior: the prior also multiplies in stage 1's FC head "
+                  "(mil_nce+ce) for candidate lists of its trained classes (log_softmax(bag) + log_softmax(FC)); "
+                  "either way, when stage 1 has the head, evaluation reports prior_bag, prior_fc and both"},
+    )  # fmt: skip
     knowledge_prior: bool = field(
         default=False,
         metadata={"help": "Stage 2 (beyond the paper): keep stage 1's skeleton-text head and class-text prototypes "

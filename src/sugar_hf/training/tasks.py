@@ -229,6 +229,8 @@ class Stage1Task:
         # The FC head (mil_nce+ce) chooses among the training classes only (zero-shot runs hide the unseen).
         self.class_mask = torch.zeros(len(class_names), dtype=torch.bool)
         self.class_mask[list(train_classes)] = True
+        # The classes the FC head is trained on, recorded for the knowledge prior of stage 2 (which keeps the head).
+        self.model.config.trained_class_names = [class_names[i] for i in train_classes]
         enc = config.encoder_config
         self.num_frames, self.num_persons = enc.num_frames, enc.num_persons
         self.collate = SkeletonCollator(self.num_persons, self.num_frames)
@@ -282,6 +284,7 @@ class Stage2Task:
             config.knowledge_prior = True
             config.prior_class_names = _prior_class_names(class_names, data_args)
             config.prior_weight = self.prior_weight if self.prior_weight is not None else 0.0
+            config.prior_use_classifier = model_args.prior_classifier
         self.model = (SugarForActionRecognition.from_config_with_pretrained_bases(config) if config.llm_name_or_path
                       else SugarForActionRecognition(config))  # fmt: skip
         if model_args.init_from:
@@ -323,6 +326,16 @@ class Stage2Task:
         if "prior" in scores:
             for weight in PRIOR_WEIGHT_GRID:
                 scores[f"fused@{weight:g}"] = fuse_scores(scores["sum"], scores["prior"], weight)
+            # Stage 1's two heads reported apart (the FC head when the prior carries it), and the fused grid
+            # under the other prior (bag score alone vs bag score x FC head) than the one the model uses.
+            parts = model.prior_parts(self.candidates, batch.get("skeleton_values"), batch.get("encoder_tokens"))
+            if parts and "classifier" in parts:
+                both = parts["bag"].float().log_softmax(-1) + parts["classifier"].float().log_softmax(-1)
+                scores.update({"prior_bag": parts["bag"].float(), "prior_fc": parts["classifier"].float(),
+                               "prior_bag+fc": both})  # fmt: skip
+                other, tag = (parts["bag"], "bag") if model.config.prior_use_classifier else (both, "bag+fc")
+                for weight in PRIOR_WEIGHT_GRID[1:]:
+                    scores[f"fused_{tag}@{weight:g}"] = fuse_scores(scores["sum"], other, weight)
         labels = self.candidate_labels
         return {name: (top_ids(value, labels, k), batch["class_ids"]) for name, value in scores.items()}
 
