@@ -18,7 +18,6 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from peft import LoraConfig, inject_adapter_in_model
 from torch import nn
 from transformers import (
     AutoModel,
@@ -30,6 +29,7 @@ from transformers import (
 from transformers.utils import ModelOutput
 
 from .configuration_sugar import SugarConfig, SugarEncoderConfig
+from .lora import inject_lora
 from .modeling_ctrgcn import CTRGCN, CTRGCN_INIT_TYPES, init_ctrgcn_weights
 from .modeling_tqp import build_projector
 from .pretrained_bases import resolve_pretrained_name
@@ -591,7 +591,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         # After post_init: `_init_weights` must not redraw LoRA's own init (A random, B zero, so the tuned LLM
         # starts as the pretrained one); the frozen base is loaded over its random init by load_frozen_pretrained.
         if config.lora_config:
-            inject_adapter_in_model(LoraConfig(**config.lora_config), self.llm)  # LoRA weights stay trainable
+            inject_lora(config.lora_config, self.llm)  # LoRA weights stay trainable (peft's, or plain without it)
 
     # -- training-mode bookkeeping ---------------------------------------------------------------------
     def train(self, mode: bool = True):
