@@ -325,6 +325,48 @@ def test_plain_lora_refuses_options_it_does_not_apply(monkeypatch):
     assert "lm_head" not in adapted and "model.layers.1.mlp.down_proj" in adapted  # every linear but the head
 
 
+def test_a_resaved_remote_code_model_carries_its_code_and_ranks_identically(tokenizer, tmp_path):
+    """Loaded through remote code (no package, no peft) and saved again, the folder has every file its config
+    names (pipeline, inference, baseline modules included) and loads again to the same scores; with the first
+    folder gone, a file the copy was loaded without is reported by name."""
+    _, _, expected = _lora_checkpoint(tokenizer, tmp_path / "ckpt")
+    originals = {p.name: p.read_text() for p in (tmp_path / "ckpt").glob("*.py")}
+    written = sorted(originals)
+    script = HIDE_PACKAGE + HIDE_PEFT + _clips_script() + _SCORE_SNIPPET + textwrap.dedent(
+        f"""
+        import os, shutil
+        from transformers import pipeline
+        model, processor, first = ranked({str(tmp_path / "ckpt")!r}, clips)
+        model.save_pretrained({str(tmp_path / "again")!r})
+        processor.save_pretrained({str(tmp_path / "again")!r})
+        print("FILES", sorted(n for n in os.listdir({str(tmp_path / "again")!r}) if n.endswith(".py")))
+        _, _, second = ranked({str(tmp_path / "again")!r}, clips)
+        print("SCORES", first, second)
+        pipe = pipeline("skeleton-action-recognition", model={str(tmp_path / "again")!r}, trust_remote_code=True)
+        print("PIPE", [d["label"] for d in pipe(clips[0], top_k=3)])
+        shutil.rmtree({str(tmp_path / "ckpt")!r})
+        try:
+            model.save_pretrained({str(tmp_path / "orphan")!r})
+        except OSError as error:
+            print("ORPHAN", str(error).splitlines()[0])
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    result = _run(script)
+    assert result.returncode == 0, result.stderr[-4000:]
+    files = eval(result.stdout.split("FILES ", 1)[1].splitlines()[0])
+    assert files == written and {"pipeline_sugar.py", "inference.py", "modeling_baseline.py"} <= set(files)
+    for name in files:  # the very code the package wrote
+        assert (tmp_path / "again" / name).read_text() == originals[name], name
+    first, second = eval("[" + result.stdout.split("SCORES ", 1)[1].splitlines()[0].replace("] [", "], [") + "]")
+    np.testing.assert_allclose(first, expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(second, first, rtol=0, atol=1e-6)
+    labels = eval(result.stdout.split("PIPE ", 1)[1].splitlines()[0])
+    assert labels == [CLASSES[i] for i in np.argsort(expected[0])[::-1][:3]]
+    orphan = result.stdout.split("ORPHAN ", 1)[1].splitlines()[0]
+    assert "was loaded without it" in orphan and ".py" in orphan and str(tmp_path / "ckpt") in orphan
+
+
 # --------------------------------------------------------------------------- finding 6: conventions
 def test_processor_returns_a_batch_feature(tokenizer):
     processor = SugarProcessor.from_config(tokenizer, tiny_config())

@@ -8,7 +8,6 @@ any list of candidate names by the LLM's likelihood, which is also how it recogn
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import re
@@ -247,7 +246,8 @@ class SugarPreTrainedModel(PreTrainedModel):
 
         The folder also gets the remote code that loads it without the package (``trust_remote_code=True``):
         ``auto_map`` for ``AutoConfig`` / ``AutoModel`` (and ``AutoProcessor`` and the
-        ``skeleton-action-recognition`` pipeline for a stage-2 model), see :mod:`sugar_hf.remote_code`.
+        ``skeleton-action-recognition`` pipeline for a stage-2 model), see :mod:`sugar_hf.remote_code`; a model
+        loaded through remote code and saved again writes the same files.
         """
         push_to_hub = kwargs.pop("push_to_hub", False)
         if push_to_hub:
@@ -258,12 +258,10 @@ class SugarPreTrainedModel(PreTrainedModel):
             repo_id = create_repo(repo_id, exist_ok=True, private=kwargs.pop("private", None),
                                   token=kwargs.get("token")).repo_id  # fmt: skip
         self._save_checkpoint(save_directory, *args, save_full_llm=save_full_llm, **kwargs)
-        if _installed():
-            remote = importlib.import_module("sugar_hf.remote_code")
-            remote.write_remote_code(save_directory)
-            is_stage2 = isinstance(self, SugarForActionRecognition)
-            remote.add_remote_entries(os.path.join(save_directory, "config.json"), processor=is_stage2,
-                                      pipeline=is_stage2)  # fmt: skip
+        from .remote_code import save_remote_code  # a remote copy re-saves the full set too
+
+        is_stage2 = isinstance(self, SugarForActionRecognition)
+        save_remote_code(self, save_directory, processor=is_stage2, pipeline=is_stage2)
         if push_to_hub:
             self._upload_modified_files(save_directory, repo_id, {}, commit_message=commit_message,
                                         token=kwargs.get("token"))  # fmt: skip
