@@ -245,9 +245,9 @@ class SugarPreTrainedModel(PreTrainedModel):
         """Save the checkpoint; frozen bases are named, not copied, unless ``save_full_llm`` is True.
 
         The folder also gets the remote code that loads it without the package (``trust_remote_code=True``):
-        ``auto_map`` for ``AutoConfig`` / ``AutoModel`` (and ``AutoProcessor`` and the
-        ``skeleton-action-recognition`` pipeline for a stage-2 model), see :mod:`sugar_hf.remote_code`; a model
-        loaded through remote code and saved again writes the same files.
+        ``auto_map`` for ``AutoConfig`` / ``AutoModel`` (and ``AutoProcessor`` for a stage-2 model) and the
+        ``skeleton-action-recognition`` pipeline (stage 1 and 2), see :mod:`sugar_hf.remote_code`; a model loaded
+        through remote code and saved again writes the same files.
         """
         push_to_hub = kwargs.pop("push_to_hub", False)
         if push_to_hub:
@@ -260,8 +260,7 @@ class SugarPreTrainedModel(PreTrainedModel):
         self._save_checkpoint(save_directory, *args, save_full_llm=save_full_llm, **kwargs)
         from .remote_code import save_remote_code  # a remote copy re-saves the full set too
 
-        is_stage2 = isinstance(self, SugarForActionRecognition)
-        save_remote_code(self, save_directory, processor=is_stage2, pipeline=is_stage2)
+        save_remote_code(self, save_directory, processor=isinstance(self, SugarForActionRecognition))
         if push_to_hub:
             self._upload_modified_files(save_directory, repo_id, {}, commit_message=commit_message,
                                         token=kwargs.get("token"))  # fmt: skip
