@@ -344,6 +344,9 @@ class SugarConfig(PretrainedConfig):
             unseen zero-shot classes included); a candidate list with another name is ranked by the LLM alone.
         prior_text_counts: How many texts (motion + visual descriptions) the prior holds for each of
             ``prior_class_names``; its class score is the MIL-NCE bag score over them.
+        answer_description: Stage 2: the answer the LLM was trained to generate: ``True`` "<action>. <description>",
+            ``False`` the name alone ("<action>."); ``None`` when not recorded (checkpoints saved before it was).
+            Training records it; the model card describes the answers by it.
         save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
         freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
     """
@@ -379,6 +382,7 @@ class SugarConfig(PretrainedConfig):
         prior_weight: float = 0.0,
         prior_class_names: Sequence[str] | None = None,
         prior_text_counts: Sequence[int] | None = None,
+        answer_description: bool | None = None,
         save_full_llm: bool = False,
         freeze_encoder: bool = True,
         **kwargs: Any,
@@ -427,6 +431,7 @@ class SugarConfig(PretrainedConfig):
         self.prior_weight = float(prior_weight)
         self.prior_class_names = list(prior_class_names) if prior_class_names is not None else []
         self.prior_text_counts = list(prior_text_counts) if prior_text_counts is not None else []
+        self.answer_description = None if answer_description is None else bool(answer_description)
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
         # `custom_pipelines` points remote-code loads at the checkpoint's copy of the pipeline; the installed
