@@ -212,6 +212,37 @@ def test_pipeline_on_a_stage1_folder_ranks_by_the_bag_score(stage1_folder, tmp_p
     np.testing.assert_allclose([score for _, score in ranked], [d["score"] for d in got[0]], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("kind", ["baseline", "stage1"])
+def test_a_resaved_remote_code_pipeline_loads_again(kind, baseline_folder, stage1_folder, tmp_path):
+    """Without the package, a baseline or stage-1 pipeline loaded through remote code and saved again writes a
+    folder that loads the same way and ranks the same (its code files, and the stage-1 text tokenizer)."""
+    folder = (baseline_folder if kind == "baseline" else stage1_folder)[0]
+    np.save(tmp_path / "a.npy", _clip())
+    script = HIDE_PACKAGE + textwrap.dedent(
+        f"""
+        import os
+        from transformers import pipeline
+        pipe = pipeline(task={TASK!r}, model={str(folder)!r}, trust_remote_code=True)
+        first = pipe({str(tmp_path / "a.npy")!r}, top_k=None)
+        pipe.save_pretrained({str(tmp_path / "again")!r})
+        print("FILES", sorted(os.listdir({str(tmp_path / "again")!r})))
+        again = pipeline(task={TASK!r}, model={str(tmp_path / "again")!r}, trust_remote_code=True)
+        second = again({str(tmp_path / "a.npy")!r}, top_k=None)
+        assert [d["label"] for d in first] == [d["label"] for d in second], (first, second)
+        assert max(abs(a["score"] - b["score"]) for a, b in zip(first, second)) < 1e-6, (first, second)
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    import os
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    saved = set(eval(result.stdout.split("FILES ", 1)[1].splitlines()[0]))
+    assert {p.name for p in folder.glob("*.py")} <= saved and "pipeline_sugar.py" in saved
+    assert ("tokenizer.json" in saved) == (kind == "stage1")
+
+
 def test_a_stage1_pipeline_needs_the_text_tokenizer(stage1_folder):
     _, model, _ = stage1_folder
     with pytest.raises(ValueError, match="no text tokenizer"):
