@@ -25,7 +25,7 @@ PAPER_TOP1 = {  # SUGAR (paper), top-1 %, joint stream
 
 
 def main() -> None:
-    config = SugarConfig(class_names=class_names("ntu60"), save_full_llm=False)
+    config = SugarConfig(class_names=class_names("ntu60"), save_full_llm=False, answer_description=True)
     results = [
         {"dataset": d, "config": c, "split": "test", "metric": "top1", "value": v}
         for (d, c), v in PAPER_TOP1.items()

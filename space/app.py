@@ -289,6 +289,11 @@ def read_upload(path: str, layout="ntu25", in_channels: int | None = None) -> tu
             f"could not read {file.name} as a skeleton file: {_scrub(str(error), file)}"
         ) from error
     skeleton = np.asarray(skeleton, dtype=np.float32)
+    if skeleton.ndim == 4 and skeleton.shape[1] == 1:  # OpenPose / YOLO-pose write one file per frame
+        raise UserFacingError(
+            f"{file.name} holds a single frame; a clip needs several: upload an export of the whole clip (COCO "
+            "keypoint results, MediaPipe or YOLO-pose JSON, a per-frame CSV) or an array"
+        )
     if skeleton.ndim != 4 or skeleton.shape[1] < 2 or not np.isfinite(skeleton).all():
         raise UserFacingError(
             f"{file.name} holds no usable skeleton sequence (shape {tuple(skeleton.shape)})"
@@ -439,8 +444,9 @@ def build_demo(model_name: str | None = None) -> gr.Blocks:
     with gr.Blocks(title="SUGAR skeleton action recognition") as demo:
         gr.Markdown(
             "# SUGAR: skeleton action recognition with an LLM\n"
-            "Upload a skeleton clip (NTU `.skeleton`, `.npy`/`.npz` arrays, NW-UCLA `.json`, UTD-MHAD `.mat`; "
-            f"at most {MAX_UPLOAD_MB:g} MB) or pick a built-in clip. The model ranks the candidate actions by the "
+            "Upload a skeleton clip (NTU `.skeleton`, `.npy`/`.npz` arrays, NW-UCLA `.json`, UTD-MHAD `.mat`, or "
+            "a pose estimator's export of a whole clip: COCO keypoint results / MediaPipe / YOLO-pose `.json`, "
+            f"MediaPipe or per-frame `.csv`; at most {MAX_UPLOAD_MB:g} MB) or pick a built-in clip. The model ranks the candidate actions by the "
             "LLM's likelihood of each name and describes what it sees; edit the candidates to try classes it "
             "never saw (zero-shot)."
         )

@@ -155,6 +155,71 @@ def test_model_card_steps_render_the_config():
         assert line in merged.text, line
 
 
+@pytest.mark.parametrize("described", [True, False, None])
+def test_model_card_describes_the_answers_the_run_was_trained_for(described):
+    text = ModelCard(str(model_card(tiny_config(answer_description=described), []))).text
+    full, name = '"&lt;action&gt;. &lt;description&gt;"', '"&lt;action&gt;."'
+    if described is True:
+        assert f"which answers {full} (the action name and a short description)" in text
+        assert '# "<action>. <description>"' in text and f"trained to generate\n{full}" in text
+    elif described is False:  # names only: no description anywhere in what the model is said to answer
+        assert "&lt;description&gt;" not in text and "<action>. <description>" not in text
+        assert f"which answers {name} (the action name alone: it was trained without descriptions)" in text
+        assert '# "<action>." (the name alone)' in text and f"trained to generate\n{name} (the action name" in text
+    else:  # a checkpoint saved before the format was recorded: both forms, said to be unknown
+        assert f"which answers {name} or {full}" in text and "this checkpoint does not record which" in text
+
+
+def test_model_card_gives_the_joint_order_and_coordinate_convention():
+    from sugar_hf import SugarEncoderConfig, get_layout
+
+    kinect = ModelCard(str(model_card(tiny_config(), []))).text
+    names = get_layout("kinect_v1_20").joint_names
+    order = ", ".join(f"{i} `{n}`" for i, n in enumerate(names))
+    assert f"- **Joint order** (layout `kinect_v1_20`, 20 joints, as the arrays store them): {order}." in kinect
+    assert "- **Channels**: 3 per joint: x, y, z (positions)." in kinect
+    assert "neither rescales nor normalises" in kinect
+    assert "translated so that joint 1 (`spine`) of the first body in the first valid frame is the origin" in kinect
+    assert "the centred 95% of the valid frames resampled to 16 frames" in kinect and "rotated" not in kinect
+    encoder = SugarEncoderConfig(layout="coco17", in_channels=3, coordinate_channels=2, num_frames=32, base_channels=8,
+                                 align_view=True, stream="bone", test_crop_ratio=1.0, center=False)  # fmt: skip
+    coco = ModelCard(str(model_card(tiny_config(encoder_config=encoder), []))).text
+    assert "(layout `coco17`, 17 joints, as the arrays store them): 0 `nose`, 1 `left_eye`," in coco
+    assert "16 `right_ankle`." in coco
+    assert "- **Channels**: 3 per joint: x, y (positions), then 1 value channel(s)" in coco
+    assert "translated so that" not in coco and "rotated to a canonical view" in coco
+    assert "the centred 100% of the valid frames resampled to 32 frames; turned into the `bone` stream" in coco
+
+
+def test_a_folder_with_eval_metrics_reports_them_on_its_card(trained, processor, tmp_path):
+    """``eval_metrics.json`` (fractions) in a pushed run folder becomes the card's results (percentages) and its
+    model-index; explicit results win; a broken file is named."""
+    ckpt = tmp_path / "run"
+    trained.save_pretrained(ckpt)
+    processor.save_pretrained(ckpt)
+    metrics = {"top1": 0.8125, "top5": 1.0, "mean_class_accuracy": 0.75, "per_class_accuracy": [1.0, 0.5],
+               "confusion_matrix": [[1, 0], [1, 1]], "predictions": [0, 1], "references": [0, 1],
+               "scoring_top1": {"sum": 0.8125, "mean": 0.5}, "class_names": CLASSES}  # fmt: skip
+    (ckpt / "eval_metrics.json").write_text(json.dumps(metrics))
+    out = push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry", training_datasets=["utd_mhad"])
+    card = ModelCard.load(out / "README.md")
+    assert "No evaluation results were recorded" not in card.text
+    assert "| UTD-MHAD (skeletons) | - | eval | 81.25 | 100.00 | 75.00 |" in card.text
+    assert "the training run's final evaluation, `eval_metrics.json`" in card.text
+    found = {(r.dataset_type, r.dataset_split, r.metric_type): r.metric_value for r in card.data.eval_results}
+    assert found == {("utd_mhad", "eval", "accuracy"): 81.25, ("utd_mhad", "eval", "top_5_accuracy"): 100.0,
+                     ("utd_mhad", "eval", "mean_class_accuracy"): 75.0}  # fmt: skip
+    given = push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry2", results=RESULTS[:1])
+    assert "| 95.20 |" in ModelCard.load(given / "README.md").text
+    assert "81.25" not in ModelCard.load(given / "README.md").text
+    (ckpt / "eval_metrics.json").write_text('{"top1": 0.')
+    with pytest.raises(ValueError, match=r"run/eval_metrics\.json: cannot read the evaluation results"):
+        push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry3")
+    (ckpt / "eval_metrics.json").write_text("[0.5]")
+    with pytest.raises(ValueError, match=r"eval_metrics\.json: expected a JSON object of metrics, got list"):
+        push_model(ckpt, "me/sugar", dry_run_dir=tmp_path / "dry4")
+
+
 def test_dataset_card_steps_render_official_and_converted_counts():
     official = DatasetCard(str(dataset_card("ntu60")))
     assert official.data.config_names == ["xsub", "xview"] and official.data.size_categories == ["10K<n<100K"]

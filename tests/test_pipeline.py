@@ -24,9 +24,11 @@ from sugar_hf import (
     SugarForActionRecognition,
     SugarForSkeletonClassification,
     SugarProcessor,
+    SugarSkeletonTextModel,
 )
 from sugar_hf.hub.cards import model_card
 from sugar_hf.inference import classify
+from sugar_hf.training.evaluation import predict_skeletons
 
 TASK = "skeleton-action-recognition"
 
@@ -60,6 +62,20 @@ def baseline_folder(tmp_path_factory):
         model.classifier.weight.mul_(1e-3)
     model.save_pretrained(folder)
     return folder, model
+
+
+@pytest.fixture(scope="module")
+def stage1_folder(tmp_path_factory):
+    """A tiny stage-1 folder as training writes it: the model (text encoder included) and its text tokenizer."""
+    folder = tmp_path_factory.mktemp("stage1")
+    torch.manual_seed(0)
+    model = SugarSkeletonTextModel(tiny_config(learn_text_projection=True)).eval()
+    with torch.no_grad():  # a random text map, so each candidate's text lands somewhere else
+        model.text_projection.weight.normal_(std=0.5)
+    tokenizer = tiny_tokenizer()
+    model.save_pretrained(folder, save_full_llm=True)
+    tokenizer.save_pretrained(folder)
+    return folder, model, tokenizer
 
 
 def _softmax(values):
@@ -147,6 +163,90 @@ def test_pipeline_on_the_fc_baseline(baseline_folder):
     with pytest.raises(ValueError, match="only rank the classes it was trained on"):
         pipe(_clip(), candidate_labels=["salute"])
     assert len(pipe([_clip(), _clip(seed=4)], top_k=2)) == 2
+
+
+def test_pipeline_on_a_stage1_folder_ranks_by_the_bag_score(stage1_folder, tmp_path):
+    """A stage-1 folder ranks any names by the MIL-NCE bag score of their name prompts, as ``sugar-hf predict``
+    does; batches, saving and remote code (no package) give the same ranking."""
+    folder, model, tokenizer = stage1_folder
+    pipe = pipeline(TASK, model=str(folder))
+    assert pipe.kind == "stage1" and isinstance(pipe.model, SugarSkeletonTextModel)
+    clips = [_clip(), _clip(30, seed=1)]
+    expected = predict_skeletons(model, "stage1", clips, top_k=len(CLASSES), processor=tokenizer)
+    got = [pipe(clip, top_k=None) for clip in clips]
+    assert [[d["label"] for d in row] for row in got] == [[d["label"] for d in row] for row in expected]
+    np.testing.assert_allclose([[d["score"] for d in row] for row in got],
+                               [[d["score"] for d in row] for row in expected], rtol=1e-5, atol=1e-6)  # fmt: skip
+    assert len({round(d["score"], 6) for d in got[0]}) > 1, "the scores must tell the classes apart"
+    batched = pipe(clips, batch_size=2, top_k=None)  # the same, up to float error of the batched convolutions
+    assert [[d["label"] for d in row] for row in batched] == [[d["label"] for d in row] for row in got]
+    np.testing.assert_allclose([[d["score"] for d in row] for row in batched],
+                               [[d["score"] for d in row] for row in got], rtol=1e-5, atol=1e-6)  # fmt: skip
+    zero_shot = pipe(clips[0], candidate_labels=["salute", "wave hand", "jump up"], top_k=None)
+    want = predict_skeletons(model, "stage1", clips[:1], candidates=["salute", "wave hand", "jump up"], top_k=3,
+                             processor=tokenizer)[0]  # fmt: skip
+    assert [d["label"] for d in zero_shot] == [d["label"] for d in want]
+    pipe.save_pretrained(tmp_path / "saved")
+    assert (tmp_path / "saved" / "tokenizer.json").exists()
+    assert TASK in json.loads((tmp_path / "saved" / "config.json").read_text())["custom_pipelines"]
+    again = pipeline(TASK, model=str(tmp_path / "saved"))
+    assert again(clips[0], top_k=None) == got[0]
+    np.save(tmp_path / "a.npy", clips[0])
+    script = HIDE_PACKAGE + textwrap.dedent(
+        f"""
+        from transformers import pipeline
+        pipe = pipeline(task={TASK!r}, model={str(folder)!r}, trust_remote_code=True)
+        assert type(pipe).__module__.startswith("transformers_modules"), type(pipe).__module__
+        assert type(pipe.model).__name__ == "SugarSkeletonTextModel"
+        print("RANKED", [(d["label"], d["score"]) for d in pipe({str(tmp_path / "a.npy")!r}, top_k=None)])
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    import os
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    ranked = eval(result.stdout.split("RANKED ", 1)[1].splitlines()[0])
+    assert [label for label, _ in ranked] == [d["label"] for d in got[0]]
+    np.testing.assert_allclose([score for _, score in ranked], [d["score"] for d in got[0]], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["baseline", "stage1"])
+def test_a_resaved_remote_code_pipeline_loads_again(kind, baseline_folder, stage1_folder, tmp_path):
+    """Without the package, a baseline or stage-1 pipeline loaded through remote code and saved again writes a
+    folder that loads the same way and ranks the same (its code files, and the stage-1 text tokenizer)."""
+    folder = (baseline_folder if kind == "baseline" else stage1_folder)[0]
+    np.save(tmp_path / "a.npy", _clip())
+    script = HIDE_PACKAGE + textwrap.dedent(
+        f"""
+        import os
+        from transformers import pipeline
+        pipe = pipeline(task={TASK!r}, model={str(folder)!r}, trust_remote_code=True)
+        first = pipe({str(tmp_path / "a.npy")!r}, top_k=None)
+        pipe.save_pretrained({str(tmp_path / "again")!r})
+        print("FILES", sorted(os.listdir({str(tmp_path / "again")!r})))
+        again = pipeline(task={TASK!r}, model={str(tmp_path / "again")!r}, trust_remote_code=True)
+        second = again({str(tmp_path / "a.npy")!r}, top_k=None)
+        assert [d["label"] for d in first] == [d["label"] for d in second], (first, second)
+        assert max(abs(a["score"] - b["score"]) for a, b in zip(first, second)) < 1e-6, (first, second)
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    import os
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-4000:]
+    saved = set(eval(result.stdout.split("FILES ", 1)[1].splitlines()[0]))
+    assert {p.name for p in folder.glob("*.py")} <= saved and "pipeline_sugar.py" in saved
+    assert ("tokenizer.json" in saved) == (kind == "stage1")
+
+
+def test_a_stage1_pipeline_needs_the_text_tokenizer(stage1_folder):
+    _, model, _ = stage1_folder
+    with pytest.raises(ValueError, match="no text tokenizer"):
+        SkeletonActionRecognitionPipeline(model=model)
 
 
 def test_checkpoints_carry_the_pipeline_and_load_it_without_the_package(sugar_folder, tmp_path):

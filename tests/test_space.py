@@ -354,6 +354,38 @@ def test_uploads_are_read_in_the_models_layout(space, monkeypatch, tmp_path, lay
     assert "sugar-error" in status and f"expects {channels}" in status, status
 
 
+def test_pose_export_uploads_csv_txt_and_json(space, monkeypatch, tmp_path):
+    """The uploads the pose-export readers added (``.csv``, ``.txt``, export ``.json``): a whole-clip export ranks
+    on a model of its layout, a layout the model was not trained on, a single per-frame file, a file of too many
+    frames and text that is no export are refused by name, without server paths."""
+    from pose_export_fixtures import make_clip, write_coco_results, write_csv_frames, write_yolo_txt
+
+    app, _, files = space
+    config = tiny_config(class_names=["wave hand", "clap hands", "bow"])
+    config.encoder_config.layout, config.encoder_config.coordinate_channels = "coco17", 2
+    folder = save_tiny_model(tmp_path / "coco17", config)
+    # a label of its own: the Space keeps loaded models by label (another test loads a 2-channel "coco17")
+    monkeypatch.setattr(app, "ALLOWED_MODELS", {"coco17 xys": str(folder), "ntu": str(files["model"])})
+    frames = write_csv_frames(tmp_path / "frames.csv", make_clip("coco17", frames=20), "coco17")
+    coco = write_coco_results(tmp_path / "coco.json", make_clip("coco17", frames=24))
+    for upload in (frames, coco):
+        _, rows, _, status = app.predict(str(upload), None, "", "coco17 xys")
+        assert "sugar-ok" in status and len(rows) == 3, status
+    _, _, _, status = app.predict(str(frames), None, "", "ntu")
+    assert "uses the coco17 joint layout but this model expects ntu25" in status, status
+    one = sorted(write_yolo_txt(tmp_path / "yolo", make_clip("coco17", frames=3)).iterdir())[0]
+    _, _, _, status = app.predict(str(one), None, "", "coco17 xys")
+    assert f"{one.name} holds a single frame" in status, status
+    long = write_coco_results(tmp_path / "long.json", make_clip("coco17", frames=app.MAX_FRAMES + 5))
+    _, _, _, status = app.predict(str(long), None, "", "coco17 xys")
+    assert f"long.json has {app.MAX_FRAMES + 5:,} frames; at most" in status, status
+    (tmp_path / "notes.txt").write_text("hello world\n")
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    for name in ("notes.txt", "table.csv"):
+        _, _, _, status = app.predict(str(tmp_path / name), None, "", "coco17 xys")
+        assert f"could not read {name} as a skeleton file" in status and str(tmp_path) not in status, status
+
+
 def test_analytics_are_forced_off(monkeypatch):
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "True")
     spec = importlib.util.spec_from_file_location("sugar_space_app_again", ROOT / "space" / "app.py")

@@ -120,6 +120,26 @@ def test_stage2_from_stage1_loads_with_automodel(fixtures, stage1):
     assert len(ranked) == 3
     metrics = json.loads((out / "eval_metrics.json").read_text())
     assert len(metrics["confusion_matrix"]) == 6
+    assert model.config.answer_description is True  # trained on "<name>. <description>", recorded for its card
+
+
+def test_a_names_only_run_records_its_answers_and_its_card_says_so(fixtures, stage1, tmp_path):
+    """``--answer_description false``: the config records it, and the pushed card describes "<action>." answers
+    and reports the run's eval_metrics.json instead of no results."""
+    from huggingface_hub import ModelCard
+
+    from sugar_hf.hub.publish import push_model
+
+    out = fixtures["root"] / "stage2_names"
+    launch(["--stage", "2", *fixtures["common"], "--init_from", str(stage1), "--max_steps", "1", "--save_steps",
+            "0", "--token_cache", "false", "--answer_description", "false", "--output_dir", str(out)])  # fmt: skip
+    assert json.loads((out / "config.json").read_text())["answer_description"] is False
+    top1 = json.loads((out / "eval_metrics.json").read_text())["top1"]
+    folder = push_model(out, "me/names", dry_run_dir=tmp_path / "dry", save_full_llm=True)  # a tiny random LLM
+    card = ModelCard.load(folder / "README.md")
+    assert "&lt;description&gt;" not in card.text and "the action name alone" in card.text
+    assert "No evaluation results were recorded" not in card.text
+    assert f"| unnamed | - | eval | {100 * top1:.2f} |" in card.text
 
 
 def test_stage2_recipe_caches_tokens_aligns_then_tunes(fixtures, stage1):

@@ -249,6 +249,124 @@ def test_portable_checkpoint_loads_and_classifies_without_the_package(tokenizer,
                                rtol=1e-4, atol=1e-4)  # fmt: skip
 
 
+# ------------------------------------------------------------- issue 25: no peft, re-saved remote code
+HIDE_PEFT = 'sys.modules["peft"] = None  # as if peft were not installed: transformers sees no peft either\n'
+
+_SCORE_SNIPPET = textwrap.dedent(
+    """
+    def ranked(folder, clips):
+        model = AutoModel.from_pretrained(folder, trust_remote_code=True).eval()
+        processor = AutoProcessor.from_pretrained(folder, trust_remote_code=True)
+        names = processor.class_names
+        scores = model.score_candidates(**processor(skeletons=clips, candidates=names),
+                                        candidate_ids=processor.candidate_token_ids(names))
+        return model, processor, scores.tolist()
+    """
+)
+
+
+def _lora_checkpoint(tokenizer, folder: Path) -> tuple[SugarForActionRecognition, SugarProcessor, list]:
+    """A tiny stage-2 folder with a non-trivial LoRA and the package's scores of its classes for ``_clips()``."""
+    model, processor = _model(tokenizer)
+    for name, param in model.named_parameters():
+        if "lora_B" in name:  # LoRA B starts at zero: make the adapter change the scores
+            torch.nn.init.normal_(param, std=0.1)
+    model.save_pretrained(folder)
+    processor.save_pretrained(folder)
+    names = processor.class_names
+    scores = model.score_candidates(**processor(skeletons=_clips(), candidates=names),
+                                    candidate_ids=processor.candidate_token_ids(names))  # fmt: skip
+    return model, processor, scores.tolist()
+
+
+def _clips_script() -> str:
+    return textwrap.dedent(
+        """
+        import numpy as np
+        from transformers import AutoModel, AutoProcessor
+        rng = np.random.default_rng(0)
+        clips = [rng.normal(size=(20 + 7 * i, 20, 3)).astype(np.float32) for i in range(2)]
+        """
+    )
+
+
+def test_remote_code_ranks_without_peft_as_the_package_does(tokenizer, tmp_path):
+    """Only transformers (and torch, NumPy) installed: the checkpoint's LoRA runs as plain layers with PEFT's
+    weight names and arithmetic, and ranks exactly as the package's model with PEFT's layers."""
+    model, _, expected = _lora_checkpoint(tokenizer, tmp_path / "ckpt")
+    assert type(model.llm.model.layers[0].self_attn.q_proj).__module__.startswith("peft")
+    script = HIDE_PACKAGE + HIDE_PEFT + _clips_script() + _SCORE_SNIPPET + textwrap.dedent(
+        f"""
+        model, _, scores = ranked({str(tmp_path / "ckpt")!r}, clips)
+        layer = model.llm.model.layers[0].self_attn.q_proj
+        assert type(layer).__name__ == "LoraLinear", type(layer)
+        assert layer.lora_B["default"].weight.abs().sum() > 0, "the LoRA weights were not loaded"
+        print("SCORES", scores)
+        assert "sugar_hf" not in sys.modules and sys.modules["peft"] is None
+        """
+    )
+    result = _run(script)
+    assert result.returncode == 0, result.stderr[-4000:]
+    scores = eval(result.stdout.split("SCORES ", 1)[1].splitlines()[0])
+    np.testing.assert_allclose(scores, expected, rtol=0, atol=1e-6)
+    assert [np.argsort(row).tolist() for row in scores] == [np.argsort(row).tolist() for row in expected]
+
+
+def test_plain_lora_refuses_options_it_does_not_apply(monkeypatch):
+    from sugar_hf import lora
+
+    monkeypatch.setattr(lora, "inject_adapter_in_model", None)  # as without peft
+    with pytest.raises(ValueError, match=r"use_dora=True.*install peft"):
+        SugarForActionRecognition(tiny_config(lora_config={"r": 4, "target_modules": ["q_proj"], "use_dora": True}))
+    with pytest.raises(ValueError, match="match no linear layer"):
+        SugarForActionRecognition(tiny_config(lora_config={"r": 4, "target_modules": ["nothing_here"]}))
+    plain = SugarForActionRecognition(tiny_config(lora_config={"r": 4, "target_modules": "all-linear"}))
+    adapted = {name for name, module in plain.llm.named_modules() if isinstance(module, lora.LoraLinear)}
+    assert "lm_head" not in adapted and "model.layers.1.mlp.down_proj" in adapted  # every linear but the head
+
+
+def test_a_resaved_remote_code_model_carries_its_code_and_ranks_identically(tokenizer, tmp_path):
+    """Loaded through remote code (no package, no peft) and saved again, the folder has every file its config
+    names (pipeline, inference, baseline modules included) and loads again to the same scores; with the first
+    folder gone, a file the copy was loaded without is reported by name."""
+    _, _, expected = _lora_checkpoint(tokenizer, tmp_path / "ckpt")
+    originals = {p.name: p.read_text() for p in (tmp_path / "ckpt").glob("*.py")}
+    written = sorted(originals)
+    script = HIDE_PACKAGE + HIDE_PEFT + _clips_script() + _SCORE_SNIPPET + textwrap.dedent(
+        f"""
+        import os, shutil
+        from transformers import pipeline
+        model, processor, first = ranked({str(tmp_path / "ckpt")!r}, clips)
+        model.save_pretrained({str(tmp_path / "again")!r})
+        processor.save_pretrained({str(tmp_path / "again")!r})
+        print("FILES", sorted(n for n in os.listdir({str(tmp_path / "again")!r}) if n.endswith(".py")))
+        _, _, second = ranked({str(tmp_path / "again")!r}, clips)
+        print("SCORES", first, second)
+        pipe = pipeline("skeleton-action-recognition", model={str(tmp_path / "again")!r}, trust_remote_code=True)
+        print("PIPE", [d["label"] for d in pipe(clips[0], top_k=3)])
+        shutil.rmtree({str(tmp_path / "ckpt")!r})
+        try:
+            model.save_pretrained({str(tmp_path / "orphan")!r})
+        except OSError as error:
+            print("ORPHAN", str(error).splitlines()[0])
+        assert "sugar_hf" not in sys.modules
+        """
+    )
+    result = _run(script)
+    assert result.returncode == 0, result.stderr[-4000:]
+    files = eval(result.stdout.split("FILES ", 1)[1].splitlines()[0])
+    assert files == written and {"pipeline_sugar.py", "inference.py", "modeling_baseline.py"} <= set(files)
+    for name in files:  # the very code the package wrote
+        assert (tmp_path / "again" / name).read_text() == originals[name], name
+    first, second = eval("[" + result.stdout.split("SCORES ", 1)[1].splitlines()[0].replace("] [", "], [") + "]")
+    np.testing.assert_allclose(first, expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(second, first, rtol=0, atol=1e-6)
+    labels = eval(result.stdout.split("PIPE ", 1)[1].splitlines()[0])
+    assert labels == [CLASSES[i] for i in np.argsort(expected[0])[::-1][:3]]
+    orphan = result.stdout.split("ORPHAN ", 1)[1].splitlines()[0]
+    assert "was loaded without it" in orphan and ".py" in orphan and str(tmp_path / "ckpt") in orphan
+
+
 # --------------------------------------------------------------------------- finding 6: conventions
 def test_processor_returns_a_batch_feature(tokenizer):
     processor = SugarProcessor.from_config(tokenizer, tiny_config())

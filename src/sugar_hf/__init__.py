@@ -56,7 +56,7 @@ if PIPELINE_REGISTRY.supported_tasks.get("skeleton-action-recognition", {}).get(
     PIPELINE_REGISTRY.register_pipeline(
         "skeleton-action-recognition",
         pipeline_class=SkeletonActionRecognitionPipeline,
-        pt_model=AutoModel,
+        pt_model=(AutoModel, SugarSkeletonTextModel),  # AutoModel refuses a stage-1 folder; its own class loads it
         type="multimodal",
     )
 

@@ -355,6 +355,9 @@ class SugarConfig(PretrainedConfig):
         prior_use_classifier: The prior scores a candidate list of ``prior_classifier_names`` only by
             ``log_softmax(bag score) + log_softmax(FC logits)`` (stage 1's two heads as a product of experts)
             instead of the bag score alone; any other list keeps the bag score (the head knows no other class).
+        answer_description: Stage 2: the answer the LLM was trained to generate: ``True`` "<action>. <description>",
+            ``False`` the name alone ("<action>."); ``None`` when not recorded (checkpoints saved before it was).
+            Training records it; the model card describes the answers by it.
         save_full_llm: Write the LLM base weights into checkpoints too (offline use) instead of naming them.
         freeze_encoder: Keep the skeleton encoder frozen (and its batch-norm in eval mode), as in stage 2.
     """
@@ -394,6 +397,7 @@ class SugarConfig(PretrainedConfig):
         prior_classifier_names: Sequence[str] | None = None,
         prior_use_classifier: bool = False,
         trained_class_names: Sequence[str] | None = None,
+        answer_description: bool | None = None,
         save_full_llm: bool = False,
         freeze_encoder: bool = True,
         **kwargs: Any,
@@ -448,6 +452,7 @@ class SugarConfig(PretrainedConfig):
         self.prior_classifier_names = list(prior_classifier_names) if prior_classifier_names is not None else []
         self.prior_use_classifier = bool(prior_use_classifier)
         self.trained_class_names = list(trained_class_names) if trained_class_names is not None else []
+        self.answer_description = None if answer_description is None else bool(answer_description)
         self.save_full_llm = save_full_llm
         self.freeze_encoder = freeze_encoder
         # `custom_pipelines` points remote-code loads at the checkpoint's copy of the pipeline; the installed

@@ -16,7 +16,8 @@ call it:
 
 * stage 2 (:func:`score_stage2` / :func:`rank_stage2`): the LLM's log-likelihood of each candidate name, under
   both candidate scorings (``sum`` and per-token ``mean``) from one pass;
-* stage 1 (:func:`score_stage1` / :func:`rank_stage1`): the MIL-NCE bag score of each class's texts;
+* stage 1 (:func:`score_stage1` / :func:`rank_stage1`): the MIL-NCE bag score of each class's texts
+  (:func:`embed_texts` embeds them; :func:`name_bags` makes one text per name);
 * the baseline (:func:`score_baseline` / :func:`rank_baseline`): the FC logits of the candidate classes.
 """
 
@@ -121,6 +122,45 @@ def rank_stage2(
 
 
 # ------------------------------------------------------------------------------------------------- stage 1
+NAME_PROMPT = "A person is doing the action: {name}."
+"""Stage 1's text of a class without a description (``NAME_PROMPT.format(name=...)``): what training and
+evaluation use for such a class, and what the pipeline ranks for every candidate."""
+
+
+@torch.no_grad()
+def embed_texts(
+    model: SugarSkeletonTextModel,
+    tokenizer: Any,
+    texts: Sequence[str],
+    batch_size: int = 64,
+    max_length: int = 128,
+) -> torch.Tensor:
+    """``(num_texts, text_dim)`` raw (frozen) text embeddings, float32 on the CPU: :meth:`~sugar_hf.modeling_sugar.
+    SugarSkeletonTextModel.encode_texts` over ``tokenizer`` batches of ``batch_size`` (padded, truncated to
+    ``max_length``)."""
+    chunks = []
+    device = next(model.parameters()).device
+    for start in range(0, len(texts), batch_size):
+        enc = tokenizer(list(texts[start : start + batch_size]), padding=True, truncation=True, max_length=max_length,
+                        return_tensors="pt")  # fmt: skip
+        chunks.append(
+            model.encode_texts(enc["input_ids"].to(device), enc["attention_mask"].to(device)).float().cpu()
+        )
+    return torch.cat(chunks)
+
+
+@torch.no_grad()
+def name_bags(
+    model: SugarSkeletonTextModel, tokenizer: Any, names: Sequence[str]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(texts, text_index)`` for :func:`score_stage1` when each candidate is known by its name only: one
+    :data:`NAME_PROMPT` per name, embedded, projected and normalised (``text_index`` ``arange(len(names))``)."""
+    raw = embed_texts(model, tokenizer, [NAME_PROMPT.format(name=name) for name in names])
+    device = next(model.parameters()).device
+    texts = torch.nn.functional.normalize(model.text_projection(raw.to(device)), dim=-1)
+    return texts, torch.arange(len(names), device=device)
+
+
 @torch.no_grad()
 def score_stage1(
     model: SugarSkeletonTextModel,
@@ -243,9 +283,12 @@ __all__ = [
     "bag_scores",
     "candidate_scorings",
     "classify",
+    "NAME_PROMPT",
     "default_scoring",
+    "embed_texts",
     "fuse_scores",
     "load_processor",
+    "name_bags",
     "pick_scoring",
     "rank_baseline",
     "rank_stage1",

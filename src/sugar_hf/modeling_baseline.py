@@ -225,14 +225,11 @@ class SugarForSkeletonClassification(PreTrainedModel):
     def save_pretrained(self, save_directory: str | os.PathLike, *args: Any, **kwargs: Any) -> None:
         """``PreTrainedModel.save_pretrained`` plus the remote code that makes the folder load with
         ``trust_remote_code=True`` (``AutoModel`` and the ``skeleton-action-recognition`` pipeline) without the
-        package."""
+        package; a model loaded through remote code and saved again writes the same files."""
         super().save_pretrained(save_directory, *args, **kwargs)
-        if _installed():
-            import importlib
+        from .remote_code import save_remote_code  # a remote copy re-saves the full set too
 
-            remote = importlib.import_module("sugar_hf.remote_code")
-            remote.write_remote_code(save_directory)
-            remote.add_remote_entries(os.path.join(save_directory, "config.json"), processor=False, pipeline=True)
+        save_remote_code(self, save_directory, processor=False)
 
     @classmethod
     def from_ctrgcn_checkpoint(

@@ -8,7 +8,6 @@ any list of candidate names by the LLM's likelihood, which is also how it recogn
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import re
@@ -18,7 +17,6 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from peft import LoraConfig, inject_adapter_in_model
 from torch import nn
 from transformers import (
     AutoModel,
@@ -30,6 +28,7 @@ from transformers import (
 from transformers.utils import ModelOutput
 
 from .configuration_sugar import SugarConfig, SugarEncoderConfig
+from .lora import inject_lora
 from .modeling_ctrgcn import CTRGCN, CTRGCN_INIT_TYPES, init_ctrgcn_weights
 from .modeling_tqp import build_projector
 from .pretrained_bases import resolve_pretrained_name
@@ -252,8 +251,9 @@ class SugarPreTrainedModel(PreTrainedModel):
         """Save the checkpoint; frozen bases are named, not copied, unless ``save_full_llm`` is True.
 
         The folder also gets the remote code that loads it without the package (``trust_remote_code=True``):
-        ``auto_map`` for ``AutoConfig`` / ``AutoModel`` (and ``AutoProcessor`` and the
-        ``skeleton-action-recognition`` pipeline for a stage-2 model), see :mod:`sugar_hf.remote_code`.
+        ``auto_map`` for ``AutoConfig`` / ``AutoModel`` (and ``AutoProcessor`` for a stage-2 model) and the
+        ``skeleton-action-recognition`` pipeline (stage 1 and 2), see :mod:`sugar_hf.remote_code`; a model loaded
+        through remote code and saved again writes the same files.
         """
         push_to_hub = kwargs.pop("push_to_hub", False)
         if push_to_hub:
@@ -264,12 +264,9 @@ class SugarPreTrainedModel(PreTrainedModel):
             repo_id = create_repo(repo_id, exist_ok=True, private=kwargs.pop("private", None),
                                   token=kwargs.get("token")).repo_id  # fmt: skip
         self._save_checkpoint(save_directory, *args, save_full_llm=save_full_llm, **kwargs)
-        if _installed():
-            remote = importlib.import_module("sugar_hf.remote_code")
-            remote.write_remote_code(save_directory)
-            is_stage2 = isinstance(self, SugarForActionRecognition)
-            remote.add_remote_entries(os.path.join(save_directory, "config.json"), processor=is_stage2,
-                                      pipeline=is_stage2)  # fmt: skip
+        from .remote_code import save_remote_code  # a remote copy re-saves the full set too
+
+        save_remote_code(self, save_directory, processor=isinstance(self, SugarForActionRecognition))
         if push_to_hub:
             self._upload_modified_files(save_directory, repo_id, {}, commit_message=commit_message,
                                         token=kwargs.get("token"))  # fmt: skip
@@ -616,7 +613,7 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         # After post_init: `_init_weights` must not redraw LoRA's own init (A random, B zero, so the tuned LLM
         # starts as the pretrained one); the frozen base is loaded over its random init by load_frozen_pretrained.
         if config.lora_config:
-            inject_adapter_in_model(LoraConfig(**config.lora_config), self.llm)  # LoRA weights stay trainable
+            inject_lora(config.lora_config, self.llm)  # LoRA weights stay trainable (peft's, or plain without it)
 
     # -- training-mode bookkeeping ---------------------------------------------------------------------
     def train(self, mode: bool = True):

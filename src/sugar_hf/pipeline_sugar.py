@@ -8,19 +8,23 @@
 >>> pipe(array, candidate_labels=["wave hand", "salute"])       # zero-shot: any names (SUGAR models)
 
 Works on a stage-2 :class:`~sugar_hf.modeling_sugar.SugarForActionRecognition` (candidates ranked by the LLM's
-log-likelihood of each name; ``score`` is the softmax of those log-likelihoods over the candidate list) and on
-the FC baseline :class:`~sugar_hf.modeling_baseline.SugarForSkeletonClassification` (``score`` is the softmax of
-its logits over the candidates, which must be among its classes).
+log-likelihood of each name; ``score`` is the softmax of those log-likelihoods over the candidate list), on a
+stage-1 :class:`~sugar_hf.modeling_sugar.SugarSkeletonTextModel` (each candidate's MIL-NCE bag score against its
+name prompt, :data:`~sugar_hf.inference.NAME_PROMPT`, embedded by the folder's text encoder and tokenizer; any
+names, as ``sugar-hf predict`` without ``--descriptions``) and on the FC baseline
+:class:`~sugar_hf.modeling_baseline.SugarForSkeletonClassification` (``score`` is the softmax of its logits over
+the candidates, which must be among its classes).
 
 Inputs: a path to any single-clip skeleton file the package reads (``.skeleton``, ``.json``, ``.mat``, ``.npy``,
 ``.npz``; through :func:`sugar_hf.skeleton.readers.read_skeleton_file`), a NumPy array / tensor
 ``(frames, joints, channels)`` or ``(persons, frames, joints, channels)`` in the model's joint layout, or a
 Python list of those (a batch; a single clip is never given as nested lists). Clips go through the
-checkpoint's own preprocessing (the processor's, or for the baseline the
+checkpoint's own preprocessing (the processor's, or for stage 1 and the baseline the
 :class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` of its encoder config), exactly as in evaluation.
 
 The package registers the task with ``transformers.pipelines.PIPELINE_REGISTRY`` when imported, and every
-stage-2 checkpoint names this class in ``config.json`` (``custom_pipelines``) and carries this file, so
+checkpoint (stage 2, stage 1, baseline) names this class in ``config.json`` (``custom_pipelines``) and carries
+this file, so
 ``pipeline(task, model=folder_or_repo, trust_remote_code=True)`` works without the package installed (NumPy
 files and arrays then; the other formats need the package's readers).
 """
@@ -36,7 +40,7 @@ import torch
 from transformers import Pipeline
 
 from .configuration_sugar import check_candidates
-from .inference import pick_scoring, score_baseline, score_stage2
+from .inference import name_bags, pick_scoring, score_baseline, score_stage1, score_stage2
 from .skeleton.pipeline import SkeletonPipeline
 
 TASK = "skeleton-action-recognition"
@@ -63,7 +67,8 @@ def _read_numpy(path: str) -> np.ndarray:
 
 
 class SkeletonActionRecognitionPipeline(Pipeline):
-    """Rank action names for skeleton clips with a SUGAR model or the FC baseline (see the module docstring).
+    """Rank action names for skeleton clips with a SUGAR model (stage 2 or 1) or the FC baseline (see the module
+    docstring).
 
     Call arguments:
         inputs: a file path, an array, or a list of them.
@@ -75,8 +80,8 @@ class SkeletonActionRecognitionPipeline(Pipeline):
         batch_size (`int`): clips per forward pass when ``inputs`` is a list.
     """
 
-    _load_processor = None  # the SugarProcessor when the checkpoint has one (the baseline has none)
-    _load_tokenizer = False
+    _load_processor = None  # the SugarProcessor when the checkpoint has one (stage 1 and the baseline have none)
+    _load_tokenizer = None  # the folder's tokenizer when it has one: stage 1 embeds the candidates' texts with it
     _load_feature_extractor = False
     _load_image_processor = False
     _load_video_processor = False
@@ -90,15 +95,23 @@ class SkeletonActionRecognitionPipeline(Pipeline):
                     "no SugarProcessor: load the pipeline from a folder that has one (processor_config.json) or pass "
                     "processor=SugarProcessor(...)"
                 )
+        elif hasattr(self.model, "get_skeleton_features") and hasattr(self.model, "encode_texts"):
+            self.kind = "stage1"
+            if self.tokenizer is None:
+                raise ValueError(
+                    "no text tokenizer: a stage-1 model embeds the candidates' texts; load the pipeline from a folder "
+                    "that has its tokenizer (tokenizer.json) or pass tokenizer=AutoTokenizer.from_pretrained(...)"
+                )
+            self._bags: tuple[tuple[str, ...], tuple[torch.Tensor, torch.Tensor]] | None = None
         elif hasattr(self.model, "classifier") and getattr(self.model.config, "encoder_config", None) is not None:
             self.kind = "baseline"
-            self.skeleton_pipeline = SkeletonPipeline.from_encoder_config(self.model.config.encoder_config)
         else:
             raise TypeError(
                 f"{type(self.model).__name__} is not a model this pipeline runs: use a stage-2 "
-                "SugarForActionRecognition or a SugarForSkeletonClassification (a stage-1 SugarSkeletonTextModel "
-                "ranks class descriptions; evaluate it with sugar_hf.training.evaluation)"
+                "SugarForActionRecognition, a stage-1 SugarSkeletonTextModel or a SugarForSkeletonClassification"
             )
+        if self.kind != "sugar":
+            self.skeleton_pipeline = SkeletonPipeline.from_encoder_config(self.model.config.encoder_config)
 
     # -- parameters ---------------------------------------------------------------------------------------
     def _sanitize_parameters(self, top_k: Any = _UNSET, candidate_labels: Any = None, **kwargs: Any):
@@ -180,10 +193,20 @@ class SkeletonActionRecognitionPipeline(Pipeline):
             every = score_stage2(self.model, {k: v.to(self.device) for k, v in batch.items()},
                                  self.processor.candidate_token_ids(candidates), candidates)  # fmt: skip
             scores = every[pick_scoring(self.model, every)]
+        elif self.kind == "stage1":
+            texts, index = self._name_bags(tuple(candidates))
+            scores = score_stage1(self.model, values.to(self.device), texts, index, len(candidates))
         else:
             index = [self.class_names.index(name) for name in candidates]
             scores = score_baseline(self.model, values.to(self.device), index)
         return {"scores": scores.float().cpu(), "candidates": [tuple(candidates)] * values.shape[0]}
+
+    def _name_bags(self, candidates: tuple[str, ...]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Stage 1: the candidates' projected name-prompt texts (:func:`~sugar_hf.inference.name_bags`), kept
+        for the next batch with the same candidates."""
+        if self._bags is None or self._bags[0] != candidates:
+            self._bags = (candidates, name_bags(self.model, self.tokenizer, candidates))
+        return self._bags[1]
 
     def postprocess(self, model_outputs: dict, top_k: int | None = 5) -> list[dict]:
         scores = model_outputs["scores"].reshape(-1)
@@ -210,17 +233,14 @@ class SkeletonActionRecognitionPipeline(Pipeline):
         return PipelineIterator(model_iterator, self.postprocess, postprocess_params)
 
     def save_pretrained(self, save_directory: str | os.PathLike, **kwargs: Any) -> None:
-        """Save the model and its processor with this pipeline's code: the folder then loads with
-        ``pipeline(task, model=folder, trust_remote_code=True)`` (SUGAR models or the baseline)."""
+        """Save the model and its processor (stage 2) or text tokenizer (stage 1) with this pipeline's code: the
+        model's ``save_pretrained`` writes it (also from a remote-code copy), so the folder loads with
+        ``pipeline(task, model=folder, trust_remote_code=True)``."""
         self.model.save_pretrained(save_directory, **kwargs)
         if self.processor is not None:
             self.processor.save_pretrained(save_directory)
-        try:
-            remote = importlib.import_module("sugar_hf.remote_code")
-        except ImportError:
-            return  # a checkpoint's copy of this pipeline: the folder keeps the code it was saved with
-        remote.write_remote_code(save_directory)
-        remote.add_remote_entries(os.path.join(save_directory, "config.json"), processor=self.kind == "sugar")
+        elif self.kind == "stage1":
+            self.tokenizer.save_pretrained(save_directory)
 
 
 __all__ = ["TASK", "SkeletonActionRecognitionPipeline"]

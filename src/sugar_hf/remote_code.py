@@ -7,9 +7,12 @@ the pipeline use the ``skeleton`` sub-package, so :func:`write_remote_code` writ
 flat file each (``skeleton/pipeline.py`` -> ``skeleton__pipeline.py``), with the relative imports rewritten to
 match. Nothing else changes in the sources, so the remote copy runs the package's own code.
 
-Only the installed package writes remote code (a checkpoint's copy of a module has no package sources to copy);
-:func:`add_remote_entries` records the entry points in ``config.json``: ``auto_map`` for ``AutoConfig``,
-``AutoModel`` and ``AutoProcessor``, and ``custom_pipelines`` for the ``skeleton-action-recognition`` task.
+This module is part of that code. A model loaded through remote code and saved again writes the same full set:
+its copy of each file (transformers copies only a module and what it imports, so a model loaded by ``AutoModel``
+has no ``pipeline_sugar.py`` of its own) or, for the files it was loaded without, the checkpoint's (see
+:func:`write_remote_code`'s ``checkpoint``). :func:`add_remote_entries` records the entry points in
+``config.json``: ``auto_map`` for ``AutoConfig``, ``AutoModel`` and ``AutoProcessor``, and ``custom_pipelines``
+for the ``skeleton-action-recognition`` task.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ def flat_name(module: str) -> str:
     return relative.replace(".", "__")
 
 
+def installed() -> bool:
+    """True in the installed package, False in a checkpoint's remote-code copy of this module."""
+    return PACKAGE == "sugar_hf"
+
+
 def _module_file(module: str) -> Path:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
@@ -47,9 +55,31 @@ def _module_file(module: str) -> Path:
     return Path(spec.origin)
 
 
-def _relative_imports(module: str, source: str) -> list[tuple[ast.ImportFrom, str]]:
+def _read_source(module: str, checkpoint: str | os.PathLike | None, hub_kwargs: dict) -> tuple[str, bool]:
+    """``(source, is_package)`` of ``module``: this copy's file, or (a remote copy loaded without that file) the
+    checkpoint's file of the same name."""
+    try:
+        path = _module_file(module)
+    except ImportError:
+        if checkpoint is None:
+            raise
+    else:
+        return path.read_text(encoding="utf-8"), path.name == "__init__.py"
+    from transformers.utils import cached_file
+
+    name = flat_name(module) + ".py"
+    try:
+        found = cached_file(checkpoint, name, **hub_kwargs)
+    except OSError as error:
+        raise OSError(
+            f"cannot save {name}: this copy of the code was loaded without it and {checkpoint} no longer gives it "
+            f"({error}); load the model again with trust_remote_code=True from a folder that has it"
+        ) from None
+    return Path(found).read_text(encoding="utf-8"), False
+
+
+def _relative_imports(module: str, source: str, is_package: bool = False) -> list[tuple[ast.ImportFrom, str]]:
     """Every ``from .x import y`` in ``source`` (also inside functions) with the absolute module it names."""
-    is_package = _module_file(module).name == "__init__.py"
     base_parts = module.split(".") if is_package else module.split(".")[:-1]
     found = []
     for node in ast.walk(ast.parse(source)):
@@ -61,8 +91,12 @@ def _relative_imports(module: str, source: str) -> list[tuple[ast.ImportFrom, st
     return found
 
 
-def flattened_sources(roots=REMOTE_ROOTS) -> dict[str, str]:
-    """``{file name: source}`` of the root modules and everything they import relatively, imports rewritten."""
+def flattened_sources(roots=REMOTE_ROOTS, checkpoint: str | os.PathLike | None = None,
+                      **hub_kwargs) -> dict[str, str]:  # fmt: skip
+    """``{file name: source}`` of the root modules and everything they import relatively, imports rewritten.
+
+    In a remote copy the sources are flat already (the rewrite changes nothing); a file that copy was loaded
+    without is read from ``checkpoint`` (a folder or Hub repo; ``hub_kwargs`` such as ``revision``)."""
     pending = [f"{PACKAGE}.{root}" for root in roots]
     done: dict[str, str] = {}
     while pending:
@@ -70,9 +104,9 @@ def flattened_sources(roots=REMOTE_ROOTS) -> dict[str, str]:
         name = flat_name(module) + ".py"
         if name in done:
             continue
-        source = _module_file(module).read_text(encoding="utf-8")
+        source, is_package = _read_source(module, checkpoint, hub_kwargs)
         lines = source.splitlines(keepends=True)
-        for node, target in _relative_imports(module, source):
+        for node, target in _relative_imports(module, source, is_package):
             pending.append(target)
             line = lines[node.lineno - 1]
             match = _IMPORT.match(line, node.col_offset)
@@ -83,17 +117,35 @@ def flattened_sources(roots=REMOTE_ROOTS) -> dict[str, str]:
     return done
 
 
-def write_remote_code(folder: str | os.PathLike) -> list[Path]:
-    """Write the flattened remote code into ``folder``; returns the files written."""
+def write_remote_code(folder: str | os.PathLike, checkpoint: str | os.PathLike | None = None,
+                      **hub_kwargs) -> list[Path]:  # fmt: skip
+    """Write the flattened remote code into ``folder``; returns the files written.
+
+    ``checkpoint`` (remote copies only: the folder or Hub repo the object was loaded from, ``hub_kwargs`` such as
+    ``revision``) gives the files this copy was loaded without, so a re-saved remote-code model carries them all.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, source in sorted(flattened_sources().items()):
+    for name, source in sorted(flattened_sources(checkpoint=checkpoint, **hub_kwargs).items()):
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != source:
             path.write_text(source, encoding="utf-8")
         written.append(path)
     return written
+
+
+def save_remote_code(obj, folder: str | os.PathLike, processor: bool = True, pipeline: bool = True) -> None:
+    """After ``obj.save_pretrained(folder)`` (a SUGAR model or the baseline): write the remote code and its
+    ``config.json`` entries; a remote copy of ``obj`` takes the files it was loaded without from the checkpoint
+    it came from (``obj.name_or_path`` at the config's commit)."""
+    checkpoint, hub_kwargs = None, {}
+    if not installed():
+        checkpoint = getattr(obj, "name_or_path", None) or None
+        revision = getattr(obj.config, "_commit_hash", None)
+        hub_kwargs = {"revision": revision} if revision and not os.path.isdir(str(checkpoint)) else {}
+    write_remote_code(folder, checkpoint, **hub_kwargs)
+    add_remote_entries(os.path.join(folder, "config.json"), processor=processor, pipeline=pipeline)
 
 
 def pipeline_entry() -> dict:
@@ -120,6 +172,8 @@ __all__ = [
     "add_remote_entries",
     "flat_name",
     "flattened_sources",
+    "installed",
     "pipeline_entry",
+    "save_remote_code",
     "write_remote_code",
 ]

@@ -20,6 +20,7 @@ from huggingface_hub import DatasetCard, DatasetCardData, EvalResult, ModelCard,
 from ..corpora import CORPORA, CorpusSpec, get_corpus
 from ..corpora.rows import skeleton_features
 from ..pretrained_bases import LEGACY_NAMES
+from ..skeleton_layouts import get_layout
 from .citations import CTRGCN_BIBTEX, SUGAR_BIBTEX
 
 TEMPLATES = resources.files("sugar_hf.hub") / "templates"
@@ -101,6 +102,25 @@ def results_from_metrics(
         for k, v in metrics.items()
         if isinstance(v, (int, float)) and not any(k.endswith(s) for s in skip)
     ]
+
+
+EVAL_METRICS_FILE = "eval_metrics.json"
+"""What a training run writes after its final evaluation (fractions: ``top1``, ``top5``, ``mean_class_accuracy``,
+per-clip predictions, the confusion matrix); a card built from the run's folder reports it."""
+
+
+def results_from_eval_metrics(
+    metrics: Mapping[str, Any], dataset: str, split: str = "eval", config: str | None = None
+) -> list[EvalRecord]:
+    """Records of a run's ``eval_metrics.json``: top-1, top-5 and mean per-class accuracy, as percentages (the
+    file holds fractions); the per-clip lists, the confusion matrix and missing or NaN numbers are left out."""
+    records = []
+    for key in METRICS:
+        value = metrics.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            records.append(EvalRecord(dataset=dataset, split=split, metric=key, value=round(100 * value, 2),
+                                      config=config))  # fmt: skip
+    return records
 
 
 def _dataset_name(dataset: str) -> str:
@@ -260,6 +280,61 @@ def _architecture_fields(config) -> dict[str, Any]:
     }
 
 
+def _answer_fields(config) -> dict[str, str]:
+    """How the card describes the answers: ``answer_format`` for the prose (HTML-escaped) and ``answer_example``
+    for code comments, from ``config.answer_description`` (None: not recorded, so both forms are named)."""
+    described = getattr(config, "answer_description", None)
+    if described is True:
+        return {"answer_format": '"&lt;action&gt;. &lt;description&gt;" (the action name and a short description)',
+                "answer_example": '"<action>. <description>"'}  # fmt: skip
+    if described is False:
+        return {"answer_format": '"&lt;action&gt;." (the action name alone: it was trained without descriptions)',
+                "answer_example": '"<action>." (the name alone)'}  # fmt: skip
+    return {
+        "answer_format": '"&lt;action&gt;." or "&lt;action&gt;. &lt;description&gt;" (the action name, followed by '
+        "a short description if it was trained with them; this checkpoint does not record which)",
+        "answer_example": '"<action>." or "<action>. <description>"',
+    }
+
+
+def _joint_order(layout) -> str:
+    """``0 name, 1 name, ...``: the joints in the order the arrays store them."""
+    return ", ".join(f"{i} `{name}`" for i, name in enumerate(layout.joint_names))
+
+
+def _input_fields(config) -> dict[str, Any]:
+    """Template fields of the "Input skeletons" section: joint order, channels and the coordinate convention of
+    the checkpoint's preprocessing (:class:`~sugar_hf.skeleton.pipeline.SkeletonPipeline` of its encoder
+    config)."""
+    enc = config.encoder_config
+    layout = get_layout(enc.layout)
+    channels = enc.in_channels
+    positions = min(channels, enc.coordinate_channels or 3)
+    axes = ", ".join("xyz"[:positions]) if positions <= 3 else f"{positions} position values"
+    kept = channels - positions
+    channel_text = f"{channels} per joint: {axes} (positions)"
+    if kept:
+        channel_text += (f", then {kept} value channel(s) (e.g. a pose estimator's keypoint score or visibility), "
+                         "never centred, rotated or differenced")  # fmt: skip
+    steps = []
+    if getattr(enc, "center", True):
+        steps.append(f"translated so that joint {layout.center} (`{layout.joint_names[layout.center]}`) of the "
+                     "first body in the first valid frame is the origin")  # fmt: skip
+    if getattr(enc, "align_view", False):
+        steps.append("rotated to a canonical view (first-frame spine onto +z, right-minus-left shoulders onto +x)")
+    steps.append(f"the centred {getattr(enc, 'test_crop_ratio', 0.95):.0%} of the valid frames resampled to "
+                 f"{enc.num_frames} frames")  # fmt: skip
+    stream = getattr(enc, "stream", "joint")
+    if stream != "joint":
+        steps.append(f"turned into the `{stream}` stream")
+    steps.append(f"padded with zeros or cut to {enc.num_persons} person(s)")
+    return {
+        "joint_order": _joint_order(layout),
+        "channel_text": channel_text,
+        "preprocessing_steps": "; ".join(steps),
+    }
+
+
 def _data_terms(used: Sequence[str]) -> str:
     """The limitations' line on training data: the terms of every research corpus used."""
     research_used = [d for d in used if d in CORPORA and CORPORA[d].research]
@@ -280,6 +355,7 @@ def model_card(
     adapter_only: bool | None = None,
     pipeline_tag: str = PIPELINE_TAG,
     tags: Sequence[str] = (),
+    results_source: str = "",
 ) -> ModelCard:
     """The model card of a ``SugarForActionRecognition`` run.
 
@@ -294,6 +370,11 @@ def model_card(
         dataset_ids: corpus key -> Hub dataset id, for ``model-index`` dataset types and ``datasets``.
         adapter_only: whether the repo omits the base LLM (default: ``not config.save_full_llm``).
         pipeline_tag: the Hub task (default ``"other"``, see :data:`PIPELINE_TAG`).
+        results_source: where the results come from, said under the results table (e.g. the run's
+            ``eval_metrics.json``).
+
+    The card describes the answers by ``config.answer_description`` and the input skeletons (joint order,
+    channels, coordinate convention) by ``config.encoder_config``.
     """
     results = [EvalRecord.coerce(r) for r in results]
     dataset_ids = dict(dataset_ids or {})
@@ -308,7 +389,10 @@ def model_card(
         template_path=str(TEMPLATES / "model_card.md"),
         **_repository_fields(config, repo_id, adapter_only),
         **_architecture_fields(config),
+        **_answer_fields(config),
+        **_input_fields(config),
         results_table=results_table(results),
+        results_source=results_source,
         training_datasets=", ".join(_dataset_name(d) for d in training_datasets),
         training_args_table=_md_table(training_args) if training_args else "",
         data_terms=_data_terms(used),

@@ -10,6 +10,7 @@ and then privately unless asked otherwise.
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from typing import Any
 from huggingface_hub import HfApi
 
 from ..corpora import get_corpus, is_research_corpus
-from .cards import dataset_card, model_card
+from .cards import EVAL_METRICS_FILE, dataset_card, model_card, results_from_eval_metrics
 from .export import PathLike, require_processor, save_with_processor
 
 MODEL_FILE_PATTERNS = (
@@ -104,6 +105,17 @@ def _package_checkpoint(source: Path, folder: Path, processor: Any, save_full_ll
     save_with_processor(AutoModel.from_pretrained(source), processor, folder, save_full_llm=full)
 
 
+def _read_eval_metrics(path: Path) -> dict:
+    """A run's ``eval_metrics.json`` as a dict; a ``ValueError`` naming the file when it is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path}: cannot read the evaluation results ({error})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object of metrics, got {type(data).__name__}")
+    return data
+
+
 def build_model_folder(
     model: Any,
     folder: PathLike,
@@ -123,7 +135,9 @@ def build_model_folder(
             loaded from a folder's ``processor_config.json`` by default.
         save_full_llm: write the LLM weights too. Default: only for merged models (no LoRA), else the base LLM
             is referenced by ``config.llm_name_or_path``.
-        results, card_kwargs: passed to :func:`sugar_hf.hub.cards.model_card`.
+        results, card_kwargs: passed to :func:`sugar_hf.hub.cards.model_card`. Without ``results``, a folder's
+            ``eval_metrics.json`` (its run's final evaluation) gives them, under the first of
+            ``training_datasets`` (else ``"unnamed"``), split ``"eval"``.
     """
     from transformers import AutoConfig
 
@@ -135,6 +149,13 @@ def build_model_folder(
         processor = require_processor(model, processor)
         save_with_processor(model, processor, folder, save_full_llm=_full_llm(model.config, save_full_llm))
     saved_config = AutoConfig.from_pretrained(folder)
+    results = list(results)
+    metrics_file = Path(model) / EVAL_METRICS_FILE if isinstance(model, (str, os.PathLike)) else None
+    if not results and metrics_file is not None and metrics_file.is_file():
+        trained_on = list(card_kwargs.get("training_datasets") or [])
+        results = results_from_eval_metrics(_read_eval_metrics(metrics_file), trained_on[0] if trained_on else
+                                            "unnamed", split="eval")  # fmt: skip
+        card_kwargs.setdefault("results_source", f"the training run's final evaluation, `{EVAL_METRICS_FILE}`")
     card = model_card(
         saved_config, results, repo_id=repo_id, adapter_only=not saved_config.save_full_llm, **card_kwargs
     )

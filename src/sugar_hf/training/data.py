@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..inference import NAME_PROMPT, embed_texts
+
 logger = logging.getLogger(__name__)
 
 
@@ -170,7 +172,7 @@ def class_texts(
         if desc is None:
             if knowledge != "none":
                 missing.append(name)
-            items = [(f"A person is doing the action: {name}.", True)]
+            items = [(NAME_PROMPT.format(name=name), True)]
         else:
             items = []
             if "motion" in knowledge:
@@ -188,16 +190,9 @@ def class_texts(
 
 @torch.no_grad()
 def build_text_bank(model, tokenizer, texts, labels, is_motion, batch_size: int = 64, max_length: int = 128):
-    """Embed every text once with the model's frozen text encoder (:meth:`SugarSkeletonTextModel.encode_texts`)."""
-    chunks = []
-    device = next(model.parameters()).device
-    for start in range(0, len(texts), batch_size):
-        enc = tokenizer(texts[start : start + batch_size], padding=True, truncation=True, max_length=max_length,
-                        return_tensors="pt")  # fmt: skip
-        chunks.append(
-            model.encode_texts(enc["input_ids"].to(device), enc["attention_mask"].to(device)).float().cpu()
-        )
-    return TextBank(torch.cat(chunks), torch.tensor(labels), torch.tensor(is_motion), list(texts))
+    """Embed every text once with the model's frozen text encoder (:func:`sugar_hf.inference.embed_texts`)."""
+    embeds = embed_texts(model, tokenizer, texts, batch_size=batch_size, max_length=max_length)
+    return TextBank(embeds, torch.tensor(labels), torch.tensor(is_motion), list(texts))
 
 
 def short_descriptions(class_names: Sequence[str], descriptions: str | None) -> dict[str, str]:

@@ -441,6 +441,8 @@ def setup_run(
     train_ds, eval_ds, names, layout, classes = prepare_data(data_args, args)
     with accelerator.main_process_first():
         task = build_task(model_args, data_args, args, names, layout, classes)
+    if args.stage == "2":  # the answers the LLM learns (names only when no class has a description): for its card
+        task.model.config.answer_description = getattr(task.collate, "describe", None) is not None
     task.model.train()
     train_view, collate, cache, view_kwargs = _train_view(task, train_ds, eval_ds, data_args, args)
     steps_per_epoch, total_steps, milestones = _step_counts(len(train_view), accelerator.num_processes, args)
