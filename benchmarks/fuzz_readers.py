@@ -22,11 +22,18 @@ file when it is shorter than that).
 
 ``--src`` points at another checkout's ``src`` (to fuzz an older version: the families only call each
 reader with a path).
+
+Valid files still read byte-identically: ``--valid`` fresh valid seed files a format, and with ``--valid-folder``
+every real skeleton / label file under that folder (``REAL_READERS`` picks the reader), are read by this checkout
+and, with ``--baseline-src``, by another one (e.g. ``git archive`` of the commit before the hardening): a valid
+file refused, or read differently (array shape, dtype, bytes and label), counts as garbage. The summary says
+whether the NTU C tokenizer was built (without it ``ntu_c`` runs the pure-Python path).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -53,13 +60,18 @@ def worker(memory_report: int) -> None:
     import scipy.io  # noqa: F401 - warm up: imports must not count against the first case's time
 
     import sugar_hf.skeleton.readers  # noqa: F401
+    from sugar_hf.skeleton.readers import ntu
 
     out = sys.stdout
     sys.stdout = sys.stderr  # readers must not write into the protocol stream
-    out.write("ready\n")
+    out.write(f"ready {int(getattr(ntu, '_ntu_fast', None) is not None)}\n")
     out.flush()
     for line in sys.stdin:
         req = json.loads(line)
+        if req.get("mode") == "fingerprint":
+            out.write(json.dumps(_fingerprint(ff, req)) + "\n")
+            out.flush()
+            continue
         case = ff.Case(req["fmt"], req["family"], Path(req["path"]).name, b"", req["expect"], req.get("special"))
         tracemalloc.start()
         start = time.perf_counter()
@@ -75,6 +87,53 @@ def worker(memory_report: int) -> None:
             outcome = "memory"
         out.write(json.dumps({"outcome": outcome, "detail": detail, "wall": wall, "peak": peak}) + "\n")
         out.flush()
+
+
+REAL_READERS = [  # (pattern on the path relative to --valid-folder, reader name in sugar_hf.skeleton.readers)
+    (r"\.skeleton$", "read_ntu_skeleton"),
+    (r"(^|/)nw_ucla/.*\.json$", "read_nw_ucla"),
+    (r"_annotations[^/]*\.json$", "read_tsu_annotations"),
+    (r"toyota[^/]*/.*\.json$", "read_toyota_json"),
+    (r"tsu[^/]*/.*\.npz$", "read_tsu_npz"),
+    (r"\.mat$", "read_utd_mhad"),
+    (r"(^|/)pku_mmd[^/]*/skeleton/.*\.txt$", "read_pku_skeleton"),
+    (r"(^|/)pku_mmd[^/]*/label/.*\.txt$", "read_pku_labels"),
+    (r"(^|/)joints_s\d+_e\d+\.txt$", "read_utkinect_joints"),
+    (r"(^|/)actionLabel\.txt$", "read_utkinect_labels"),
+]
+"""Which reader reads a real file of ``--valid-folder`` (the first pattern that matches; other files are left out)."""
+
+
+def real_files(folder: Path) -> list[tuple[str, str]]:
+    """``(path, reader name)`` of every file under ``folder`` that :data:`REAL_READERS` names, sorted."""
+    import re
+
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        reader = next((name for pattern, name in REAL_READERS if re.search(pattern, rel)), None)
+        if reader is not None:
+            found.append((str(path), reader))
+    return found
+
+
+def _fingerprint(ff, req: dict) -> dict:
+    """The digest of what must stay identical (``fuzz_families.fingerprint``) of one valid file, or its error."""
+    if req.get("reader"):
+        from sugar_hf.skeleton import readers
+
+        read = getattr(readers, req["reader"])
+    else:
+        read = ff.FORMATS[req["fmt"]].read
+    try:
+        result = read(req["path"])
+    except Exception as exc:  # noqa: BLE001 - a refused valid file is what is counted
+        return {"digest": None, "detail": f"{type(exc).__name__}: {exc}"[:200]}
+    parts = ff.fingerprint(result)
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode())
+    return {"digest": digest.hexdigest(), "detail": ""}
 
 
 class Worker:
@@ -93,8 +152,10 @@ class Worker:
             bufsize=1,
         )
         ready, _, _ = select.select([self.proc.stdout], [], [], 300)
-        if not ready or self.proc.stdout.readline().strip() != "ready":
+        answer = self.proc.stdout.readline().split() if ready else []
+        if not answer or answer[0] != "ready":
             raise RuntimeError("fuzz worker did not start")
+        self.ntu_c = answer[1:] == ["1"]
 
     def ask(self, req: dict, timeout: float) -> dict | None:
         try:
@@ -116,6 +177,56 @@ class Worker:
         self.proc.wait()
 
 
+def check_valid_files(args, formats, w: Worker, env_for, tmp: Path, examples) -> Counter:
+    """Fresh valid seeds of every format (and the real files of ``--valid-folder``) must read clean, and
+    identically with ``--baseline-src``; counts (``garbage:<format>`` for the ones that do not)."""
+    import numpy as np
+
+    import fuzz_families as ff
+
+    base = Worker(args, env_for(args.baseline_src)) if args.baseline_src else None
+    out: Counter = Counter()
+    jobs = []  # (format or real reader, request)
+    for fmt in formats:
+        rng = np.random.default_rng([args.seed, 2024, sum(map(ord, fmt))])
+        for i in range(args.valid):
+            folder = tmp / f"valid_{fmt}_{i:03d}"  # the file keeps its format's name
+            folder.mkdir()
+            path = folder / ff.FORMATS[fmt].filename
+            path.write_bytes(ff.FORMATS[fmt].seed(rng))
+            jobs.append((fmt, {"mode": "fingerprint", "fmt": fmt, "path": str(path)}))
+            out["seeds"] += 1
+    if args.valid_folder:
+        for path, reader in real_files(Path(args.valid_folder)):
+            jobs.append((reader, {"mode": "fingerprint", "reader": reader, "path": path}))
+            out["real"] += 1
+    for label, req in jobs:
+        now = w.ask(req, args.timeout) or {"digest": None, "detail": "no answer in time"}
+        if now.get("digest") is None:
+            out["refused"] += 1
+            out[f"garbage:{label}"] += 1
+            examples[label, "garbage"].append(f"valid file refused: {Path(req['path']).name}: {now['detail']}")
+        else:
+            out["clean"] += 1
+        if base is not None:
+            then = base.ask(req, args.timeout) or {"digest": None, "detail": "no answer in time"}
+            if then.get("digest") is not None and now.get("digest") == then["digest"]:
+                out["identical"] += 1
+            elif then.get("digest") is not None:  # the baseline read it: this checkout must read it the same
+                out["different"] += 1
+                out[f"garbage:{label}"] += now.get("digest") is not None
+                if now.get("digest") is not None:
+                    examples[label, "garbage"].append(f"valid file reads differently: {Path(req['path']).name}")
+            else:
+                out["baseline_refused"] += 1
+        if req.get("fmt"):
+            Path(req["path"]).unlink()
+            Path(req["path"]).parent.rmdir()
+    if base is not None:
+        base.kill()
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--cases", type=int, default=10000, help="mutation cases over all formats")
@@ -128,6 +239,9 @@ def main(argv=None) -> int:
     p.add_argument("--memory-report", type=int, default=2**30, help="traced peak counted as a blow-up")
     p.add_argument("--bomb-bytes", type=int, default=2 * 2**30, help="inflated size of the bombs (0: none)")
     p.add_argument("--src", help="the src folder of the package to fuzz (default: this checkout's)")
+    p.add_argument("--valid", type=int, default=20, help="fresh valid seed files a format read identically")
+    p.add_argument("--valid-folder", help="real files under this folder must read clean (and identically)")
+    p.add_argument("--baseline-src", help="another checkout's src: valid files must read identically with it")
     p.add_argument("--show", type=int, default=3, help="examples printed per bad outcome and format")
     p.add_argument("--json", help="write the counts and examples here")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -138,9 +252,12 @@ def main(argv=None) -> int:
 
     import fuzz_families as ff
 
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(
-        [str(Path(args.src or HERE.parent / "src").resolve()), str(HERE.parent / "tests")]
-    ))  # fmt: skip
+    def env_for(src) -> dict:
+        return dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(
+            [str(Path(src).resolve()), str(HERE.parent / "tests")]
+        ))  # fmt: skip
+
+    env = env_for(args.src or HERE.parent / "src")
     formats = args.formats or list(ff.FORMATS)
     per_format = -(-args.cases // len(formats))
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -181,7 +298,12 @@ def main(argv=None) -> int:
                 f"  {fmt}: {counts[fmt]['cases']} cases, {time.perf_counter() - started:.0f} s",
                 file=sys.stderr,
             )
+        valid = check_valid_files(args, formats, w, env_for, Path(tmp), examples)
+    ntu_c = w.ntu_c
     w.kill()
+    for key, n in valid.items():  # refused or differing valid files are garbage of their format
+        if key.startswith("garbage:"):
+            counts[key.split(":", 1)[1]]["garbage"] += n
     total = Counter()
     for c in counts.values():
         total.update(c)
@@ -199,7 +321,12 @@ def main(argv=None) -> int:
         + f" | {max(slowest.values()):.2f} |"
     )
     print(f"\n{total['cases']} cases in {time.perf_counter() - started:.0f} s; RLIMIT_AS {args.memory / 2**30:.1f} GiB, "
-          f"{args.timeout:.0f} s a case, bombs {args.bomb_bytes / 2**30:.2f} GiB")  # fmt: skip
+          f"{args.timeout:.0f} s a case, bombs {args.bomb_bytes / 2**30:.2f} GiB; NTU C tokenizer "
+          f"{'built (ntu_c fuzzed the C path)' if ntu_c else 'absent (ntu_c ran the pure-Python path)'}")  # fmt: skip
+    print(f"valid files: {valid['seeds']} fresh seeds and {valid['real']} real files read clean: "
+          f"{valid['clean']}; refused: {valid['refused']}; identical to the baseline "
+          + (f"({args.baseline_src}): {valid['identical']}, different: {valid['different']}"
+             if args.baseline_src else "(no --baseline-src): not compared"))  # fmt: skip
     print("\n| family | cases | " + " | ".join(TITLES) + " |\n|" + "---|" * (len(TITLES) + 2))
     for family in sorted(family_counts):
         c = family_counts[family]
@@ -209,7 +336,7 @@ def main(argv=None) -> int:
             print(f"  [{fmt} {outcome}] {line}")
     if args.json:
         Path(args.json).write_text(json.dumps(
-            {"counts": {f: dict(c) for f, c in counts.items()},
+            {"counts": {f: dict(c) for f, c in counts.items()}, "valid": dict(valid), "ntu_c": ntu_c,
              "families": {f: dict(c) for f, c in family_counts.items()}, "examples": {f"{k[0]}/{k[1]}": v for k, v in examples.items()}},
             indent=1,
         ))  # fmt: skip

@@ -9,9 +9,11 @@ One visitor cannot take the server down: candidates and names are bounded, and e
 readers' :class:`~sugar_hf.skeleton.readers.ReadLimits` set to the Space's limits (upload size, declared array
 sizes of ``.npy``/``.npz``/``.mat`` headers, frames, NTU body ids: checked before an array is decoded or
 allocated); each request has a time limit and
-stops when its client disconnects (checked inside the model's forward passes); requests run on several queue
-workers; the model is chosen from an operator-set allow-list (``$SUGAR_SPACE_MODELS``) and at most
-``$SUGAR_SPACE_MODEL_CACHE`` models stay loaded; messages never show server paths. See ``space/README.md``.
+stops when its client disconnects (checked inside the model's forward passes); every client gets a fair share
+(:class:`FairShare`: one request in flight per client, a bounded line for the model that answers "busy" at once
+rather than after minutes, the lightest client first, so clients that loop cannot starve a visitor); the model is
+chosen from an operator-set allow-list (``$SUGAR_SPACE_MODELS``) and at most ``$SUGAR_SPACE_MODEL_CACHE`` models
+stay loaded; messages never show server paths. See ``space/README.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # forced: an environment value must not turn analytics on
 
+import asyncio  # noqa: E402
 import html  # noqa: E402
+import itertools  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
 import threading  # noqa: E402
@@ -69,8 +74,13 @@ MAX_CANDIDATES = int(_env_number("SUGAR_SPACE_MAX_CANDIDATES", 100))
 MAX_NAME_CHARS = int(_env_number("SUGAR_SPACE_MAX_NAME_CHARS", 80))
 MAX_CANDIDATE_TEXT = MAX_CANDIDATES * (MAX_NAME_CHARS + 2)
 TIME_LIMIT_S = _env_number("SUGAR_SPACE_TIME_LIMIT_S", 60)
-WORKERS = max(2, int(_env_number("SUGAR_SPACE_WORKERS", 2)))
-QUEUE_SIZE = int(_env_number("SUGAR_SPACE_QUEUE_SIZE", 32))
+WORKERS = max(2, int(_env_number("SUGAR_SPACE_WORKERS", 4)))  # requests handled besides the waiting ones
+QUEUE_SIZE = int(_env_number("SUGAR_SPACE_QUEUE_SIZE", 32))  # gradio's queue of requests not yet started
+MAX_WAITING = max(1, int(_env_number("SUGAR_SPACE_MAX_WAITING", 8)))  # requests waiting for a model
+PER_CLIENT = max(1, int(_env_number("SUGAR_SPACE_PER_CLIENT", 1)))  # requests in flight per client
+FAIR_HALF_LIFE_S = max(1.0, _env_number("SUGAR_SPACE_FAIR_HALF_LIFE_S", 20))
+PROXY_HOPS = max(0, int(_env_number("SUGAR_SPACE_PROXY_HOPS", 0)))  # trusted proxies appending X-Forwarded-For
+BUSY_DELAY_S = max(0.0, _env_number("SUGAR_SPACE_BUSY_DELAY_S", 1))  # a gate refusal's answer is held this long
 MODEL_CACHE = max(1, int(_env_number("SUGAR_SPACE_MODEL_CACHE", 2)))
 FILE_TYPES = list(SKELETON_FILE_SUFFIXES)
 DEMO_CLIPS = [a.name for a in ACTIONS]
@@ -99,7 +109,6 @@ def parse_allowed_models(spec: str | None, default: str = DEFAULT_MODEL) -> dict
 ALLOWED_MODELS = parse_allowed_models(os.environ.get("SUGAR_SPACE_MODELS"))
 
 _models: OrderedDict[str, tuple] = OrderedDict()  # label -> (model, its SugarProcessor: the model holds none)
-_model_locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 _local = threading.local()
 _DEMO: gr.Blocks | None = None
@@ -156,6 +165,251 @@ def _install_guard(model) -> None:
     guard says so (no change to the model's results otherwise)."""
     for module in model.modules():
         module.register_forward_pre_hook(_guard_hook)
+
+
+# -------------------------------------------------------------------------------------------- fair share
+class Busy(Exception):
+    """Answered at once instead of waiting: the client has a request in flight already, or the line is full."""
+
+
+ONE_AT_A_TIME = ("busy: one request at a time per visitor; your previous request is still running, wait for its "
+                 "answer and try again")  # fmt: skip
+LINE_FULL = "busy: the server is answering other visitors; try again in a minute"
+
+
+class Ticket:
+    """One request's place: its client (``key``, whose load it adds to) and its session (``slot``, whose
+    requests in flight are counted), when it came in, its order of arrival and its state in the line."""
+
+    def __init__(self, key: str | None, slot: str | None, entered: float, seq: int):
+        self.key, self.slot, self.entered, self.seq = key, slot, entered, seq
+        self.state = "new"  # new -> waiting -> running -> done, or displaced
+        self.label: str | None = None
+        self.ready = False  # prepared (upload read, figure drawn): may take the model
+
+
+class FairShare:
+    """A fair share of the models per client.
+
+    * ``per_client`` requests in flight per session (:meth:`enter`'s ``slot``, its client ``key`` when none); a
+      further one is answered :class:`Busy` at once (a direct Python call, no key, has no such limit); loads
+      are per client (IP address), so many sessions from one address share one load;
+    * one request runs on a model at a time; at most ``max_waiting`` are in line for one (:meth:`join`, before
+      the request's own work: a refusal costs next to nothing), and the lightest client goes first
+      (:meth:`wait_turn`; ties: first come). A client's *load* is the time its requests spend here (in line and
+      running, counted while they are) plus ``refusal_charge`` seconds a refused request, decaying by half every
+      ``half_life`` seconds: a visitor who looks at an answer before asking again stays lighter than a client
+      that loops (or retries a refusal at once), however many such clients there are, so the visitor waits for
+      the running request, not for a line of them;
+    * when the line is full a newcomer lighter than its heaviest client takes that one's place (the displaced
+      request is answered busy), otherwise the newcomer is answered busy at once: nobody waits for minutes.
+
+    ``clock`` (for the loads) is injectable for tests; waits use real time.
+    """
+
+    def __init__(self, max_waiting: int = MAX_WAITING, per_client: int = PER_CLIENT,
+                 half_life: float = FAIR_HALF_LIFE_S, refusal_charge: float = 1.0, clock=time.monotonic,
+                 max_clients: int = 10_000):  # fmt: skip
+        self.max_waiting, self.per_client = max_waiting, per_client
+        self.half_life, self.refusal_charge, self.clock = half_life, refusal_charge, clock
+        self.max_clients = max_clients
+        self._cond = threading.Condition()
+        self._in_flight: dict[str, list[Ticket]] = {}  # client key -> its requests here
+        self._slots: dict[str, int] = {}  # session (or client) -> its requests in flight
+        self._loads: dict[str, tuple[float, float]] = {}  # key -> (load of its answered requests, when)
+        self._waiting: list[Ticket] = []
+        self._running: dict[str, Ticket] = {}  # model label -> its request
+        self._seq = itertools.count()
+        self.refused = {"one_at_a_time": 0, "line_full": 0, "displaced": 0}
+
+    def load(self, key: str | None, now: float | None = None) -> float:
+        """``key``'s decayed load in seconds, its requests in flight included (0 for a new client or a direct
+        call)."""
+        if key is None:
+            return 0.0
+        now = self.clock() if now is None else now
+        value, at = self._loads.get(key, (0.0, now))
+        live = sum(max(0.0, now - t.entered) for t in self._in_flight.get(key, ()))
+        return value * 0.5 ** (max(0.0, now - at) / self.half_life) + live
+
+    def _charge(self, key: str | None, seconds: float) -> None:
+        if key is None:
+            return
+        now = self.clock()
+        value, at = self._loads.get(key, (0.0, now))
+        self._loads[key] = (value * 0.5 ** (max(0.0, now - at) / self.half_life) + seconds, now)
+        if len(self._loads) > self.max_clients:  # forget the lightest half of the idle clients
+            idle = sorted((self.load(k, now), k) for k in self._loads if k not in self._in_flight)
+            for _, k in idle[: len(idle) // 2 + 1]:
+                del self._loads[k]
+
+    def _refuse(self, key: str | None, why: str, message: str) -> Busy:
+        self.refused[why] += 1
+        self._charge(key, self.refusal_charge)
+        return Busy(message)
+
+    def enter(self, key: str | None, slot: str | None = None) -> Ticket:
+        """A ticket for a new request of client ``key`` in session ``slot`` (default: ``key``), or
+        :class:`Busy` when that session has ``per_client`` requests in flight."""
+        with self._cond:
+            slot = slot or key
+            ticket = Ticket(key, slot, self.clock(), next(self._seq))
+            if slot is not None:
+                if self._slots.get(slot, 0) >= self.per_client:
+                    raise self._refuse(key, "one_at_a_time", ONE_AT_A_TIME)
+                self._slots[slot] = self._slots.get(slot, 0) + 1
+            if key is not None:
+                self._in_flight.setdefault(key, []).append(ticket)
+            return ticket
+
+    def leave(self, ticket: Ticket) -> None:
+        """The request is answered (or failed): out of the line, its time here added to its client's load."""
+        with self._cond:
+            if ticket in self._waiting:
+                self._waiting.remove(ticket)
+                self._cond.notify_all()
+            if ticket.slot is not None and ticket.slot in self._slots:
+                self._slots[ticket.slot] -= 1
+                if not self._slots[ticket.slot]:
+                    del self._slots[ticket.slot]
+            if ticket.key is not None:
+                mine = self._in_flight.get(ticket.key, [])
+                if ticket in mine:
+                    mine.remove(ticket)
+                    if not mine:
+                        del self._in_flight[ticket.key]
+                    self._charge(ticket.key, max(0.0, self.clock() - ticket.entered))
+
+    def gate(self, key: str | None) -> str | None:
+        """The busy message :meth:`join` would answer client ``key`` now (counted and charged as its), or None:
+        :class:`JoinGate` asks before Gradio makes an event, so a refusal costs no event."""
+        if key is None:
+            return None
+        with self._cond:
+            if len(self._waiting) >= self.max_waiting:
+                now = self.clock()
+                if self.load(key, now) >= max(self.load(t.key, now) for t in self._waiting):
+                    return str(self._refuse(key, "line_full", LINE_FULL))
+            return None
+
+    def _rank(self, ticket: Ticket, now: float) -> tuple[float, int]:
+        """The order in line: the load of the client's answered requests (not the current wait: the longest
+        waiter is not pushed back), then arrival."""
+        value, at = self._loads.get(ticket.key, (0.0, now)) if ticket.key is not None else (0.0, now)
+        return value * 0.5 ** (max(0.0, now - at) / self.half_life), ticket.seq
+
+    def join(self, ticket: Ticket, label: str) -> None:
+        """Take a place in the line of model ``label``, or :class:`Busy` at once when it is full of lighter
+        clients (a lighter newcomer displaces the heaviest one, who is answered busy)."""
+        with self._cond:
+            ticket.label = label
+            if len(self._waiting) >= self.max_waiting:
+                now = self.clock()
+                heaviest = max(self._waiting, key=lambda t: (self.load(t.key, now), t.seq))
+                if self.load(ticket.key, now) >= self.load(heaviest.key, now):
+                    raise self._refuse(ticket.key, "line_full", LINE_FULL)
+                heaviest.state = "displaced"
+                self._waiting.remove(heaviest)
+                self._cond.notify_all()
+            ticket.state = "waiting"
+            self._waiting.append(ticket)
+
+    def _next(self, label: str) -> Ticket | None:
+        now = self.clock()
+        ready = [t for t in self._waiting if t.label == label and t.ready]
+        return min(ready, key=lambda t: self._rank(t, now)) if ready else None
+
+    def wait_turn(self, ticket: Ticket, timeout: float) -> bool:
+        """After :meth:`join` (and the request's own preparation): wait for the model in fair order; True once
+        it is this request's (:meth:`release` it), False after ``timeout`` seconds; :class:`Busy` when the
+        request was displaced meanwhile."""
+        with self._cond:
+            ticket.ready = True
+            self._cond.notify_all()
+            deadline = time.monotonic() + timeout
+            while True:
+                if ticket.state == "displaced":
+                    raise self._refuse(ticket.key, "displaced", LINE_FULL)
+                if ticket.label not in self._running and self._next(ticket.label) is ticket:
+                    self._waiting.remove(ticket)
+                    ticket.state, self._running[ticket.label] = "running", ticket
+                    return True
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._waiting.remove(ticket)
+                    self._cond.notify_all()
+                    return False
+                self._cond.wait(remaining)
+
+    def acquire(self, ticket: Ticket, label: str, timeout: float) -> bool:
+        """:meth:`join` then :meth:`wait_turn`."""
+        self.join(ticket, label)
+        return self.wait_turn(ticket, timeout)
+
+    def release(self, ticket: Ticket) -> None:
+        """The model ``ticket`` holds is free for the next request in line."""
+        with self._cond:
+            if self._running.get(ticket.label) is ticket:
+                del self._running[ticket.label]
+                ticket.state = "done"
+                self._cond.notify_all()
+
+    def waiting(self) -> int:
+        with self._cond:
+            return len(self._waiting)
+
+
+FAIR = FairShare()
+
+
+def _key(host: str | None, forwarded: str | None, session: str | None) -> str | None:
+    if PROXY_HOPS:
+        hops = [h.strip() for h in (forwarded or "").split(",") if h.strip()]
+        if len(hops) >= PROXY_HOPS:
+            host = hops[-PROXY_HOPS]
+    if host:
+        return f"ip:{host}"
+    return f"session:{session}" if session else None
+
+
+def client_key(request) -> str | None:
+    """Who sends ``request``: ``ip:<address>`` (behind ``$SUGAR_SPACE_PROXY_HOPS`` trusted proxies that append to
+    X-Forwarded-For, the address the outermost of them saw: entries further left are the client's own words),
+    else ``session:<hash>``; None for a direct call (no request)."""
+    if request is None:
+        return None
+    headers = getattr(request, "headers", None) or {}
+    return _key(getattr(getattr(request, "client", None), "host", None), headers.get("x-forwarded-for"),
+                getattr(request, "session_hash", None))  # fmt: skip
+
+
+class JoinGate:
+    """ASGI middleware in front of Gradio: a POST to ``.../queue/join`` that :meth:`FairShare.gate` would refuse
+    (the line is full of clients no heavier than this one)
+    is answered busy (503, the message as ``detail``, like Gradio's own "queue is full") before Gradio makes an
+    event, streams its status and calls :func:`predict`, after ``BUSY_DELAY_S`` (an idle wait on the event loop:
+    no thread, no CPU), so a client that retries busy answers in a loop costs the server next to nothing and
+    cannot spin it (measured: without the hold, 30 such clients sent ~700 refusals a second and slowed the
+    model for everyone). :func:`predict` checks again (this is a shortcut, not the rule)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path", "").endswith("/queue/join"):
+            headers = dict(scope.get("headers") or [])
+            forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1")
+            message = FAIR.gate(_key((scope.get("client") or (None,))[0], forwarded, None))
+            if message:
+                if BUSY_DELAY_S:
+                    await asyncio.sleep(BUSY_DELAY_S)
+                body = json.dumps({"detail": message}).encode()
+                await send({"type": "http.response.start", "status": 503,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode())]})  # fmt: skip
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 # ------------------------------------------------------------------------------------------------- model
@@ -215,7 +469,6 @@ def load_model_and_processor(name: str | None) -> tuple:
             raise UserFacingError(f"{label} has no processor (processor_config.json): save it with the model")
         _install_guard(model)
         entry = _models[label] = (model.eval(), processor)
-        _model_locks.setdefault(label, threading.Lock())
         while len(_models) > MODEL_CACHE:
             _models.popitem(last=False)
         return entry
@@ -375,9 +628,11 @@ def _message(kind: str, text: str) -> str:
 
 def predict(upload, demo_name: str, candidates_text: str, model_name: str, request: gr.Request = None):
     """Space callback: ``(figure, top-5 rows, description, status html)``; never raises. Cheap checks first
-    (candidates, model choice, upload headers), then the model under its lock, within the time limit."""
+    (candidates, model choice), then the client's fair share (one request in flight; :data:`FAIR`), the upload
+    under the readers' limits, and the model in fair order, within the time limit."""
     empty = [["", "", ""]]
     guard = RequestGuard(session_hash=getattr(request, "session_hash", None))
+    ticket = None
     try:
         candidates = parse_candidates(candidates_text)
         label, _ = resolve_model(model_name)
@@ -385,6 +640,9 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
             raise UserFacingError("upload a skeleton file or pick a built-in clip")
         if not upload and demo_name not in DEMO_CLIPS:
             raise UserFacingError("unknown demo clip")
+        session = getattr(request, "session_hash", None)
+        ticket = FAIR.enter(client_key(request), f"session:{session}" if session else None)
+        FAIR.join(ticket, label)  # a place in the model's line (or busy at once) before any work of its own
         model, processor = load_model_and_processor(label)
         encoder = model.config.encoder_config
         expected = getattr(processor, "layout", None) or encoder.layout
@@ -403,8 +661,7 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
             message = (f"{source} uses the {_layout_name(layout)} joint layout but this model expects "
                        f"{_layout_name(expected)}; pick a model trained on {_layout_name(layout)}")  # fmt: skip
             return figure, empty, "", _message("error", message)
-        lock = _model_locks.setdefault(label, threading.Lock())
-        if not lock.acquire(timeout=guard.remaining()):
+        if not FAIR.wait_turn(ticket, timeout=guard.remaining()):
             raise RequestStopped(f"the server was busy for {guard.time_limit:g} s; try again")
         _local.guard = guard
         try:
@@ -414,13 +671,15 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
             )
         finally:
             _local.guard = None
-            lock.release()
+            FAIR.release(ticket)
         scores = np.array([s for _, s in ranked])
         probs = np.exp(scores - scores.max())
         probs /= probs.sum()
         rows = [[name, round(float(s), 3), f"{p:.1%}"] for (name, s), p in zip(ranked[:5], probs[:5])]
         status = f"{source}: {skeleton.shape[1]} frames, {skeleton.shape[0]} person(s), {len(candidates)} candidates"
         return figure, rows, answer.text or "(empty answer)", _message("ok", status)
+    except Busy as error:
+        return None, empty, "", _message("busy", str(error))
     except (UserFacingError, RequestStopped) as error:
         return None, empty, "", _message("error", str(error))
     except Exception:  # noqa: BLE001  (the page shows a message, never a traceback nor a server path)
@@ -428,17 +687,22 @@ def predict(upload, demo_name: str, candidates_text: str, model_name: str, reque
         logger.exception("prediction failed (error id %s)", error_id)
         return None, empty, "", _message("error", f"something went wrong (error id {error_id}); the server log "
                                                   "has the details")  # fmt: skip
+    finally:
+        if ticket is not None:
+            FAIR.leave(ticket)
 
 
 CSS = """
 .sugar-error {color: #b00020; font-weight: 600; padding: 8px; border: 1px solid #b00020; border-radius: 6px;}
 .sugar-ok {color: #1b5e20; padding: 8px;}
+.sugar-busy {color: #8a5a00; font-weight: 600; padding: 8px; border: 1px solid #8a5a00; border-radius: 6px;}
 """
 
 
 def build_demo(model_name: str | None = None) -> gr.Blocks:
-    """The page; ``model_name`` (an allowed label or its folder / Hub id) is preselected. Requests queue on
-    ``WORKERS`` workers (at most ``QUEUE_SIZE`` waiting)."""
+    """The page; ``model_name`` (an allowed label or its folder / Hub id) is preselected. Gradio's queue runs
+    ``WORKERS + MAX_WAITING`` requests at once (those waiting for a model in :data:`FAIR`'s fair order, the
+    running ones and quick refusals) and holds at most ``QUEUE_SIZE`` more (beyond: "queue is full" at once)."""
     global _DEMO
     model_name, _ = resolve_model(model_name)
     with gr.Blocks(title="SUGAR skeleton action recognition") as demo:
@@ -474,7 +738,7 @@ def build_demo(model_name: str | None = None) -> gr.Blocks:
         outputs = [plot, top5, description, status]
         run.click(predict, inputs, outputs, api_name="predict")
         upload.upload(predict, inputs, outputs, api_name=False)
-    demo.queue(default_concurrency_limit=WORKERS, max_size=QUEUE_SIZE)
+    demo.queue(default_concurrency_limit=WORKERS + MAX_WAITING, max_size=QUEUE_SIZE)
     _DEMO = demo
     return demo
 
@@ -482,6 +746,12 @@ def build_demo(model_name: str | None = None) -> gr.Blocks:
 def launch(demo: gr.Blocks, **kwargs):
     kwargs.setdefault("max_file_size", f"{MAX_UPLOAD_MB:g}mb")
     kwargs.setdefault("show_error", False)
+    kwargs.setdefault("max_threads", max(40, 2 * (WORKERS + MAX_WAITING)))  # sync handlers run in these threads
+    from starlette.middleware import Middleware
+
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(JoinGate)]
+    kwargs["app_kwargs"] = app_kwargs
     return demo.launch(css=CSS, **kwargs)
 
 

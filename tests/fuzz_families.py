@@ -1101,6 +1101,14 @@ def hostile_family(rng, seed: bytes, fmt_name: str, big_bytes: int = 0) -> Itera
         yield case("npz_trailing_bytes", seed + bytes(int(_pick(rng, [1, 100, 70_000]))), "error")
         npy = member + bytes(int(_pick(rng, [1, 64])))
         yield case("npz_member_trailing_bytes", _zip({f"{key}.npy": npy}), "error")
+        exotic = io.BytesIO()  # bzip2 / LZMA: numpy never writes them, zipfile inflates their chunks whole
+        with zipfile.ZipFile(exotic, "w", _pick(rng, [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])) as z:
+            with z.open(f"{key}.npy", "w", force_zip64=True) as m:
+                m.write(member)
+                if big_bytes:  # the bomb rounds: the member goes on for big_bytes // 8 zeros
+                    for _ in range(big_bytes // 8 // 2**24):
+                        m.write(bytes(2**24))
+        yield case("npz_exotic_compression", exotic.getvalue(), "error")
     if fmt.kind == "mat":
         body = seed[128:]
         yield case("mat_duplicate_variable", seed + body, "error")

@@ -6,7 +6,7 @@ Row-per-frame formats (PKU-MMD, UTKinect) cannot tell a deleted whole row from a
 line deletion is fuzzed on NTU, whose frame and body counts make every deletion detectable.
 
 ``test_fuzz_families`` runs the synthetic mutation families of ``fuzz_families.py`` (the same ones
-``benchmarks/fuzz_readers.py`` runs at >= 5,000 cases) on every format, asserting a memory and time bound a case.
+``benchmarks/fuzz_readers.py`` runs at >= 10,000 cases) on every format, asserting a memory and time bound a case.
 """
 
 from __future__ import annotations

@@ -362,6 +362,21 @@ def test_npz_member_that_is_not_an_array(tmp_path):
     refused(read_tsu_npz, path, match="not a NumPy .npy array")
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_npz_members_compressed_other_than_numpy_writes_are_refused(tmp_path, method):
+    """A 422-byte bzip2 member inflated 200 MB in one zipfile call (429 MB peak) before any check: only stored
+    and deflated members are read, refused from the member list."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z, z.open("skeleton.npy", "w", force_zip64=True) as member:
+        member.write(seed_npy(np.random.default_rng(3)))
+        for _ in range(4):
+            member.write(bytes(2**24))  # 64 MB of zeros after the array
+    path = _write(tmp_path, "clip.npz", buf.getvalue())
+    assert len(buf.getvalue()) < 2**20
+    refused(read_array, path, match=f"compressed with method {method}", peak_mib=8)
+    refused(read_skeleton_file, path, match="only stored or deflated", peak_mib=8)
+
+
 # --- 6. UTKinect frame id 1e19 --------------------------------------------------------------------------------
 
 

@@ -145,7 +145,10 @@ def npz_names(zf: zipfile.ZipFile, path=None) -> dict[str, zipfile.ZipInfo]:
     """Array names of an npz (member names without ``.npy``, as ``np.load`` lists them) -> members.
 
     Exact: two members of one name (``a.npy`` twice, or ``a`` and ``a.npy``, which ``np.load`` would give as
-    one array), encrypted members and more than ``MAX_NPZ_MEMBERS`` are refused."""
+    one array), encrypted members, members compressed other than stored or deflated (what ``np.savez`` /
+    ``np.savez_compressed`` write; zipfile inflates a bzip2 / LZMA chunk whole, so a few hundred bytes could
+    become hundreds of MB in one call before any limit is checked) and more than ``MAX_NPZ_MEMBERS`` are
+    refused."""
     where = path if path is not None else zf.filename
     infos = zf.infolist()
     if len(infos) > MAX_NPZ_MEMBERS:
@@ -158,6 +161,11 @@ def npz_names(zf: zipfile.ZipFile, path=None) -> dict[str, zipfile.ZipInfo]:
             raise SkeletonFormatError(where, None, f"npz holds two members named {key[:60]!r}: ambiguous")
         if info.flag_bits & 0x1:
             raise SkeletonFormatError(where, None, f"npz member {key[:60]!r} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise SkeletonFormatError(
+                where, None, f"npz member {key[:60]!r} is compressed with method {info.compress_type}; "
+                "only stored or deflated members (what numpy writes) are read"
+            )
         out[key] = info
     return out
 
