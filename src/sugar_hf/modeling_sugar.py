@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import torch
@@ -850,10 +851,11 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         the logits (as the unshared forward would) and the cache when ``use_cache``."""
         batch, rest = embeds.shape[0], embeds.shape[1] - shared
         need = shared if not logits_to_keep else max(logits_to_keep - rest, 0)  # prefix logits wanted
-        prefix = self.llm(
-            inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True,
-            logits_to_keep=need or 1, **kwargs,
-        )  # fmt: skip
+        # No prefix logits wanted (ranking, the answer-only training loss): the decoder alone, no LM head.
+        run = partial(self.llm, logits_to_keep=need) if need else self.llm.get_decoder()
+        prefix = run(
+            inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True, **kwargs
+        )
         cache = prefix.cache
         cache.batch_repeat_interleave(batch)
         out = self.llm(
