@@ -6,14 +6,18 @@ process, the same clips ranked against a corpus's class names (default UTD-MHAD'
   * recipe: bf16 autocast (AMX on this CPU) on cached encoder tokens (`--token_cache`), batches of 32.
 Both rank with `score_candidates` (prompt once per batch, the candidates as a trie on its KV cache). The
 table shows clips/s, the speed-up and how often the two agree on the top-1 name (bf16 is an approximation).
+Then, interleaved (``--ab-repeats``), the recipe's ranking with the LLM's attention as transformers' ``sdpa``
+(``repeat_kv`` copies under the trie's mask) against ``sdpa_gqa`` (the default since issue 23): median and range of
+the per-repetition ratios of wall and CPU time, the largest score difference and the top-1 agreement.
 
-    python benchmarks/stage2_eval_speed.py [--corpus utd_mhad] [--clips 64] [--batch 16] [--repeats 2]
+    python benchmarks/stage2_eval_speed.py [--corpus utd_mhad] [--clips 64] [--batch 16] [--repeats 2] [--ab-repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import statistics
 import time
 
 import numpy as np
@@ -22,10 +26,12 @@ import torch
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION
 from sugar_hf.corpora import CORPORA, class_names
 from sugar_hf.embedded import build_embedded_default
+from sugar_hf.modeling_sugar import SDPA_GQA
 
 
-def rank_all(model, processor, clips, names, *, batch: int, bf16: bool, tokens: list | None = None):
-    """Top-1 candidate per clip and the wall time of ranking them all."""
+def rank_all(model, processor, clips, names, *, batch: int, bf16: bool, tokens: list | None = None,
+             scores_out: list | None = None):  # fmt: skip
+    """Top-1 candidate per clip and the wall time of ranking them all (``scores_out`` collects the scores)."""
     ids = processor.candidate_token_ids(names)
     top = []
     start = time.perf_counter()
@@ -40,7 +46,34 @@ def rank_all(model, processor, clips, names, *, batch: int, bf16: bool, tokens: 
                 scores = model.score_candidates(None, text["input_ids"], text["attention_mask"], ids,
                                                 encoder_tokens=torch.cat(tokens[begin // batch]))  # fmt: skip
         top += scores.float().argmax(1).tolist()
+        if scores_out is not None:
+            scores_out.append(scores.float())
     return top, time.perf_counter() - start
+
+
+def attention_ab(model, processor, clips, names, tokens, batch: int, repeats: int) -> None:
+    """``sdpa`` (before) against ``sdpa_gqa`` on the recipe's ranking, interleaved (the same machine load)."""
+    times: dict[str, list[tuple[float, float]]] = {"sdpa": [], SDPA_GQA: []}
+    scores: dict[str, torch.Tensor] = {}
+    for _ in range(repeats):
+        for implementation in times:
+            model.llm.set_attn_implementation(implementation)
+            collected: list = []
+            cpu = time.process_time()
+            _, wall = rank_all(model, processor, clips, names, batch=batch, bf16=True, tokens=tokens,
+                               scores_out=collected)  # fmt: skip
+            times[implementation].append((wall, time.process_time() - cpu))
+            scores[implementation] = torch.cat(collected)
+    model.llm.set_attn_implementation(SDPA_GQA)
+    print(f"attention, recipe ranking, {repeats} interleaved repetitions: sdpa (repeat_kv) -> {SDPA_GQA}")
+    for k, clock in enumerate(("wall", "cpu")):
+        ratios = [a[k] / b[k] for a, b in zip(times["sdpa"], times[SDPA_GQA])]
+        print(f"  {clock:<5} {statistics.median(t[k] for t in times['sdpa']):.2f} s -> "
+              f"{statistics.median(t[k] for t in times[SDPA_GQA]):.2f} s: speed-up median {statistics.median(ratios):.3f}x, "
+              f"range {min(ratios):.3f}-{max(ratios):.3f}x")  # fmt: skip
+    a, b = scores["sdpa"], scores[SDPA_GQA]
+    print(f"  largest score difference {(a - b).abs().max():.2e}; same top-1 "
+          f"{100 * (a.argmax(1) == b.argmax(1)).float().mean():.1f}%")
 
 
 def main() -> None:
@@ -54,6 +87,7 @@ def main() -> None:
     )
     parser.add_argument("--recipe-batch", type=int, default=32, help="the recipe's evaluation batch")
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--ab-repeats", type=int, default=5, help="interleaved sdpa / sdpa_gqa repetitions (0: skip)")
     args = parser.parse_args()
 
     names = class_names(args.corpus)
@@ -94,6 +128,8 @@ def main() -> None:
         agree = np.mean([a == b for a, b in zip(tops[label], tops[base_label])])
         print(f"{label:<40} {seconds:>8.2f} {args.clips / seconds:>8.2f} {best[base_label] / seconds:>8.2f}x "
               f"{100 * agree:>10.1f}%")  # fmt: skip
+    if args.ab_repeats:
+        attention_ab(model, processor, clips, names, tokens, args.recipe_batch, args.ab_repeats)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,19 @@ Ways to run the same optimizer step (forward + backward, LoRA + projector traina
   * recipe: shared+trim on cached encoder tokens (``--token_cache``) under bf16 autocast (AMX on this CPU), at
     the batch size and at twice it (``--mixed_precision bf16``; the accuracy cost is measured in the README).
 Throughput is clips per second; the speed-up column is against shared+trim, the default before the recipe.
+Then, interleaved (``--ab-repeats``), the recipe step with the LLM's attention as transformers' ``sdpa``
+(``repeat_kv`` copies of the key/value heads under a mask) against ``sdpa_gqa`` (the default since issue 23):
+the median and range of the per-repetition ratios of wall and CPU time, and the loss and gradient differences.
 The candidate list is a corpus's class names (default: UTD-MHAD's 27, the longest of the real CPU corpora).
 
-    python benchmarks/stage2_step_speed.py [--corpus utd_mhad] [--batch 8] [--repeats 3]
+    python benchmarks/stage2_step_speed.py [--corpus utd_mhad] [--batch 8] [--repeats 3] [--ab-repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import statistics
 import time
 
 import numpy as np
@@ -26,7 +30,7 @@ import torch
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, DEFAULT_INSTRUCTION
 from sugar_hf.corpora import CORPORA, class_names
 from sugar_hf.embedded import build_embedded_default
-from sugar_hf.modeling_sugar import answer_logits_to_keep
+from sugar_hf.modeling_sugar import SDPA_GQA, answer_logits_to_keep
 from sugar_hf.processing_sugar import format_answer
 
 
@@ -46,6 +50,33 @@ def step_seconds(
     return min(times), loss
 
 
+def attention_ab(model, inputs: dict, repeats: int, **forward_kwargs) -> None:
+    """``sdpa`` (before) against ``sdpa_gqa`` on the same step, interleaved so both see the same machine load."""
+    times: dict[str, list[tuple[float, float]]] = {"sdpa": [], SDPA_GQA: []}
+    results = {}
+    for _ in range(repeats):
+        for implementation in times:
+            model.llm.set_attn_implementation(implementation)
+            model.zero_grad(set_to_none=True)
+            wall, cpu = time.perf_counter(), time.process_time()
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                out = model(**inputs, **forward_kwargs)
+            out.loss.backward()
+            times[implementation].append((time.perf_counter() - wall, time.process_time() - cpu))
+            grads = torch.cat([p.grad.flatten() for p in model.parameters() if p.grad is not None])
+            results[implementation] = (float(out.loss), grads)
+    model.llm.set_attn_implementation(SDPA_GQA)
+    print(f"attention, recipe step, {repeats} interleaved repetitions: sdpa (repeat_kv) -> {SDPA_GQA}")
+    for k, clock in enumerate(("wall", "cpu")):
+        ratios = [a[k] / b[k] for a, b in zip(times["sdpa"], times[SDPA_GQA])]
+        print(f"  {clock:<5} {statistics.median(t[k] for t in times['sdpa']):.2f} s -> "
+              f"{statistics.median(t[k] for t in times[SDPA_GQA]):.2f} s: speed-up median {statistics.median(ratios):.3f}x, "
+              f"range {min(ratios):.3f}-{max(ratios):.3f}x")  # fmt: skip
+    (loss_a, grads_a), (loss_b, grads_b) = results["sdpa"], results[SDPA_GQA]
+    print(f"  loss {loss_a:.5f} vs {loss_b:.5f}; largest gradient difference {(grads_a - grads_b).abs().max():.2e} "
+          f"(gradient scale {grads_a.abs().max():.2e})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -53,6 +84,7 @@ def main() -> None:
     parser.add_argument("--corpus", default="utd_mhad", choices=sorted(n for n, s in CORPORA.items() if s.classes))
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--ab-repeats", type=int, default=5, help="interleaved sdpa / sdpa_gqa repetitions (0: skip)")
     parser.add_argument("--num-segments", type=int, default=2)
     parser.add_argument("--num-queries", type=int, default=8)
     parser.add_argument(
@@ -99,6 +131,8 @@ def main() -> None:
         seconds, loss = step_seconds(model, inputs, args.repeats, **kwargs)
         tokens = inputs["attention_mask"].sum().item()
         rows.append((label, seconds, batch / seconds, loss, tokens, shared))
+        if label.startswith("recipe: ") and args.ab_repeats:
+            ab = (inputs, kwargs)
     base = next(row[2] for row in rows if row[0].startswith("shared prefix + answer-only"))
     print(
         f"{'variant':<38} {'step s':>8} {'clips/s':>8} {'vs trim':>8} {'tokens':>7} {'shared':>7} {'loss':>8}"
@@ -107,6 +141,10 @@ def main() -> None:
         print(
             f"{label:<38} {seconds:>8.2f} {speed:>8.2f} {speed / base:>7.2f}x {tokens:>7} {shared:>7} {loss:>8.4f}"
         )
+    if args.ab_repeats:
+        inputs, kwargs = ab
+        kwargs = {k: v for k, v in kwargs.items() if k != "bf16"}
+        attention_ab(model, inputs, args.ab_repeats, **kwargs)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from sugar_hf import (
     mil_nce_loss,
 )
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION, PROJECTOR_TYPES
+from sugar_hf.modeling_sugar import SDPA_GQA, answer_logits_to_keep
 
 
 def _clips(n: int = 2, seed: int = 0) -> list[np.ndarray]:
@@ -303,6 +304,41 @@ def test_shared_prefix_ranking_equals_naive_scoring(tokenizer):
     naive = score_candidates_naive(model, **inputs, candidate_ids=candidate_ids)
     assert torch.allclose(fast, naive, atol=1e-4)
     assert (fast.argsort(dim=1) == naive.argsort(dim=1)).all()
+
+
+def test_gqa_attention_without_repeat_kv_matches_sdpa(tokenizer, monkeypatch):
+    """The LLM's ``sdpa_gqa`` attention (key/value heads to SDPA as they are, under a mask) gives transformers'
+    ``sdpa`` results (repeat_kv): ranking on the trie's tree mask, the loss and gradients behind a shared prefix."""
+    model, processor = _model(tokenizer, seed=6, instruction_template=CANDIDATES_FIRST_INSTRUCTION)
+    assert model.llm.config._attn_implementation == SDPA_GQA and model.llm.config.num_key_value_heads == 2
+    calls = []
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("enable_gqa", False) and kwargs.get("attn_mask") is not None)
+        return sdpa(*args, **kwargs)
+
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", spy)
+    ranking = processor(skeletons=_clips(3), candidates=[CLASSES, CLASSES[:3], CLASSES[1:]])  # padded rows
+    training = processor(skeletons=_clips(3), candidates=CLASSES, answers=["drink water.", "wave hand.", "sit down."])
+    candidate_ids = processor.candidate_token_ids(CLASSES)
+    results = []
+    for implementation in (SDPA_GQA, "sdpa"):
+        model.llm.set_attn_implementation(implementation)
+        calls.clear()
+        scores = model.score_candidates(**ranking, candidate_ids=candidate_ids)
+        model.zero_grad(set_to_none=True)
+        out = model(**training, logits_to_keep=answer_logits_to_keep(training["labels"]))
+        out.loss.backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+        results.append((scores, out.loss.detach(), grads, any(calls)))
+    (scores_a, loss_a, grads_a, gqa_a), (scores_b, loss_b, grads_b, gqa_b) = results
+    assert gqa_a and not gqa_b  # grouped heads under a mask ran, and only under sdpa_gqa
+    assert torch.allclose(scores_a, scores_b, atol=1e-5)
+    assert torch.allclose(loss_a, loss_b, atol=1e-6)
+    assert grads_a.keys() == grads_b.keys() and any("lora_" in n for n in grads_a)
+    for name in grads_a:
+        assert torch.allclose(grads_a[name], grads_b[name], atol=1e-6), name
 
 
 def test_candidates_with_shared_starts_score_like_naive(tokenizer):

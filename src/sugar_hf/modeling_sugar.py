@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import torch
@@ -25,6 +26,9 @@ from transformers import (
     PretrainedConfig,
     PreTrainedModel,
 )
+from transformers.integrations.sdpa_attention import sdpa_attention_forward
+from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+from transformers.modeling_utils import AttentionInterface
 from transformers.utils import ModelOutput
 
 from .configuration_sugar import SugarConfig, SugarEncoderConfig
@@ -85,6 +89,44 @@ class SugarSkeletonTextOutput(ModelOutput):
 
 MIN_SHARED_PREFIX = 8
 """Shortest common prompt start that :meth:`SugarForActionRecognition.forward` runs once per batch."""
+
+SDPA_GQA = "sdpa_gqa"
+"""The LLM's attention: transformers' ``sdpa``, with grouped-query attention on the key/value heads under a mask."""
+
+
+def sdpa_gqa_attention(
+    module: nn.Module,
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    attention_mask: torch.Tensor | None,
+    dropout: float = 0.0,
+    scaling: float | None = None,
+    **kwargs: Any,
+) -> tuple[torch.Tensor, None]:
+    """transformers' ``sdpa`` attention, except that with a mask on a CPU (the trie's tree mask, the rows behind
+    a shared prefix) the key/value heads go to SDPA as they are (``enable_gqa``) instead of being copied
+    ``num_key_value_groups`` times (``repeat_kv``; transformers keeps that path because CUDA's masked GQA falls
+    back to the math kernel). Everything else (no mask, one query, position biases, GPUs) is ``sdpa``'s own."""
+    if (
+        attention_mask is None
+        or query.device.type != "cpu"
+        or query.shape[2] == 1
+        or getattr(module, "num_key_value_groups", 1) == 1
+        or kwargs.get("position_bias") is not None
+        or kwargs.get("softcap") is not None
+    ):
+        return sdpa_attention_forward(
+            module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs
+        )
+    out = F.scaled_dot_product_attention(
+        query, key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling, enable_gqa=True
+    )
+    return out.transpose(1, 2).contiguous(), None
+
+
+AttentionInterface.register(SDPA_GQA, sdpa_gqa_attention)
+AttentionMaskInterface.register(SDPA_GQA, sdpa_mask)
 
 
 def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -614,6 +656,8 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         # starts as the pretrained one); the frozen base is loaded over its random init by load_frozen_pretrained.
         if config.lora_config:
             inject_lora(config.lora_config, self.llm)  # LoRA weights stay trainable (peft's, or plain without it)
+        if self.llm.config._attn_implementation == "sdpa":
+            self.llm.set_attn_implementation(SDPA_GQA)  # GQA without repeat_kv's copies under a mask
 
     # -- training-mode bookkeeping ---------------------------------------------------------------------
     def train(self, mode: bool = True):
@@ -850,10 +894,11 @@ class SugarForActionRecognition(SugarPreTrainedModel):
         the logits (as the unshared forward would) and the cache when ``use_cache``."""
         batch, rest = embeds.shape[0], embeds.shape[1] - shared
         need = shared if not logits_to_keep else max(logits_to_keep - rest, 0)  # prefix logits wanted
-        prefix = self.llm(
-            inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True,
-            logits_to_keep=need or 1, **kwargs,
-        )  # fmt: skip
+        # No prefix logits wanted (ranking, the answer-only training loss): the decoder alone, no LM head.
+        run = partial(self.llm, logits_to_keep=need) if need else self.llm.get_decoder()
+        prefix = run(
+            inputs_embeds=embeds[:1, :shared], position_ids=position_ids[:1, :shared], use_cache=True, **kwargs
+        )
         cache = prefix.cache
         cache.batch_repeat_interleave(batch)
         out = self.llm(
