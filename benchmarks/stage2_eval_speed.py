@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import time
 
 import numpy as np
 import torch
+from stage2_step_speed import print_attention_ratios  # benchmarks/ is the script's folder
 
 from sugar_hf.configuration_sugar import CANDIDATES_FIRST_INSTRUCTION
 from sugar_hf.corpora import CORPORA, class_names
@@ -65,12 +65,7 @@ def attention_ab(model, processor, clips, names, tokens, batch: int, repeats: in
             times[implementation].append((wall, time.process_time() - cpu))
             scores[implementation] = torch.cat(collected)
     model.llm.set_attn_implementation(SDPA_GQA)
-    print(f"attention, recipe ranking, {repeats} interleaved repetitions: sdpa (repeat_kv) -> {SDPA_GQA}")
-    for k, clock in enumerate(("wall", "cpu")):
-        ratios = [a[k] / b[k] for a, b in zip(times["sdpa"], times[SDPA_GQA])]
-        print(f"  {clock:<5} {statistics.median(t[k] for t in times['sdpa']):.2f} s -> "
-              f"{statistics.median(t[k] for t in times[SDPA_GQA]):.2f} s: speed-up median {statistics.median(ratios):.3f}x, "
-              f"range {min(ratios):.3f}-{max(ratios):.3f}x")  # fmt: skip
+    print_attention_ratios("recipe ranking", times)
     a, b = scores["sdpa"], scores[SDPA_GQA]
     print(f"  largest score difference {(a - b).abs().max():.2e}; same top-1 "
           f"{100 * (a.argmax(1) == b.argmax(1)).float().mean():.1f}%")

@@ -50,6 +50,17 @@ def step_seconds(
     return min(times), loss
 
 
+def print_attention_ratios(what: str, times: dict[str, list[tuple[float, float]]]) -> None:
+    """The interleaved A/B's (wall, cpu) seconds per repetition, sdpa vs sdpa_gqa: medians and speed-up range."""
+    repeats = len(times["sdpa"])
+    print(f"attention, {what}, {repeats} interleaved repetitions: sdpa (repeat_kv) -> {SDPA_GQA}")
+    for k, clock in enumerate(("wall", "cpu")):
+        ratios = [a[k] / b[k] for a, b in zip(times["sdpa"], times[SDPA_GQA])]
+        print(f"  {clock:<5} {statistics.median(t[k] for t in times['sdpa']):.2f} s -> "
+              f"{statistics.median(t[k] for t in times[SDPA_GQA]):.2f} s: speed-up median {statistics.median(ratios):.3f}x, "
+              f"range {min(ratios):.3f}-{max(ratios):.3f}x")  # fmt: skip
+
+
 def attention_ab(model, inputs: dict, repeats: int, **forward_kwargs) -> None:
     """``sdpa`` (before) against ``sdpa_gqa`` on the same step, interleaved so both see the same machine load."""
     times: dict[str, list[tuple[float, float]]] = {"sdpa": [], SDPA_GQA: []}
@@ -66,12 +77,7 @@ def attention_ab(model, inputs: dict, repeats: int, **forward_kwargs) -> None:
             grads = torch.cat([p.grad.flatten() for p in model.parameters() if p.grad is not None])
             results[implementation] = (float(out.loss), grads)
     model.llm.set_attn_implementation(SDPA_GQA)
-    print(f"attention, recipe step, {repeats} interleaved repetitions: sdpa (repeat_kv) -> {SDPA_GQA}")
-    for k, clock in enumerate(("wall", "cpu")):
-        ratios = [a[k] / b[k] for a, b in zip(times["sdpa"], times[SDPA_GQA])]
-        print(f"  {clock:<5} {statistics.median(t[k] for t in times['sdpa']):.2f} s -> "
-              f"{statistics.median(t[k] for t in times[SDPA_GQA]):.2f} s: speed-up median {statistics.median(ratios):.3f}x, "
-              f"range {min(ratios):.3f}-{max(ratios):.3f}x")  # fmt: skip
+    print_attention_ratios("recipe step", times)
     (loss_a, grads_a), (loss_b, grads_b) = results["sdpa"], results[SDPA_GQA]
     print(f"  loss {loss_a:.5f} vs {loss_b:.5f}; largest gradient difference {(grads_a - grads_b).abs().max():.2e} "
           f"(gradient scale {grads_a.abs().max():.2e})")
