@@ -180,9 +180,8 @@ class Worker:
 def check_valid_files(args, formats, w: Worker, env_for, tmp: Path, examples) -> Counter:
     """Fresh valid seeds of every format (and the real files of ``--valid-folder``) must read clean, and
     identically with ``--baseline-src``; counts (``garbage:<format>`` for the ones that do not)."""
-    import numpy as np
-
     import fuzz_families as ff
+    import numpy as np
 
     base = Worker(args, env_for(args.baseline_src)) if args.baseline_src else None
     out: Counter = Counter()
